@@ -1,0 +1,2 @@
+// rulec: the compiler driver (subcommands parse, check).
+int main() { return 0; }

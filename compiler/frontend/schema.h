@@ -1,0 +1,71 @@
+// Field schema: each field's Elasticsearch type, normalizer and ignore_above (unknown = keyword).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/frontend/ast.h"
+#include "compiler/frontend/diagnostic.h"
+
+namespace rulec {
+
+enum class FieldType : uint8_t {
+  Keyword, ConstantKeyword, Wildcard, Text, MatchOnlyText,
+  Long, Integer, Short, Byte, Double, Float, HalfFloat, ScaledFloat, UnsignedLong,
+  Boolean, Ip, Date, DateNanos,
+  Object, Nested, Flattened, GeoPoint, Binary, Other,
+};
+
+const char* to_string(FieldType t);
+// Parses an Elasticsearch mapping type name ("keyword", "match_only_text", ...); unknown -> Other.
+FieldType field_type_from(std::string_view es_type);
+
+bool is_numeric(FieldType t);
+bool is_string_exact(FieldType t);  // keyword, constant_keyword, wildcard
+bool is_analyzed(FieldType t);      // text, match_only_text
+
+struct FieldInfo {
+  FieldType type = FieldType::Keyword;
+  uint32_t ignore_above = 0;       // 0: no limit
+  bool lowercase = false;          // lowercase normalizer (`.caseless` sub-fields)
+  bool known = false;              // false: not in any schema, treated as keyword
+};
+
+class Schema {
+ public:
+  // An empty schema: every field is an unknown keyword.
+  Schema() = default;
+
+  // ECS flat JSON (ecs_flat-*.json, optionally gzip-compressed): {"a.b": {"type":..,
+  // "ignore_above":.., "multi_fields":[{"flat_name":..,"type":..,"normalizer":..}]}}.
+  // Later definitions of a field override earlier ones. Returns false and fills `error` on failure.
+  [[nodiscard]] bool load_flat_json(const std::string& path, Diagnostic& error);
+  // ECS/Elastic Defend fields.yml (nested `fields:` groups, `multi_fields`).
+  [[nodiscard]] bool load_fields_yml(const std::string& path, Diagnostic& error);
+  // Either of the above by file name (.yml/.yaml vs .json/.json.gz).
+  [[nodiscard]] bool load_file(const std::string& path, Diagnostic& error);
+
+  // The default schema: ECS 9.5.0 flat + Elastic Defend process fields, from `dir`
+  // (RULEC_DEFAULT_SCHEMA_DIR unless given). Fails only when those files are unreadable.
+  [[nodiscard]] static std::optional<Schema> builtin(Diagnostic& error, const std::string& dir = "");
+
+  // The field's facts; unknown fields are keyword (known = false).
+  FieldInfo lookup(std::string_view field) const;
+  // Every known field name matching a field-name pattern (`process.*`: `*` also crosses dots).
+  std::vector<std::string> expand(const kql::Pattern& pattern) const;
+  size_t size() const { return fields_.size(); }
+  void set(std::string name, FieldInfo info);
+
+ private:
+  std::map<std::string, FieldInfo, std::less<>> fields_;
+};
+
+// Glob match of a whole string against a pattern ('*' any sequence, '?' one code point;
+// case-insensitive patterns compare lowercase ASCII and Unicode simple case folding).
+bool glob_match(const kql::Pattern& pattern, std::string_view text);
+
+}  // namespace rulec

@@ -1,0 +1,3 @@
+// KQL lexer (placeholder until the grammar lands).
+lexer grammar KqlLexer;
+WS : [ \t\r\n]+ ;
