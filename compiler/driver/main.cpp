@@ -1,2 +1,34 @@
-// rulec: the compiler driver (subcommands parse, check).
-int main() { return 0; }
+// rulec: the compiler driver; dispatches to the subcommands (parse, check).
+#include <cstdio>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace rulec::driver;
+  CLI::App app{"rulec: compile Kibana KQL detection rules ahead of time"};
+  app.set_version_flag("--version", std::string("rulec ") + RULEC_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  rulec check rules/                      check every rule below rules/\n"
+      "  rulec parse 'process.name:(bash or sh)' print the syntax tree of a query\n"
+      "Run `rulec COMMAND --help` for a command's options.");
+
+  std::vector<std::pair<CLI::App*, Runner>> commands;
+  auto add = [&](Runner r) { commands.emplace_back(app.get_subcommands().back(), std::move(r)); };
+  add(add_parse_command(app));
+  add(add_check_command(app));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);  // prints help, version or the usage error
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  for (auto& [cmd, run] : commands)
+    if (cmd->parsed()) return run();
+  return kExitUsage;
+}

@@ -1,0 +1,43 @@
+// Front-end verdict for one loaded rule: parse its query, check it against the schema, classify it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/frontend/ast.h"
+#include "compiler/frontend/diagnostic.h"
+#include "compiler/frontend/rule.h"
+#include "compiler/frontend/schema.h"
+
+namespace rulec {
+
+enum class RuleStatus : uint8_t { Ok, Unsupported, Error };
+const char* to_string(RuleStatus s);
+
+// Which part of a rule a diagnostic points into, so positions can be shown against the right text.
+enum class RulePart : uint8_t { Rule, Query, ThreatQuery, Filters, Exceptions };
+const char* to_string(RulePart p);
+
+struct RuleDiagnostic {
+  RulePart part = RulePart::Rule;
+  Diagnostic diag;
+};
+
+struct AnalyzedRule {
+  const Rule* rule = nullptr;
+  RuleStatus status = RuleStatus::Ok;
+  kql::NodePtr query;   // the parsed query (null unless status is Ok or only semantic errors)
+  std::vector<RuleDiagnostic> diagnostics;  // errors first, then warnings, in source order
+  std::string unsupported_reason;           // set when status is Unsupported
+
+  bool has_errors() const { return status == RuleStatus::Error; }
+};
+
+// Runs the front end on one rule: eligibility (type and language the engine runs), query syntax,
+// semantic checks of the query, its filters and its exception items against the schema.
+AnalyzedRule analyze(const Rule& rule, const Schema& schema);
+
+// The text a RuleDiagnostic's position refers to (the query, the threat query), or empty.
+std::string_view part_text(const Rule& rule, RulePart part);
+
+}  // namespace rulec
