@@ -17,8 +17,12 @@ int main(int argc, char** argv) {
       "  rulec parse 'process.name:(bash or sh)' print the syntax tree of a query\n"
       "Run `rulec COMMAND --help` for a command's options.");
 
+  // Each add_* registers its subcommand last; remember it with its runner.
   std::vector<std::pair<CLI::App*, Runner>> commands;
-  auto add = [&](Runner r) { commands.emplace_back(app.get_subcommands().back(), std::move(r)); };
+  auto add = [&](Runner r) {
+    auto all = app.get_subcommands([](const CLI::App*) { return true; });
+    commands.emplace_back(all.back(), std::move(r));
+  };
   add(add_parse_command(app));
   add(add_check_command(app));
 

@@ -32,6 +32,17 @@ struct ExceptionItem {
   std::string namespace_type;
   nlohmann::json entries;  // as exported
   kql::NodePtr ast;        // AND of the entries (not yet negated); null if it could not be translated
+
+  // Added by the loader: the saved-object id, os_types (Kibana ANDs "host.os.type or
+  // host.os.name.caseless is one of them" onto the entries; already part of `ast`), expire_time as
+  // written (empty when none; Kibana drops expired items at run time), where the item came from,
+  // and problems found translating it (copied onto every rule the item attaches to).
+  std::string id;
+  std::vector<std::string> os_types;
+  std::string expire_time;
+  std::string path;
+  uint32_t line = 0;
+  std::vector<Diagnostic> diagnostics;
 };
 
 struct NewTermsSpec {
@@ -104,6 +115,7 @@ struct RuleSet {
   std::vector<Rule> rules;
   std::vector<std::unique_ptr<ExceptionItem>> exception_items;
   std::vector<FileError> file_errors;  // files (or NDJSON lines) that gave no rule at all
+  std::vector<ExceptionListRef> exception_lists;  // exception list containers loaded (export lines)
 };
 
 // Loads every rule file below the given paths (files or directories, recursively: *.toml,

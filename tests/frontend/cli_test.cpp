@@ -13,14 +13,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
+struct CmdResult {
   int status = -1;
   std::string out;  // stdout and stderr together
 };
 
-Run rulec(const std::string& args) {
+CmdResult rulec(const std::string& args) {
   std::string cmd = std::string(RULEC_BINARY_DIR) + "/rulec " + args + " 2>&1";
-  Run r;
+  CmdResult r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
   std::array<char, 4096> buf;
@@ -68,21 +68,21 @@ std::string toml_rule(const std::string& id, const std::string& name, const std:
 }  // namespace
 
 TEST(Cli, ParseValidQueryExitsZeroAndPrintsTree) {
-  Run r = rulec("parse " + quote("process.name:(bash or sh)"));
+  CmdResult r = rulec("parse " + quote("process.name:(bash or sh)"));
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("bash"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sh"), std::string::npos) << r.out;
 }
 
 TEST(Cli, ParseSyntaxErrorExitsOneWithCaret) {
-  Run r = rulec("parse " + quote("a:b and(c:d)"));
+  CmdResult r = rulec("parse " + quote("a:b and(c:d)"));
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("line 1, column"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find('^'), std::string::npos) << r.out;
 }
 
 TEST(Cli, ParseJsonIsJson) {
-  Run r = rulec("parse --json " + quote("a:1"));
+  CmdResult r = rulec("parse --json " + quote("a:1"));
   EXPECT_EQ(r.status, 0) << r.out;
   ASSERT_FALSE(r.out.empty());
   EXPECT_EQ(r.out.front(), '{') << r.out;
@@ -96,14 +96,14 @@ TEST(Cli, UsageErrorExitsTwo) {
 
 TEST(Cli, HelpOnEveryCommandExitsZeroWithExamples) {
   for (const char* c : {"--help", "parse --help", "check --help"}) {
-    Run r = rulec(c);
+    CmdResult r = rulec(c);
     EXPECT_EQ(r.status, 0) << c << "\n" << r.out;
     EXPECT_NE(r.out.find("Examples"), std::string::npos) << c << "\n" << r.out;
   }
 }
 
 TEST(Cli, CheckSeedRuleIsOk) {
-  Run r = rulec("check " + std::string(RULEC_SOURCE_DIR) + "/rules");
+  CmdResult r = rulec("check " + std::string(RULEC_SOURCE_DIR) + "/rules");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("1 rules: 1 ok, 0 unsupported, 0 errors"), std::string::npos) << r.out;
 }
@@ -114,7 +114,7 @@ TEST(Cli, CheckReportsBrokenRuleByFileIdNameAndQueryPosition) {
   d.write("sub/bad.toml", toml_rule("22222222-2222-2222-2222-222222222222", "Bad rule", "process.name:bash and\n  a:b:c"));
   d.write("eql.toml", toml_rule("33333333-3333-3333-3333-333333333333", "Eql rule", "process where true", "eql", "eql"));
   d.write("garbage.toml", std::string("\x00\x01\xff\xfe[[[", 8));
-  Run r = rulec("check " + d.path().string());
+  CmdResult r = rulec("check " + d.path().string());
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("4 rules: 1 ok, 1 unsupported, 2 errors"), std::string::npos) << r.out;
   // The bad rule: file, id, name, and line 2 of its query.
@@ -130,7 +130,7 @@ TEST(Cli, CheckReportsBrokenRuleByFileIdNameAndQueryPosition) {
 TEST(Cli, CheckSemanticErrorIsAnError) {
   TempDir d;
   d.write("r.toml", toml_rule("44444444-4444-4444-4444-444444444444", "Bad pid", "process.pid:abc"));
-  Run r = rulec("check " + d.path().string());
+  CmdResult r = rulec("check " + d.path().string());
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("KQL200"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 rules: 0 ok, 0 unsupported, 1 errors"), std::string::npos) << r.out;
@@ -139,7 +139,7 @@ TEST(Cli, CheckSemanticErrorIsAnError) {
 TEST(Cli, CheckWildcardWithSpaceOnWildcardFieldWarnsButIsOk) {
   TempDir d;
   d.write("r.toml", toml_rule("55555555-5555-5555-5555-555555555555", "Spaces", "process.command_line:*S3 Browser*"));
-  Run r = rulec("check " + d.path().string());
+  CmdResult r = rulec("check " + d.path().string());
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("warning"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("KQL206"), std::string::npos) << r.out;
@@ -151,13 +151,13 @@ TEST(Cli, CheckUserSchemaChangesTypes) {
   d.write("r.toml", toml_rule("66666666-6666-6666-6666-666666666666", "Custom", "custom.count:abc"));
   d.write("schema.json", R"({"custom.count": {"type": "long"}})");
   EXPECT_EQ(rulec("check " + (d.path() / "r.toml").string()).status, 0);
-  Run r = rulec("check --schema " + (d.path() / "schema.json").string() + " " + (d.path() / "r.toml").string());
+  CmdResult r = rulec("check --schema " + (d.path() / "schema.json").string() + " " + (d.path() / "r.toml").string());
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("KQL200"), std::string::npos) << r.out;
 }
 
 TEST(Cli, CheckWholeCorpusHasNoErrors) {
-  Run r = rulec("check " + std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules");
+  CmdResult r = rulec("check " + std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("729 rules: 729 ok, 0 unsupported, 0 errors"), std::string::npos) << r.out;
 }

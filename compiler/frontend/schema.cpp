@@ -1,0 +1,514 @@
+// Field schema: loading ECS flat JSON, ES mappings and fields.yml; lookups, field-name expansion, glob matching.
+#include "compiler/frontend/schema.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+#include <zlib.h>
+
+#ifndef RULEC_DEFAULT_SCHEMA_DIR
+#define RULEC_DEFAULT_SCHEMA_DIR ""
+#endif
+
+namespace rulec {
+
+namespace {
+
+struct TypeName {
+  FieldType type;
+  const char* name;
+};
+
+constexpr TypeName kTypeNames[] = {
+    {FieldType::Keyword, "keyword"},       {FieldType::ConstantKeyword, "constant_keyword"},
+    {FieldType::Wildcard, "wildcard"},     {FieldType::Text, "text"},
+    {FieldType::MatchOnlyText, "match_only_text"}, {FieldType::Long, "long"},
+    {FieldType::Integer, "integer"},       {FieldType::Short, "short"},
+    {FieldType::Byte, "byte"},             {FieldType::Double, "double"},
+    {FieldType::Float, "float"},           {FieldType::HalfFloat, "half_float"},
+    {FieldType::ScaledFloat, "scaled_float"}, {FieldType::UnsignedLong, "unsigned_long"},
+    {FieldType::Boolean, "boolean"},       {FieldType::Ip, "ip"},
+    {FieldType::Date, "date"},             {FieldType::DateNanos, "date_nanos"},
+    {FieldType::Object, "object"},         {FieldType::Nested, "nested"},
+    {FieldType::Flattened, "flattened"},   {FieldType::GeoPoint, "geo_point"},
+    {FieldType::Binary, "binary"},         {FieldType::Other, "other"},
+};
+
+Diagnostic schema_error(const std::string& path, const std::string& why) {
+  Diagnostic d;
+  d.severity = Severity::Error;
+  d.code = std::string(diag::kSchemaFile);
+  d.message = fmt::format("cannot load schema file '{}': {}", path, why);
+  d.offending = path;
+  return d;
+}
+
+// The whole file, gunzipped when it starts with the gzip magic bytes.
+bool read_file(const std::string& path, std::string& out, std::string& why) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    why = "it is a directory";
+    return false;
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno ? errno : ENOENT);
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    why = "read error";
+    return false;
+  }
+  std::string raw = std::move(ss).str();
+  if (raw.size() < 2 || static_cast<unsigned char>(raw[0]) != 0x1f || static_cast<unsigned char>(raw[1]) != 0x8b) {
+    out = std::move(raw);
+    return true;
+  }
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+    why = "cannot initialise zlib";
+    return false;
+  }
+  zs.next_in = reinterpret_cast<Bytef*>(raw.data());
+  zs.avail_in = static_cast<uInt>(raw.size());
+  out.clear();
+  char buf[1 << 16];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      why = fmt::format("bad gzip data ({})", zs.msg ? zs.msg : (rc == Z_BUF_ERROR ? "truncated" : "inflate failed"));
+      inflateEnd(&zs);
+      return false;
+    }
+    out.append(buf, sizeof buf - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  return true;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+uint32_t to_u32(int64_t v) { return v <= 0 ? 0 : static_cast<uint32_t>(std::min<int64_t>(v, UINT32_MAX)); }
+
+// ---- JSON shapes
+
+struct JsonLoader {
+  Schema& schema;
+  std::string error;
+
+  // Reads type/ignore_above/normalizer of one field object; false (with error) when it has no type.
+  bool info_of(const std::string& name, const nlohmann::json& v, FieldInfo& info) {
+    info = FieldInfo{};
+    info.known = true;
+    if (v.is_string()) {
+      info.type = field_type_from(v.get<std::string>());
+      return true;
+    }
+    auto t = v.find("type");
+    if (t == v.end() || !t->is_string()) {
+      error = fmt::format("field '{}' has no \"type\"", name);
+      return false;
+    }
+    info.type = field_type_from(t->get<std::string>());
+    if (auto ia = v.find("ignore_above"); ia != v.end() && ia->is_number_integer()) info.ignore_above = to_u32(ia->get<int64_t>());
+    if (auto n = v.find("normalizer"); n != v.end() && n->is_string()) info.lowercase = n->get<std::string>() == "lowercase";
+    return true;
+  }
+
+  // Multi-fields: ECS `multi_fields: [{flat_name, name, type, ...}]` or ES `fields: {name: {type}}`.
+  bool multi_fields(const std::string& parent, const nlohmann::json& v) {
+    if (!v.is_object()) return true;
+    if (auto mf = v.find("multi_fields"); mf != v.end() && mf->is_array()) {
+      for (const auto& m : *mf) {
+        if (!m.is_object()) continue;
+        std::string flat;
+        if (auto f = m.find("flat_name"); f != m.end() && f->is_string()) flat = f->get<std::string>();
+        else if (auto n = m.find("name"); n != m.end() && n->is_string()) flat = parent + "." + n->get<std::string>();
+        else continue;
+        FieldInfo info;
+        if (!info_of(flat, m, info)) return false;
+        schema.set(flat, info);
+      }
+    }
+    if (auto fs = v.find("fields"); fs != v.end() && fs->is_object()) {
+      for (const auto& [sub, m] : fs->items()) {
+        FieldInfo info;
+        const std::string flat = parent + "." + sub;
+        if (!info_of(flat, m, info)) return false;
+        schema.set(flat, info);
+      }
+    }
+    return true;
+  }
+
+  bool flat(const nlohmann::json& root) {
+    for (const auto& [name, v] : root.items()) {
+      FieldInfo info;
+      if (!v.is_string() && !v.is_object()) {
+        error = fmt::format("field '{}' is neither a type name nor an object", name);
+        return false;
+      }
+      if (!info_of(name, v, info)) return false;
+      schema.set(name, info);
+      if (!multi_fields(name, v)) return false;
+    }
+    return true;
+  }
+
+  // An Elasticsearch mapping: {"properties": {name: {type, properties, fields}}}.
+  bool properties(const nlohmann::json& props, const std::string& prefix, int depth) {
+    if (depth > 64) {
+      error = "mapping nested deeper than 64 levels";
+      return false;
+    }
+    for (const auto& [name, v] : props.items()) {
+      if (!v.is_object()) continue;
+      const std::string full = prefix + name;
+      auto sub = v.find("properties");
+      auto t = v.find("type");
+      if (t != v.end() && t->is_string()) {
+        FieldInfo info;
+        if (!info_of(full, v, info)) return false;
+        schema.set(full, info);
+        if (!multi_fields(full, v)) return false;
+      } else if (sub != v.end()) {
+        schema.set(full, FieldInfo{FieldType::Object, 0, false, true});
+      }
+      if (sub != v.end() && sub->is_object() && !properties(*sub, full + ".", depth + 1)) return false;
+    }
+    return true;
+  }
+
+  bool load(const nlohmann::json& root) {
+    if (!root.is_object()) {
+      error = "expected a JSON object of fields";
+      return false;
+    }
+    if (auto m = root.find("mappings"); m != root.end() && m->is_object()) {
+      auto p = m->find("properties");
+      return p == m->end() || !p->is_object() || properties(*p, "", 0);
+    }
+    if (auto p = root.find("properties"); p != root.end() && p->is_object() && !p->contains("type"))
+      return properties(*p, "", 0);
+    // A GET _mapping response: {index: {mappings: {...}}}.
+    const bool by_index = !root.empty() && std::all_of(root.begin(), root.end(), [](const nlohmann::json& v) {
+      return v.is_object() && v.contains("mappings") && !v.contains("type");
+    });
+    if (by_index) {
+      for (const auto& v : root) {
+        if (!load(v)) return false;
+      }
+      return true;
+    }
+    return flat(root);
+  }
+};
+
+// ---- fields.yml
+
+struct YamlLoader {
+  Schema& schema;
+  std::string error;
+
+  static std::string scalar(const YAML::Node& n, const char* key) {
+    const YAML::Node v = n[key];
+    return v && v.IsScalar() ? v.Scalar() : std::string();
+  }
+
+  FieldInfo info_of(const YAML::Node& n, const std::string& type) {
+    FieldInfo info;
+    info.known = true;
+    info.type = field_type_from(type.empty() ? "keyword" : type);  // fields.yml: keyword by default
+    const std::string ia = scalar(n, "ignore_above");
+    if (!ia.empty()) info.ignore_above = to_u32(std::strtoll(ia.c_str(), nullptr, 10));
+    info.lowercase = scalar(n, "normalizer") == "lowercase";
+    return info;
+  }
+
+  bool fields(const YAML::Node& list, const std::string& prefix, int depth) {
+    if (depth > 64) {
+      error = "field groups nested deeper than 64 levels";
+      return false;
+    }
+    if (!list.IsSequence()) {
+      error = fmt::format("expected a list of fields{}", prefix.empty() ? "" : " under '" + prefix + "'");
+      return false;
+    }
+    for (const auto& f : list) {
+      if (!f.IsMap()) continue;
+      const std::string name = scalar(f, "name");
+      if (name.empty()) {
+        error = fmt::format("a field{} has no name", prefix.empty() ? "" : " under '" + prefix + "'");
+        return false;
+      }
+      const std::string full = prefix + name;
+      const std::string type = scalar(f, "type");
+      const YAML::Node children = f["fields"];
+      const bool group = type == "group" || (type.empty() && children);
+      if (!group) {
+        schema.set(full, info_of(f, type));
+        const YAML::Node mf = f["multi_fields"];
+        if (mf && mf.IsSequence()) {
+          for (const auto& m : mf) {
+            const std::string sub = m.IsMap() ? scalar(m, "name") : std::string();
+            if (!sub.empty()) schema.set(full + "." + sub, info_of(m, scalar(m, "type")));
+          }
+        }
+      }
+      if (children && !fields(children, full + ".", depth + 1)) return false;
+    }
+    return true;
+  }
+};
+
+// Lowercase of one code point: ASCII plus the simple one-to-one mappings of the common alphabets.
+char32_t lower(char32_t c) {
+  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x410 && c <= 0x42F) ||
+      (c >= 0xFF21 && c <= 0xFF3A))
+    return c + 32;
+  if (c == 0x130) return 'i';
+  if (c == 0x178) return 0xFF;
+  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
+      (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F) ||
+      (c >= 0x1E00 && c <= 0x1E95) || (c >= 0x1EA0 && c <= 0x1EFF))
+    return (c % 2 == 0) ? c + 1 : c;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c % 2 == 1) ? c + 1 : c;
+  if (c >= 0x400 && c <= 0x40F) return c + 80;
+  if (c >= 0x531 && c <= 0x556) return c + 48;
+  if (c >= 0x10A0 && c <= 0x10C5) return c + 7264;
+  if (c >= 0x2160 && c <= 0x216F) return c + 16;
+  if (c >= 0x24B6 && c <= 0x24CF) return c + 26;
+  if (c == 0x386) return 0x3AC;
+  if (c >= 0x388 && c <= 0x38A) return c + 37;
+  if (c == 0x38C) return 0x3CC;
+  if (c == 0x38E || c == 0x38F) return c + 63;
+  return c;
+}
+
+// Length of the UTF-8 sequence at s[i] (1 for an invalid byte, which counts as one character).
+size_t utf8_len(std::string_view s, size_t i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
+  if (i + n > s.size()) return 1;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  return n;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_len(s, i);
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (n == 1) {
+      out += static_cast<char>(b < 0x80 ? lower(b) : b);
+      ++i;
+      continue;
+    }
+    char32_t c = b & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    c = lower(c);
+    if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    }
+    out += static_cast<char>(0x80 | (c & 0x3F));
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(FieldType t) {
+  for (const auto& tn : kTypeNames)
+    if (tn.type == t) return tn.name;
+  return "other";
+}
+
+FieldType field_type_from(std::string_view es_type) {
+  for (const auto& tn : kTypeNames)
+    if (es_type == tn.name) return tn.type;
+  return FieldType::Other;
+}
+
+bool is_numeric(FieldType t) { return t >= FieldType::Long && t <= FieldType::UnsignedLong; }
+
+bool is_string_exact(FieldType t) {
+  return t == FieldType::Keyword || t == FieldType::ConstantKeyword || t == FieldType::Wildcard;
+}
+
+bool is_analyzed(FieldType t) { return t == FieldType::Text || t == FieldType::MatchOnlyText; }
+
+bool Schema::load_flat_json(const std::string& path, Diagnostic& error) {
+  std::string text, why;
+  if (!read_file(path, text, why)) {
+    error = schema_error(path, why);
+    return false;
+  }
+  nlohmann::json root;
+  try {
+    root = nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    error = schema_error(path, fmt::format("invalid JSON: {}", e.what()));
+    return false;
+  }
+  JsonLoader loader{*this, {}};
+  try {
+    if (!loader.load(root)) {
+      error = schema_error(path, loader.error);
+      return false;
+    }
+  } catch (const std::exception& e) {
+    error = schema_error(path, e.what());
+    return false;
+  }
+  return true;
+}
+
+bool Schema::load_fields_yml(const std::string& path, Diagnostic& error) {
+  std::string text, why;
+  if (!read_file(path, text, why)) {
+    error = schema_error(path, why);
+    return false;
+  }
+  YamlLoader loader{*this, {}};
+  try {
+    const YAML::Node root = YAML::Load(text);
+    if (!loader.fields(root, "", 0)) {
+      error = schema_error(path, loader.error);
+      return false;
+    }
+  } catch (const std::exception& e) {
+    error = schema_error(path, fmt::format("invalid YAML: {}", e.what()));
+    return false;
+  }
+  return true;
+}
+
+bool Schema::load_file(const std::string& path, Diagnostic& error) {
+  if (ends_with(path, ".yml") || ends_with(path, ".yaml")) return load_fields_yml(path, error);
+  return load_flat_json(path, error);
+}
+
+std::optional<Schema> Schema::builtin(Diagnostic& error, const std::string& dir_arg) {
+  static std::mutex mu;
+  static std::map<std::string, Schema> cache;
+  const std::string dir = dir_arg.empty() ? std::string(RULEC_DEFAULT_SCHEMA_DIR) : dir_arg;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = cache.find(dir); it != cache.end()) return it->second;
+
+  // The ECS flat file(s) first, then every fields.yml, each in name order (later ones override).
+  std::vector<std::string> ecs, yml;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("ecs_flat", 0) == 0 && (ends_with(name, ".json") || ends_with(name, ".json.gz")))
+      ecs.push_back(it->path().string());
+    else if (ends_with(name, ".yml") || ends_with(name, ".yaml"))
+      yml.push_back(it->path().string());
+  }
+  if (ec) {
+    error = schema_error(dir, fmt::format("cannot read the schema directory ({})", ec.message()));
+    return std::nullopt;
+  }
+  if (ecs.empty()) {
+    error = schema_error(dir + "/ecs_flat-*.json.gz", "no ECS flat schema file in the schema directory");
+    return std::nullopt;
+  }
+  std::sort(ecs.begin(), ecs.end());
+  std::sort(yml.begin(), yml.end());
+  Schema s;
+  for (const auto& f : ecs)
+    if (!s.load_flat_json(f, error)) return std::nullopt;
+  for (const auto& f : yml)
+    if (!s.load_fields_yml(f, error)) return std::nullopt;
+  cache.emplace(dir, s);
+  return s;
+}
+
+FieldInfo Schema::lookup(std::string_view field) const {
+  auto it = fields_.find(field);
+  if (it == fields_.end()) return FieldInfo{};
+  return it->second;
+}
+
+std::vector<std::string> Schema::expand(const kql::Pattern& pattern) const {
+  std::vector<std::string> out;
+  // Only names starting with the literal prefix can match (case-insensitive patterns scan all).
+  const std::string& prefix = pattern.case_insensitive ? std::string() : pattern.segments.front();
+  auto it = fields_.lower_bound(prefix);
+  for (; it != fields_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+    if (glob_match(pattern, it->first)) out.push_back(it->first);
+  return out;
+}
+
+void Schema::set(std::string name, FieldInfo info) {
+  info.known = true;
+  fields_[std::move(name)] = info;
+}
+
+bool glob_match(const kql::Pattern& pattern, std::string_view text_in) {
+  // Flatten the pattern into items: a literal byte (>= 0), or a wildcard (-1 '*', -2 '?').
+  constexpr int kStar = -1, kOne = -2;
+  std::string lowered_text;
+  std::string_view text = text_in;
+  if (pattern.case_insensitive) {
+    lowered_text = to_lower(text_in);
+    text = lowered_text;
+  }
+  std::vector<int> items;
+  for (size_t s = 0; s < pattern.segments.size(); ++s) {
+    const std::string seg = pattern.case_insensitive ? to_lower(pattern.segments[s]) : pattern.segments[s];
+    for (char c : seg) items.push_back(static_cast<unsigned char>(c));
+    if (s < pattern.wildcards.size()) items.push_back(pattern.wildcards[s] == '?' ? kOne : kStar);
+  }
+  // Greedy two-pointer match, backtracking only to the last star: O(|text| * |pattern|) worst case.
+  size_t p = 0, t = 0, star = SIZE_MAX, mark = 0;
+  while (t < text.size()) {
+    if (p < items.size() && items[p] == kOne) {
+      t += utf8_len(text, t);
+      ++p;
+    } else if (p < items.size() && items[p] >= 0 && items[p] == static_cast<unsigned char>(text[t])) {
+      ++t;
+      ++p;
+    } else if (p < items.size() && items[p] == kStar) {
+      star = p++;
+      mark = t;
+    } else if (star != SIZE_MAX) {
+      p = star + 1;
+      mark += utf8_len(text, mark);
+      t = mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < items.size() && items[p] == kStar) ++p;
+  return p == items.size();
+}
+
+}  // namespace rulec

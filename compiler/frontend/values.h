@@ -1,0 +1,133 @@
+// Typed query values read the way Elasticsearch reads them: numbers, IPs and CIDRs, dates and date math, booleans.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "compiler/frontend/ast.h"
+#include "compiler/frontend/schema.h"
+
+namespace rulec {
+
+// ---------------------------------------------------------------------------------------------
+// Numbers. Elasticsearch reads a numeric query value (`match`/`term`/`range` on a numeric field,
+// which is what Kibana sends for `f:v` and `f < v`) with Java's Double.parseDouble: surrounding
+// characters <= U+0020 are trimmed, then an optional sign, decimal digits with an optional point and
+// exponent, an optional f/F/d/D suffix, or "NaN"/"Infinity". So `number:"1"` and `number:1.0e0`
+// match 1. Hexadecimal floats (Java accepts "0x1p3") are not accepted here: such values are
+// reported as errors rather than silently matched.
+
+struct Number {
+  double d = 0;               // the value as Double.parseDouble reads it (may be NaN or infinite)
+  bool plain = false;         // java.math.BigDecimal syntax too: no trimmed whitespace, suffix, NaN, Infinity
+  bool is_int = false;        // plain, and the value truncated toward zero fits int64: `i` holds it exactly
+  int64_t i = 0;
+  bool has_fraction = false;  // Elasticsearch's hasDecimalPart: d % 1 != 0 (true for NaN and infinities)
+  bool int_overflow = false;  // plain, but the exact value lies outside [INT64_MIN, INT64_MAX]
+};
+
+// nullopt when Double.parseDouble would throw (the search fails).
+std::optional<Number> parse_number(std::string_view text);
+std::optional<double> parse_double(std::string_view text);
+
+// What one numeric query value does on a field of a numeric type (NumberFieldMapper.termQuery /
+// rangeQuery, read from the Elasticsearch source):
+//   Error      Elasticsearch rejects the value and the whole search fails (not a number; for range
+//              bounds also out of the type's range; for long fields also not BigDecimal syntax).
+//   MatchNone  valid but can never match: a decimal part on an integer type (`pid:1.5`), a value
+//              out of the type's range, a non-finite value on a floating type.
+//   Value      compare with `i` when is_int (byte/short/integer/long/unsigned_long), else with `d`.
+enum class NumericOutcome : uint8_t { Value, MatchNone, Error };
+
+struct NumericTerm {
+  NumericOutcome outcome = NumericOutcome::Error;
+  bool is_int = false;
+  int64_t i = 0;
+  double d = 0;        // for float/half_float fields: the value rounded to float, as Elasticsearch queries it
+  std::string reason;  // for MatchNone and Error: a short phrase ("has a decimal part")
+};
+
+// Equality (`f:v`) on a numeric field. Non-numeric `type`s give Error.
+NumericTerm numeric_term(FieldType type, std::string_view text);
+
+// One range bound (`f > v` ...) turned into an INCLUSIVE bound: for Gt/Ge the lowest matching
+// value, for Lt/Le the highest. Integer types follow longRangeQuery: a bound with a decimal part
+// is rounded inward (`pid > 1.5` is `pid >= 2`, `pid < -1.5` is `pid <= -2`); floating types step
+// to the next representable value for Gt/Lt. MatchNone when no value can satisfy the bound.
+NumericTerm numeric_range_bound(FieldType type, kql::RangeOp op, std::string_view text);
+
+// ---------------------------------------------------------------------------------------------
+// IP addresses: Elasticsearch's InetAddresses.forString (dotted quads without leading zeros,
+// RFC 4291 IPv6 text incl. embedded IPv4, no zone ids, no surrounding whitespace). Every address is
+// kept in the 16-byte form Lucene indexes: IPv4 as the IPv4-mapped IPv6 address ::ffff:a.b.c.d,
+// so "::ffff:10.0.0.1" and "10.0.0.1" are the same address.
+struct IpAddr {
+  std::array<uint8_t, 16> bytes{};
+  bool is_v4() const;  // an IPv4-mapped address
+  std::string to_string() const;
+  auto operator<=>(const IpAddr&) const = default;  // byte order == Lucene's InetAddressPoint order
+};
+
+std::optional<IpAddr> parse_ip(std::string_view text);
+
+// `addr/prefix` (InetAddresses.parseCidr): prefix 0-32 for IPv4, 0-128 for IPv6; host bits may be
+// set (they are ignored); an IPv4-mapped address written in IPv6 form is rejected, as in Elasticsearch.
+struct Cidr {
+  IpAddr addr;          // with the host bits cleared
+  uint8_t prefix = 0;   // over the 16-byte form: an IPv4 /8 is 104 here
+  bool contains(const IpAddr& ip) const;
+};
+
+std::optional<Cidr> parse_cidr(std::string_view text);
+
+// ---------------------------------------------------------------------------------------------
+// Dates: the default `date` mapping format strict_date_optional_time||epoch_millis, in UTC.
+//   yyyy | yyyy-MM | yyyy-MM-dd [T [HH [:mm [:ss [(.|,)fraction 1-9 digits]]]] [Z | ±HH | ±HH:MM | ±HHMM]]
+//   epoch millis: an optional '-', digits (any count but exactly four, which is a year), an
+//   optional '.' and 1-6 sub-millisecond digits.
+// Zone region names ("Europe/Paris") are not accepted.
+enum class DateUnit : uint8_t { Year, Month, Week, Day, Hour, Minute, Second, Milli };
+const char* to_string(DateUnit u);
+
+struct ParsedDate {
+  int64_t ms = 0;           // missing parts filled with their minimum: what gte/lt use
+  // Elasticsearch's round-up parse (gt/lte): missing HOUR/MINUTE/SECOND/milli filled with 23/59/59/999
+  // but missing MONTH and DAY with 1 (documented "missing date components"; elastic/elasticsearch#90605):
+  // "2010-03-06" -> 2010-03-06T23:59:59.999, but "2010-03" -> 2010-03-01T23:59:59.999.
+  int64_t round_up_ms = 0;
+  DateUnit precision = DateUnit::Milli;  // the finest component written (Milli for epoch millis)
+};
+
+std::optional<ParsedDate> parse_date(std::string_view text);
+
+// A date-math expression as JavaDateMathParser reads it: `now` or `<date>||` followed by any number of
+// `+N<unit>`, `-N<unit>`, `/<unit>` (N defaults to 1; units y M w d h H m s; rounding happens in UTC),
+// or a plain date. With round_up, a plain date uses its round_up_ms and each `/unit` rounds to the
+// last millisecond of the unit; without, to the first. The date before `||` is never rounded up.
+std::optional<int64_t> parse_date_math(std::string_view text, int64_t now_ms, bool round_up);
+
+// Inclusive millisecond interval; empty when lo > hi.
+struct DateInterval {
+  int64_t lo = INT64_MIN;
+  int64_t hi = INT64_MAX;
+  bool empty() const { return lo > hi; }
+};
+
+// `f:v` on a date field: Kibana sends range {gte: v, lte: v}, so the interval runs from v rounded down
+// to v rounded up (`f:2010-03-06` is that whole day, `f:now/d` today).
+std::optional<DateInterval> date_equality(std::string_view text, int64_t now_ms);
+
+// `f < v` etc. (DateFieldType.rangeQuery): gt rounds up then excludes, gte rounds down, lt rounds down
+// then excludes, lte rounds up. So `f > 2014-11-18||/M` starts at 2014-12-01, `f < now/d` ends
+// yesterday at 23:59:59.999.
+std::optional<DateInterval> date_range_bound(kql::RangeOp op, std::string_view text, int64_t now_ms);
+
+// ---------------------------------------------------------------------------------------------
+// Booleans: exactly "true" or "false" (BooleanFieldMapper.indexedValueForSearch). Anything else,
+// including "" (which old Elasticsearch versions read as false), "True" and "1", fails the search.
+std::optional<bool> parse_bool(std::string_view text);
+
+}  // namespace rulec

@@ -1,0 +1,45 @@
+// The one interface every rule evaluator implements (reference interpreter, compiled engine).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "runtime/decoder/event.h"
+
+namespace rulec::rt {
+
+// A set of rule indexes (0..n-1) as a bitset.
+class RuleBits {
+ public:
+  explicit RuleBits(size_t n = 0) : words_((n + 63) / 64), n_(n) {}
+  void resize(size_t n) { words_.assign((n + 63) / 64, 0), n_ = n; }
+  void clear() { std::fill(words_.begin(), words_.end(), 0); }
+  void set(size_t i) { words_[i >> 6] |= uint64_t{1} << (i & 63); }
+  bool test(size_t i) const { return (words_[i >> 6] >> (i & 63)) & 1; }
+  size_t size() const { return n_; }
+  uint64_t* words() { return words_.data(); }
+  const uint64_t* words() const { return words_.data(); }
+  size_t word_count() const { return words_.size(); }
+  bool any() const {
+    for (uint64_t w : words_)
+      if (w) return true;
+    return false;
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+  size_t n_;
+};
+
+// Evaluates every rule of a rule set on one event: bit i of `matched` is set when rule i's query,
+// filters and exception items all accept the event. Per-event calls must not allocate or log.
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  virtual size_t rule_count() const = 0;
+  virtual void evaluate(const Event& ev, RuleBits& matched) = 0;
+};
+
+}  // namespace rulec::rt

@@ -1,0 +1,51 @@
+// What the runtime knows of each rule: identity, alert metadata, and detection parameters.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rulec::rt {
+
+enum class DetectionKind : uint8_t { Query, NewTerms, Threshold };
+
+// A term field of a new-terms rule or a group-by field of a threshold rule, with the schema fact
+// the runtime needs: keyword values longer than ignore_above behave as missing (0: no limit).
+struct TermField {
+  std::string path;
+  uint32_t ignore_above = 0;
+};
+
+struct RuleInfo {
+  // Identity and alert metadata (spec rules.md §4).
+  std::string rule_id;
+  std::string name;
+  std::string type_name;     // "query", "new_terms", "threshold"
+  std::string rule_type_id;  // "siem.queryRule", "siem.newTermsRule", "siem.thresholdRule"
+  std::string severity;
+  int64_t risk_score = 0;
+  std::vector<std::string> tags;
+  std::string threat_json = "[]";  // the MITRE mapping, serialized JSON array
+  std::string description;
+  int64_t version = 1;
+
+  // Detection.
+  DetectionKind kind = DetectionKind::Query;
+  int64_t interval_ms = 5 * 60 * 1000;
+  int64_t lookback_ms = 60 * 1000;  // (now - from) - interval: tolerated out-of-order arrival
+  int64_t max_signals = 100;
+  std::string timestamp_field;      // timestamp_override, or empty for @timestamp only
+  std::vector<TermField> new_terms_fields;  // 1..3, ordered
+  int64_t history_window_ms = 0;            // W: now - history_window_start
+  std::vector<TermField> threshold_fields;  // may be empty
+  int64_t threshold_value = 0;
+  std::string cardinality_field;            // empty: no cardinality condition
+  uint32_t cardinality_ignore_above = 0;
+  int64_t cardinality_value = 0;
+
+  // Hash of everything that defines the rule's state (type, query text, terms, window...): state
+  // is kept across reloads only for rules whose id and definition hash are unchanged.
+  uint64_t definition_hash = 0;
+};
+
+}  // namespace rulec::rt
