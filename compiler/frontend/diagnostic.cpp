@@ -20,6 +20,28 @@ SourcePos position_of(std::string_view source, uint32_t offset) {
   return p;
 }
 
+std::string printable(std::string_view value, size_t max_chars) {
+  std::string out;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (out.size() >= max_chars) {
+      // Do not cut inside a UTF-8 sequence.
+      while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+      if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+      return out + "...";
+    }
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02x}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string render(const Diagnostic& d, std::string_view source) {
   const char* sev = d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "note";
   std::string out;

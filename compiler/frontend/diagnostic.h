@@ -59,6 +59,10 @@ struct Diagnostic {
 // "line L, column C: message" followed by the source line and a caret under the column.
 std::string render(const Diagnostic& d, std::string_view source);
 
+// A value as shown inside a one-line message: control characters escaped (\n, \t, \xNN) and
+// anything past `max_chars` bytes cut with "...".
+std::string printable(std::string_view value, size_t max_chars = 120);
+
 // Line and column of a byte offset inside `source` (columns count code points).
 SourcePos position_of(std::string_view source, uint32_t offset);
 

@@ -28,7 +28,7 @@ std::string value_text(const kql::Value& v) {
     case kql::LiteralType::Null: return "null";
     case kql::LiteralType::String: break;
   }
-  return v.pattern.joined();
+  return printable(v.pattern.joined());
 }
 
 // "a long field", "an ip field", "a field not in the schema (keyword)".
