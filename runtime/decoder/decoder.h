@@ -1,0 +1,79 @@
+// NDJSON event input: reads lines from files or stdin and decodes each JSON document into an Event.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/decoder/event.h"
+
+namespace rulec::rt {
+
+enum class DecodeError : uint8_t {
+  None,
+  BadJson,      // not valid JSON (message says where)
+  NotObject,    // valid JSON, but not an object
+  BadUtf8,      // invalid UTF-8
+  TooLong,      // longer than the line limit (skipped without buffering it)
+  TooDeep,      // nesting deeper than the limit
+  Empty,        // blank line (not an error: skipped silently, not counted as malformed)
+};
+const char* to_string(DecodeError e);
+
+struct DecoderLimits {
+  size_t max_line_bytes = 16u << 20;  // longer lines are skipped and reported
+  size_t max_depth = 256;             // deeper documents are skipped and reported
+};
+
+// Decodes one JSON document into leaves (see event.h). Reuses the Event's and its own storage:
+// after warm-up, decoding does not allocate. The Event's views stay valid until the next decode
+// with this Decoder.
+class Decoder {
+ public:
+  explicit Decoder(DecoderLimits limits = {});
+  ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  // `json` need not be padded. On error, `message` (if given) says what and where (byte offset).
+  [[nodiscard]] DecodeError decode(std::string_view json, Event& ev, std::string* message = nullptr);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One input line that was not an event: where and why.
+struct SkippedLine {
+  uint32_t input = 0;
+  uint64_t line = 0;
+  DecodeError error = DecodeError::None;
+  std::string message;
+};
+
+// Reads NDJSON events from several inputs in order ("-" is stdin), decoding each line.
+class EventReader {
+ public:
+  EventReader(std::vector<std::string> paths, DecoderLimits limits = {});
+  ~EventReader();
+
+  // Next event: true with `ev` filled, false at the end of all inputs. Malformed lines are skipped
+  // (reported through `on_skip` when set, and counted). An unreadable input is reported as a
+  // skip with error None and a message, and reading goes on with the next input.
+  [[nodiscard]] bool next(Event& ev);
+
+  void set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx);
+  uint64_t events_read() const;
+  uint64_t lines_skipped() const;
+  uint64_t bytes_read() const;
+  const std::vector<std::string>& paths() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rulec::rt
