@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_util.h"
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -232,30 +234,11 @@ TEST(ExceptionItem, ExportItemsTranslate) {
 // --- Attaching items to rules (load_rules) -----------------------------------------------------
 
 using Strings = std::vector<std::string>;
+using namespace rulec::testing;
 
-const Rule* find(const RuleSet& s, std::string_view id) {
-  for (const auto& r : s.rules)
-    if (r.rule_id == id) return &r;
-  return nullptr;
-}
 
-size_t count_diags(const Rule& r, std::string_view code, Severity sev = Severity::Error) {
-  return std::count_if(r.diagnostics.begin(), r.diagnostics.end(),
-                       [&](const Diagnostic& d) { return d.code == code && d.severity == sev; });
-}
 
-bool mentions(const Rule& r, std::string_view code, std::string_view text) {
-  return std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
-                     [&](const Diagnostic& d) { return d.code == code && d.message.find(text) != std::string::npos; });
-}
 
-std::string all_messages(const RuleSet& s) {
-  std::string out;
-  for (const auto& e : s.file_errors) out += e.path + ": " + e.diag.message + "\n";
-  for (const auto& r : s.rules)
-    for (const auto& d : r.diagnostics) out += r.origin.path + ": " + d.code + " " + d.message + "\n";
-  return out;
-}
 
 TEST(Attach, ExportItemsAttachToTheirRules) {
   RuleSet s = load_rules({RULEC_SHARED_DIR "/corpus/kibana-export.ndjson"});

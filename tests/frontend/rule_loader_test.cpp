@@ -1,5 +1,7 @@
 // Tests of load_rules: the 729-rule corpus, the Kibana export, fixtures, broken files, durations.
 #include <gtest/gtest.h>
+
+#include "common/test_util.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Strings = std::vector<std::string>;
+using namespace rulec::testing;
 
 const std::string kCorpus = RULEC_SHARED_DIR "/corpus/detection-rules";
 const std::string kExport = RULEC_SHARED_DIR "/corpus/kibana-export.ndjson";
@@ -34,29 +37,9 @@ Strings ids(const RuleSet& s) {
   return out;
 }
 
-const Rule* find(const RuleSet& s, std::string_view id) {
-  for (const auto& r : s.rules)
-    if (r.rule_id == id) return &r;
-  return nullptr;
-}
 
-size_t count_diags(const Rule& r, std::string_view code, Severity sev = Severity::Error) {
-  return std::count_if(r.diagnostics.begin(), r.diagnostics.end(),
-                       [&](const Diagnostic& d) { return d.code == code && d.severity == sev; });
-}
 
-bool mentions(const Rule& r, std::string_view code, std::string_view text) {
-  return std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
-                     [&](const Diagnostic& d) { return d.code == code && d.message.find(text) != std::string::npos; });
-}
 
-std::string all_messages(const RuleSet& s) {
-  std::string out;
-  for (const auto& e : s.file_errors) out += e.path + ": " + e.diag.message + "\n";
-  for (const auto& r : s.rules)
-    for (const auto& d : r.diagnostics) out += r.origin.path + ": " + d.code + " " + d.message + "\n";
-  return out;
-}
 
 class TempDir {
  public:

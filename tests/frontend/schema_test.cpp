@@ -2,6 +2,8 @@
 #include "compiler/frontend/schema.h"
 
 #include <gtest/gtest.h>
+
+#include "common/test_util.h"
 #include <zlib.h>
 
 #include <chrono>
@@ -17,10 +19,7 @@ namespace fs = std::filesystem;
 class BuiltinSchema : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    Diagnostic err;
-    auto s = Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
-    ASSERT_TRUE(s.has_value()) << err.message;
-    schema_ = new Schema(std::move(*s));
+    schema_ = new Schema(rulec::testing::load_builtin_schema());
   }
   static void TearDownTestSuite() {
     delete schema_;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_util.h"
+
 #include <string>
 #include <utility>
 
@@ -37,10 +39,7 @@ kql::NodePtr range(const char* field, RangeOp op, kql::Value v) { return kql::ma
 class Semantic : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    Diagnostic err;
-    auto s = Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
-    ASSERT_TRUE(s.has_value()) << err.message;
-    schema_ = new Schema(std::move(*s));
+    schema_ = new Schema(rulec::testing::load_builtin_schema());
     // Types the builtin schema lacks or that tests need under stable names.
     schema_->set("t.flag", FieldInfo{FieldType::Boolean, 0, false, true});
     schema_->set("t.count", FieldInfo{FieldType::Integer, 0, false, true});
