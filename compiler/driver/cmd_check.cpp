@@ -1,12 +1,12 @@
 // `rulec check PATH...`: loads every rule below the paths and reports the ones that are not fine.
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
+#include "compiler/driver/engine_setup.h"
 #include "compiler/frontend/analyze.h"
 #include "compiler/frontend/rule.h"
 #include "compiler/frontend/schema.h"
@@ -17,8 +17,7 @@ namespace {
 
 struct Options {
   std::vector<std::string> paths;
-  std::vector<std::string> schemas;
-  std::string schema_dir;
+  SchemaOptions schema;
   bool verbose = false;
   bool quiet_warnings = false;
 };
@@ -51,10 +50,7 @@ Runner add_check_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("check", "Load rules and report every rule that is not fine");
   cmd->add_option("paths", opts->paths, "Rule files or directories (TOML, Kibana JSON, export NDJSON)")->required();
-  cmd->add_option("-s,--schema", opts->schemas,
-                  "Extra field schema (ECS flat JSON or fields.yml) layered over the built-in one; repeatable");
-  cmd->add_option("--schema-dir", opts->schema_dir,
-                  "Directory of the built-in schema (default: $RULEC_SCHEMA_DIR or the build's shared/schema)");
+  opts->schema.add_to(cmd);
   cmd->add_flag("-v,--verbose", opts->verbose, "Show the query line and a caret under each error position");
   cmd->add_flag("--no-warnings", opts->quiet_warnings, "Do not print warnings");
   cmd->footer(
@@ -67,21 +63,8 @@ Runner add_check_command(CLI::App& app) {
       "  rulec check ../shared/corpus/detection-rules ../shared/corpus/kibana-export.ndjson\n"
       "  rulec check --schema my-fields.json -v my-rule.toml");
   return [opts]() {
-    Diagnostic err;
-    std::string dir = opts->schema_dir;
-    if (dir.empty())
-      if (const char* env = std::getenv("RULEC_SCHEMA_DIR")) dir = env;
-    auto schema = Schema::builtin(err, dir);
-    if (!schema) {
-      fmt::print(stderr, "rulec: {}\n", err.message);
-      return kExitFindings;
-    }
-    for (const auto& path : opts->schemas) {
-      if (!schema->load_file(path, err)) {
-        fmt::print(stderr, "rulec: {}\n", err.message);
-        return kExitFindings;
-      }
-    }
+    auto schema = opts->schema.load();
+    if (!schema) return kExitFindings;
 
     RuleSet set = load_rules(opts->paths);
     size_t ok = 0, unsupported = 0, errors = 0;

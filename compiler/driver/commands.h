@@ -16,6 +16,7 @@ inline constexpr int kExitUsage = 2;
 using Runner = std::function<int()>;
 Runner add_parse_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
+Runner add_match_command(CLI::App& app);
 
 // Reads a whole file ("-" for stdin) into `out`; false (with a message on stderr) on failure.
 bool read_input(const std::string& path, std::string& out);

@@ -1,4 +1,4 @@
-// rulec: the compiler driver; dispatches to the subcommands (parse, check).
+// rulec: the compiler driver; dispatches to the subcommands (parse, check, match).
 #include <cstdio>
 #include <vector>
 
@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  rulec check rules/                      check every rule below rules/\n"
       "  rulec parse 'process.name:(bash or sh)' print the syntax tree of a query\n"
+      "  rulec match -q 'process.name:nginx' events.ndjson   print the events a query matches\n"
       "Run `rulec COMMAND --help` for a command's options.");
 
   // Each add_* registers its subcommand last; remember it with its runner.
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   };
   add(add_parse_command(app));
   add(add_check_command(app));
+  add(add_match_command(app));
 
   try {
     app.parse(argc, argv);

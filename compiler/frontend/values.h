@@ -9,6 +9,7 @@
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/schema.h"
+#include "runtime/common/dates.h"
 
 namespace rulec {
 
@@ -84,24 +85,8 @@ struct Cidr {
 std::optional<Cidr> parse_cidr(std::string_view text);
 
 // ---------------------------------------------------------------------------------------------
-// Dates: the default `date` mapping format strict_date_optional_time||epoch_millis, in UTC.
-//   yyyy | yyyy-MM | yyyy-MM-dd [T [HH [:mm [:ss [(.|,)fraction 1-9 digits]]]] [Z | ±HH | ±HH:MM | ±HHMM]]
-//   epoch millis: an optional '-', digits (any count but exactly four, which is a year), an
-//   optional '.' and 1-6 sub-millisecond digits.
-// Zone region names ("Europe/Paris") are not accepted.
-enum class DateUnit : uint8_t { Year, Month, Week, Day, Hour, Minute, Second, Milli };
-const char* to_string(DateUnit u);
-
-struct ParsedDate {
-  int64_t ms = 0;           // missing parts filled with their minimum: what gte/lt use
-  // Elasticsearch's round-up parse (gt/lte): missing HOUR/MINUTE/SECOND/milli filled with 23/59/59/999
-  // but missing MONTH and DAY with 1 (documented "missing date components"; elastic/elasticsearch#90605):
-  // "2010-03-06" -> 2010-03-06T23:59:59.999, but "2010-03" -> 2010-03-01T23:59:59.999.
-  int64_t round_up_ms = 0;
-  DateUnit precision = DateUnit::Milli;  // the finest component written (Milli for epoch millis)
-};
-
-std::optional<ParsedDate> parse_date(std::string_view text);
+// Dates: DateUnit, ParsedDate and parse_date (the default date format) live in
+// runtime/common/dates.h, shared with the runtime; date math and ranges are compiler-side.
 
 // A date-math expression as JavaDateMathParser reads it: `now` or `<date>||` followed by any number of
 // `+N<unit>`, `-N<unit>`, `/<unit>` (N defaults to 1; units y M w d h H m s; rounding happens in UTC),

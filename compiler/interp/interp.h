@@ -10,6 +10,19 @@
 
 namespace rulec::interp {
 
+// Semantics (kql.md §2 and what Elasticsearch does with the query Kibana's detection engine builds).
+// Where each decision lives:
+//   matcher.h       field lookup, multi-fields, field-name wildcards, exists (object paths),
+//                   nested elements, free text
+//   typed_match.h   what a document value is per field type (ignore_above, coerce, booleans, ips,
+//                   dates) and how each query value is tested (keyword, text, numeric, ...)
+//   text_analysis.h the standard-analyzer approximation, glob patterns, case folding
+// Values Elasticsearch would reject (not a number on a numeric field, a wildcard on an ip, `f:null`)
+// make that test match nothing; the front end reports them as errors beforehand.
+//
+// Module layout: interp.cpp (entry points) -> matcher.cpp (tree walk) -> typed_match.cpp (value
+// tests) -> text_analysis.cpp; field_lookup.cpp indexes an event's leaves by path.
+
 // One rule as the interpreter runs it: the query AND the filters AND NOT each exception item.
 struct CompiledRule {
   const kql::Node* query = nullptr;            // required
@@ -17,14 +30,22 @@ struct CompiledRule {
   std::vector<const kql::Node*> exceptions;    // each item's AST (not negated); may be empty
 };
 
-// Does `ast` match `ev` under the spec's semantics (kql.md §2), with field types from `schema`?
-// `now_ms` anchors date math (`now-1d`).
-bool matches(const kql::Node& ast, const rt::Event& ev, const Schema& schema, int64_t now_ms);
+class Matcher;  // matcher.h
 
-// The interpreter behind the runtime's Evaluator interface. The ASTs and the schema must outlive it.
+// Does `ast` match `ev` under the spec's semantics (kql.md §2), with field types from `schema`?
+// `now_ms` anchors date math (`now-1d`). Never throws (false if memory runs out).
+bool matches(const kql::Node& ast, const rt::Event& ev, const Schema& schema, int64_t now_ms);
+// The whole rule: query AND filters AND NOT each exception item.
+bool matches(const CompiledRule& rule, const rt::Event& ev, const Schema& schema, int64_t now_ms);
+
+// The interpreter behind the runtime's Evaluator interface. The ASTs and the schema must outlive it
+// and the ASTs must not change (per-node work is cached by node address). evaluate() indexes the
+// event's leaves once for all rules; after warm-up it does not allocate, and it never throws.
 class Interpreter final : public rt::Evaluator {
  public:
   Interpreter(std::vector<CompiledRule> rules, const Schema& schema);
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
   ~Interpreter() override;
   size_t rule_count() const override { return rules_.size(); }
   void evaluate(const rt::Event& ev, rt::RuleBits& matched) override;
@@ -33,6 +54,7 @@ class Interpreter final : public rt::Evaluator {
  private:
   std::vector<CompiledRule> rules_;
   const Schema& schema_;
+  std::unique_ptr<Matcher> matcher_;
   int64_t now_ms_ = 0;
 };
 

@@ -41,6 +41,12 @@ class Decoder {
   // `json` need not be padded. On error, `message` (if given) says what and where (byte offset).
   [[nodiscard]] DecodeError decode(std::string_view json, Event& ev, std::string* message = nullptr);
 
+  // As decode(), without copying `json` first: at least kPadding readable bytes must follow it in
+  // memory (their content does not matter). The Event's views may then point into `json`, which
+  // must stay unchanged until the next decode. Used by EventReader on its read buffer.
+  static constexpr size_t kPadding = 64;  // == SIMDJSON_PADDING
+  [[nodiscard]] DecodeError decode_padded(std::string_view json, Event& ev, std::string* message = nullptr);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,51 @@
+// Shared driver set-up: schema options and event-input skip reporting.
+#include "compiler/driver/engine_setup.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace rulec::driver {
+
+void SchemaOptions::add_to(CLI::App* cmd) {
+  cmd->add_option("-s,--schema", files,
+                  "Extra field schema (ECS flat JSON or fields.yml) layered over the built-in one; repeatable");
+  cmd->add_option("--schema-dir", dir,
+                  "Directory of the built-in schema (default: $RULEC_SCHEMA_DIR or the build's shared/schema)");
+}
+
+std::optional<Schema> SchemaOptions::load() const {
+  Diagnostic err;
+  std::string d = dir;
+  if (d.empty())
+    if (const char* env = std::getenv("RULEC_SCHEMA_DIR")) d = env;
+  auto schema = Schema::builtin(err, d);
+  if (!schema) {
+    fmt::print(stderr, "rulec: {}\n", err.message);
+    return std::nullopt;
+  }
+  for (const auto& path : files) {
+    if (!schema->load_file(path, err)) {
+      fmt::print(stderr, "rulec: {}\n", err.message);
+      return std::nullopt;
+    }
+  }
+  return schema;
+}
+
+void report_skips_to_stderr(rt::EventReader& reader) {
+  reader.set_on_skip(
+      [](const rt::SkippedLine& s, void* ctx) {
+        auto* r = static_cast<rt::EventReader*>(ctx);
+        const std::string& path = s.input < r->paths().size() ? r->paths()[s.input] : std::string("?");
+        if (s.error == rt::DecodeError::None)
+          fmt::print(stderr, "rulec: {}: {}\n", path == "-" ? "<stdin>" : path, s.message);
+        else
+          fmt::print(stderr, "rulec: {}:{}: skipped: {}{}{}\n", path == "-" ? "<stdin>" : path, s.line,
+                     rt::to_string(s.error), s.message.empty() ? "" : ": ", s.message);
+      },
+      &reader);
+}
+
+}  // namespace rulec::driver

@@ -1,0 +1,27 @@
+// Shared driver set-up: schema options, event-input skip reporting, engine choice.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "compiler/frontend/schema.h"
+#include "runtime/decoder/decoder.h"
+
+namespace rulec::driver {
+
+struct SchemaOptions {
+  std::vector<std::string> files;
+  std::string dir;
+  void add_to(CLI::App* cmd);
+  // The built-in schema with the user's files layered on; prints the reason and returns nullopt on failure.
+  std::optional<Schema> load() const;
+};
+
+// Prints each skipped input line to stderr as `PATH:LINE: skipped: REASON`.
+void report_skips_to_stderr(rt::EventReader& reader);
+
+}  // namespace rulec::driver

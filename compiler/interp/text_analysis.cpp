@@ -1,0 +1,312 @@
+// Text helpers of the reference evaluator: lowercasing, UTF-16 length, glob patterns, standard tokenizer.
+#include "compiler/interp/text_analysis.h"
+
+namespace rulec::interp {
+
+namespace {
+
+constexpr char32_t kBad = 0xFFFD;
+
+// Decodes the code point at s[i]; `n` gets its byte length (1 for an invalid byte, read as U+FFFD).
+char32_t decode(std::string_view s, size_t i, size_t& n) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    n = 1;
+    return b;
+  }
+  size_t len = (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) {
+    n = 1;
+    return kBad;
+  }
+  char32_t c = b & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) {
+    const auto cb = static_cast<unsigned char>(s[i + k]);
+    if ((cb & 0xC0) != 0x80) {
+      n = 1;
+      return kBad;
+    }
+    c = (c << 6) | (cb & 0x3F);
+  }
+  n = len;
+  return c;
+}
+
+void encode(char32_t c, std::string& out) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+// Java Character.toLowerCase for ASCII and the simple one-to-one mappings of the common alphabets
+// (the same table the schema's glob matching uses).
+char32_t lower(char32_t c) {
+  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x410 && c <= 0x42F) ||
+      (c >= 0xFF21 && c <= 0xFF3A))
+    return c + 32;
+  if (c == 0x130) return 'i';
+  if (c == 0x178) return 0xFF;
+  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
+      (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F) ||
+      (c >= 0x1E00 && c <= 0x1E95) || (c >= 0x1EA0 && c <= 0x1EFF))
+    return (c % 2 == 0) ? c + 1 : c;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c % 2 == 1) ? c + 1 : c;
+  if (c >= 0x400 && c <= 0x40F) return c + 80;
+  if (c >= 0x531 && c <= 0x556) return c + 48;
+  if (c >= 0x10A0 && c <= 0x10C5) return c + 7264;
+  if (c >= 0x2160 && c <= 0x216F) return c + 16;
+  if (c >= 0x24B6 && c <= 0x24CF) return c + 26;
+  if (c == 0x386) return 0x3AC;
+  if (c >= 0x388 && c <= 0x38A) return c + 37;
+  if (c == 0x38C) return 0x3CC;
+  if (c == 0x38E || c == 0x38F) return c + 63;
+  return c;
+}
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// ---------------------------------------------------------------------------------------------
+// Word-break classes (UAX #29), simplified.
+enum class WB : uint8_t {
+  Other,         // separates words, dropped
+  ALetter,
+  Numeric,
+  Katakana,
+  ExtendNumLet,  // '_' and other connector punctuation
+  MidLetter,     // ':' and friends: join letters only
+  MidNumLet,     // '.', '\'' (Single_Quote behaves the same here): join letters or digits
+  MidNum,        // ',', ';': join digits only
+  Extend,        // combining marks, ZWJ/ZWNJ, variation selectors: stay with the previous character
+  Single,        // CJK ideographs, Hiragana: one token per character
+};
+
+bool in(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
+
+WB word_break(char32_t c) {
+  if (c < 0x80) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return WB::ALetter;
+    if (c >= '0' && c <= '9') return WB::Numeric;
+    if (c == '_') return WB::ExtendNumLet;
+    if (c == ':') return WB::MidLetter;
+    if (c == '.' || c == '\'') return WB::MidNumLet;
+    if (c == ',' || c == ';') return WB::MidNum;
+    return WB::Other;
+  }
+  // Middle characters and connectors first (some sit inside the punctuation blocks below).
+  if (c == 0xB7 || c == 0x387 || c == 0x5F4 || c == 0x2027 || c == 0xFE13 || c == 0xFE55 || c == 0xFF1A)
+    return WB::MidLetter;
+  if (c == 0x2018 || c == 0x2019 || c == 0x2024 || c == 0xFE52 || c == 0xFF07 || c == 0xFF0E) return WB::MidNumLet;
+  if (c == 0x37E || c == 0x589 || c == 0x60C || c == 0x60D || c == 0x66C || c == 0x7F8 || c == 0x2044 || c == 0xFE10 ||
+      c == 0xFE14 || c == 0xFE50 || c == 0xFE54 || c == 0xFF0C || c == 0xFF1B)
+    return WB::MidNum;
+  if (c == 0x202F || c == 0x203F || c == 0x2040 || c == 0x2054 || c == 0xFE33 || c == 0xFE34 || in(c, 0xFE4D, 0xFE4F) ||
+      c == 0xFF3F)
+    return WB::ExtendNumLet;
+  if (in(c, 0x300, 0x36F) || in(c, 0x483, 0x489) || in(c, 0x591, 0x5BD) || in(c, 0x610, 0x61A) || in(c, 0x64B, 0x65F) ||
+      in(c, 0x1AB0, 0x1AFF) || in(c, 0x1DC0, 0x1DFF) || c == 0x200C || c == 0x200D || in(c, 0x20D0, 0x20FF) ||
+      in(c, 0xFE00, 0xFE0F) || in(c, 0xFE20, 0xFE2F))
+    return WB::Extend;
+  // Digits of a few other scripts.
+  if (in(c, 0x660, 0x669) || in(c, 0x6F0, 0x6F9) || in(c, 0x966, 0x96F) || in(c, 0xFF10, 0xFF19)) return WB::Numeric;
+  // CJK.
+  if (in(c, 0x3040, 0x309F) || in(c, 0x3400, 0x4DBF) || in(c, 0x4E00, 0x9FFF) || in(c, 0xF900, 0xFAFF) ||
+      in(c, 0x20000, 0x3FFFF) || in(c, 0x3005, 0x3007) || in(c, 0x3021, 0x3029))
+    return WB::Single;
+  if (in(c, 0x30A0, 0x30FF) || in(c, 0x31F0, 0x31FF) || in(c, 0xFF66, 0xFF9F)) return c == 0x30FB ? WB::Other : WB::Katakana;
+  // Punctuation, symbols, spaces, private use, emoji and invalid bytes separate words.
+  if (in(c, 0x80, 0xBF)) return (c == 0xAA || c == 0xB5 || c == 0xBA) ? WB::ALetter : WB::Other;
+  if (c == 0xD7 || c == 0xF7 || in(c, 0x2000, 0x206F) || in(c, 0x20A0, 0x20CF) || in(c, 0x2190, 0x2BFF) ||
+      in(c, 0x3000, 0x303F) || in(c, 0xD800, 0xF8FF) || in(c, 0xFE30, 0xFE6F) || in(c, 0xFF00, 0xFF20) ||
+      in(c, 0xFF3B, 0xFF40) || in(c, 0xFF5B, 0xFF65) || in(c, 0xFFF0, 0xFFFF) || in(c, 0x1F000, 0x1FAFF) ||
+      c > 0x10FFFF)
+    return WB::Other;
+  return WB::ALetter;
+}
+
+bool wordish(WB w) { return w == WB::ALetter || w == WB::Numeric || w == WB::Katakana || w == WB::ExtendNumLet; }
+
+// May `next` follow `last` (the class of the token's last non-Extend character) directly?
+bool joins(WB last, WB next) {
+  switch (next) {
+    case WB::ALetter:
+    case WB::Numeric: return last == WB::ALetter || last == WB::Numeric || last == WB::ExtendNumLet;
+    case WB::Katakana: return last == WB::Katakana || last == WB::ExtendNumLet;
+    case WB::ExtendNumLet: return wordish(last);
+    default: return false;
+  }
+}
+
+constexpr size_t kMaxTokenChars = 255;
+
+}  // namespace
+
+void lowercase(std::string_view in_text, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < in_text.size();) {
+    size_t n = 1;
+    const char32_t c = decode(in_text, i, n);
+    if (c == kBad && n == 1 && static_cast<unsigned char>(in_text[i]) >= 0x80) {
+      out += in_text[i];  // an invalid byte is kept as is
+    } else {
+      encode(lower(c), out);
+    }
+    i += n;
+  }
+}
+
+size_t utf16_length(std::string_view s) {
+  size_t len = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = 1;
+    const char32_t c = decode(s, i, n);
+    len += c >= 0x10000 ? 2 : 1;
+    i += n;
+  }
+  return len;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Glob
+
+namespace {
+constexpr int kStar = -1, kOne = -2;
+}
+
+Glob::Glob(const kql::Pattern& p, bool lower) : ascii_ci_(p.case_insensitive) {
+  std::string seg;
+  for (size_t s = 0; s < p.segments.size(); ++s) {
+    if (lower) {
+      lowercase(p.segments[s], seg);
+    } else {
+      seg = p.segments[s];
+    }
+    for (char c : seg) items_.push_back(static_cast<unsigned char>(ascii_ci_ ? ascii_lower(c) : c));
+    if (s < p.wildcards.size()) items_.push_back(p.wildcards[s] == '?' ? kOne : kStar);
+  }
+}
+
+bool Glob::match(std::string_view text) const {
+  // Greedy two-pointer match, backtracking only to the last star.
+  auto byte_eq = [&](int item, char c) {
+    return item == static_cast<unsigned char>(ascii_ci_ ? ascii_lower(c) : c);
+  };
+  auto cp_len = [&](size_t i) {
+    size_t n = 1;
+    decode(text, i, n);
+    return n;
+  };
+  size_t p = 0, t = 0, star = SIZE_MAX, mark = 0;
+  while (t < text.size()) {
+    if (p < items_.size() && items_[p] == kOne) {
+      t += cp_len(t);
+      ++p;
+    } else if (p < items_.size() && items_[p] >= 0 && byte_eq(items_[p], text[t])) {
+      ++t;
+      ++p;
+    } else if (p < items_.size() && items_[p] == kStar) {
+      star = p++;
+      mark = t;
+    } else if (star != SIZE_MAX) {
+      p = star + 1;
+      mark += cp_len(mark);
+      t = mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < items_.size() && items_[p] == kStar) ++p;
+  return p == items_.size();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standard tokenizer
+
+void analyze(std::string_view text, std::string& buf, std::vector<std::string_view>& tokens) {
+  lowercase(text, buf);
+  tokens.clear();
+  const std::string_view s = buf;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t n = 1;
+    const WB w = word_break(decode(s, i, n));
+    if (w == WB::Single) {
+      tokens.push_back(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    if (!wordish(w)) {
+      i += n;
+      continue;
+    }
+    // A word starts here: extend it as far as the rules allow.
+    const size_t start = i;
+    WB last = w;
+    bool has_core = w != WB::ExtendNumLet;
+    i += n;
+    size_t end = i;
+    while (i < s.size()) {
+      size_t m = 1;
+      const WB c = word_break(decode(s, i, m));
+      if (c == WB::Extend) {
+        i += m;
+        end = i;
+        continue;
+      }
+      if (joins(last, c)) {
+        last = c;
+        has_core = has_core || c != WB::ExtendNumLet;
+        i += m;
+        end = i;
+        continue;
+      }
+      const bool mid_letter = c == WB::MidLetter || c == WB::MidNumLet;
+      const bool mid_num = c == WB::MidNum || c == WB::MidNumLet;
+      if ((last == WB::ALetter && mid_letter) || (last == WB::Numeric && mid_num)) {
+        // WB6/7 and WB11/12: the middle character joins only when the same kind follows it.
+        size_t j = i + m, k = 1;
+        WB after = WB::Other;
+        while (j < s.size()) {
+          after = word_break(decode(s, j, k));
+          if (after != WB::Extend) break;
+          j += k;
+        }
+        if (j < s.size() && after == last) {
+          i = j + k;
+          end = i;
+          continue;
+        }
+      }
+      break;
+    }
+    if (!has_core) continue;
+    // max_token_length: longer words are split into pieces of 255 code points.
+    size_t piece = start, count = 0;
+    for (size_t q = start; q < end;) {
+      size_t m = 1;
+      decode(s, q, m);
+      if (count == kMaxTokenChars) {
+        tokens.push_back(s.substr(piece, q - piece));
+        piece = q;
+        count = 0;
+      }
+      ++count;
+      q += m;
+    }
+    tokens.push_back(s.substr(piece, end - piece));
+  }
+}
+
+}  // namespace rulec::interp

@@ -1,0 +1,202 @@
+// NDJSON event input: reads files or stdin in large chunks, splits lines and decodes each one in place.
+//
+// One buffer per reader: lines are decoded where they lie (the buffer keeps simdjson's padding
+// after its data, so no copy), a partial line at the end of a chunk is moved to the front before
+// the next read. The buffer grows only as far as max_line_bytes plus one chunk: a longer line is
+// dropped chunk by chunk until its newline and reported as TooLong, so memory stays bounded.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "runtime/decoder/decoder.h"
+
+namespace rulec::rt {
+
+namespace {
+constexpr size_t kChunk = 1u << 20;  // bytes asked of each read(2)
+}  // namespace
+
+struct EventReader::Impl {
+  std::vector<std::string> paths;
+  DecoderLimits limits;
+  Decoder decoder;
+  void (*on_skip)(const SkippedLine&, void*) = nullptr;
+  void* on_skip_ctx = nullptr;
+  uint64_t events = 0, skipped = 0, bytes = 0;
+
+  // The current input.
+  size_t next_input = 0;   // index of the next input to open
+  uint32_t input = 0;      // index of the open one
+  int fd = -1;             // -1: none open
+  bool eof = false;
+  uint64_t line = 0;       // lines of this input taken so far (the current one included)
+  bool discarding = false; // dropping the rest of a line longer than the limit
+  uint64_t discarded = 0;  // its length so far
+
+  // Data is buf[begin, end); cap bytes of room plus Decoder::kPadding after them.
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::unique_ptr<char, Free> buf;
+  size_t cap = 0, begin = 0, end = 0;
+  std::string message;
+
+  Impl(std::vector<std::string> p, DecoderLimits l) : paths(std::move(p)), limits(l), decoder(l) {}
+  ~Impl() { close_input(); }
+
+  void report(DecodeError e, std::string msg) {
+    if (on_skip) on_skip(SkippedLine{input, line, e, std::move(msg)}, on_skip_ctx);
+  }
+
+  void too_long(uint64_t length) {
+    ++skipped;
+    report(DecodeError::TooLong, fmt::format("line of {} bytes is longer than the limit of {} bytes", length,
+                                             limits.max_line_bytes));
+  }
+
+  bool open_next() {
+    while (next_input < paths.size()) {
+      input = static_cast<uint32_t>(next_input++);
+      line = 0;
+      begin = end = 0;
+      eof = discarding = false;
+      const std::string& path = paths[input];
+      if (path == "-") {
+        fd = STDIN_FILENO;
+        return true;
+      }
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        return true;
+      }
+      report(DecodeError::None, fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+    }
+    return false;
+  }
+
+  void close_input() {
+    if (fd > STDIN_FILENO || (fd == STDIN_FILENO && paths[input] != "-")) ::close(fd);
+    fd = -1;
+  }
+
+  // Reads more after keeping the partial line (or dropping it when it is already too long).
+  // False on a read error (reported; the input is then closed).
+  bool fill() {
+    if (!discarding && end - begin > limits.max_line_bytes) {
+      discarding = true;
+      discarded = 0;
+    }
+    if (discarding) {
+      discarded += end - begin;
+      begin = end = 0;
+    } else if (begin > 0) {
+      std::memmove(buf.get(), buf.get() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    if (cap - end < kChunk / 2) {  // the partial line fills the buffer: grow, up to limit + chunk
+      const size_t most = limits.max_line_bytes < (SIZE_MAX >> 2) ? limits.max_line_bytes + kChunk : (SIZE_MAX >> 2);
+      const size_t want = std::max(cap * 2, end + kChunk);
+      const size_t new_cap = std::max(std::min(want, most), end + kChunk / 2);
+      // realloc: big blocks are mmapped and grow by mremap, without a copy or a second peak.
+      void* bigger = std::realloc(buf.get(), new_cap + Decoder::kPadding);
+      if (bigger == nullptr) throw std::bad_alloc();
+      (void)buf.release();
+      buf.reset(static_cast<char*>(bigger));
+      cap = new_cap;
+    }
+    ssize_t n;
+    do {
+      n = ::read(fd, buf.get() + end, std::min(cap - end, size_t{1} << 30));
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      report(DecodeError::None, fmt::format("cannot read {}: {}", paths[input], std::strerror(errno)));
+      close_input();
+      return false;
+    }
+    if (n == 0) eof = true;
+    end += static_cast<size_t>(n);
+    bytes += static_cast<uint64_t>(n);
+    return true;
+  }
+
+  // One complete line (without its '\n'): true when it gave an event.
+  bool take(std::string_view text, Event& ev) {
+    ++line;
+    if (discarding) {
+      discarding = false;
+      too_long(discarded + text.size());
+      return false;
+    }
+    if (text.size() > limits.max_line_bytes) {
+      too_long(text.size());
+      return false;
+    }
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (line == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
+    if (text.empty()) return false;  // blank: not an event, not an error
+    const DecodeError e = decoder.decode_padded(text, ev, &message);
+    if (e == DecodeError::None) {
+      ev.line = line;
+      ev.input = input;
+      ++events;
+      return true;
+    }
+    if (e != DecodeError::Empty) {
+      ++skipped;
+      report(e, message);
+    }
+    return false;
+  }
+
+  bool next(Event& ev) {
+    for (;;) {
+      if (fd < 0 && !open_next()) return false;
+      char* nl = end > begin ? static_cast<char*>(std::memchr(buf.get() + begin, '\n', end - begin)) : nullptr;
+      if (nl != nullptr) {
+        const std::string_view text(buf.get() + begin, static_cast<size_t>(nl - (buf.get() + begin)));
+        begin += text.size() + 1;
+        if (take(text, ev)) return true;
+        continue;
+      }
+      if (eof) {
+        if (begin < end || discarding) {  // a last line without '\n'
+          const std::string_view text(buf.get() + begin, end - begin);
+          begin = end;
+          if (take(text, ev)) return true;
+          continue;
+        }
+        close_input();
+        continue;
+      }
+      if (!fill()) continue;
+    }
+  }
+};
+
+EventReader::EventReader(std::vector<std::string> paths, DecoderLimits limits)
+    : impl_(std::make_unique<Impl>(std::move(paths), limits)) {}
+EventReader::~EventReader() = default;
+
+bool EventReader::next(Event& ev) { return impl_->next(ev); }
+
+void EventReader::set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx) {
+  impl_->on_skip = fn;
+  impl_->on_skip_ctx = ctx;
+}
+
+uint64_t EventReader::events_read() const { return impl_->events; }
+uint64_t EventReader::lines_skipped() const { return impl_->skipped; }
+uint64_t EventReader::bytes_read() const { return impl_->bytes; }
+const std::vector<std::string>& EventReader::paths() const { return impl_->paths; }
+
+}  // namespace rulec::rt
