@@ -1,0 +1,150 @@
+// Builds one alert document (spec rules.md §4) from a rule, its source event and the detection facts.
+#include "runtime/alerts/alert_json.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "runtime/common/hash128.h"
+
+namespace rulec::rt {
+
+using ojson = nlohmann::ordered_json;
+
+std::string iso8601_ms(int64_t ms) {
+  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+  int64_t rem = ms - days * 86400000;
+  // civil_from_days (H. Hinnant): days since 1970-01-01 -> y/m/d.
+  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3600000, rem / 60000 % 60,
+                     rem / 1000 % 60, rem % 1000);
+}
+
+std::string alert_uuid(std::string_view event_json, std::string_view rule_id, const std::vector<std::string>& terms) {
+  Hash128 h;
+  h.add(event_json).add(rule_id);
+  for (const auto& t : terms) h.add(t);
+  auto [a, b] = h.value();
+  // Shaped as a version-5 UUID (name-based), variant 10.
+  return fmt::format("{:08x}-{:04x}-5{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
+                     0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffull);
+}
+
+namespace {
+
+// A dotted path of the source document as a string, or "" (objects and dotted keys both work).
+std::string text_at(const ojson& doc, std::string_view path) {
+  const ojson* cur = &doc;
+  std::string_view rest = path;
+  while (cur->is_object()) {
+    auto whole = cur->find(std::string(rest));
+    if (whole != cur->end()) {
+      const ojson& v = *whole;
+      if (v.is_string()) return v.get<std::string>();
+      if (v.is_array() && !v.empty() && v[0].is_string()) return v[0].get<std::string>();
+      if (v.is_number() || v.is_boolean()) return v.dump();
+      return {};
+    }
+    size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) return {};
+    auto it = cur->find(std::string(rest.substr(0, dot)));
+    if (it == cur->end()) return {};
+    cur = &*it;
+    rest = rest.substr(dot + 1);
+  }
+  return {};
+}
+
+void flatten_into(ojson& out, const std::string& prefix, const ojson& v) {
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) flatten_into(out, prefix + "." + it.key(), it.value());
+  } else {
+    out[prefix] = v;
+  }
+}
+
+std::string reason(const RuleInfo& rule, const ojson& doc) {
+  std::string category = text_at(doc, "event.category");
+  std::string out = fmt::format("{} event", category.empty() ? "event" : category);
+  auto part = [&](const char* label, const char* field) {
+    std::string v = text_at(doc, field);
+    if (!v.empty()) out += fmt::format("{}{}", label, v);
+  };
+  part(" with process ", "process.name");
+  part(", parent process ", "process.parent.name");
+  part(", by ", "user.name");
+  part(", on ", "host.name");
+  out += fmt::format(" created {} alert {}.", rule.severity, rule.name);
+  return out;
+}
+
+}  // namespace
+
+std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
+  ojson src = ojson::parse(f.event_json.begin(), f.event_json.end(), nullptr, /*allow_exceptions=*/false);
+  if (!src.is_object()) src = ojson::object();
+  // A search hit (`{"_index":..,"_id":..,"_source":{..}}`) stands for its source document.
+  std::string id = src.contains("_id") && src["_id"].is_string() ? src["_id"].get<std::string>() : std::string();
+  std::string index = src.contains("_index") && src["_index"].is_string() ? src["_index"].get<std::string>() : std::string();
+  if (src.contains("_source") && src["_source"].is_object()) src = ojson(src["_source"]);
+  if (id.empty()) id = alert_uuid(f.event_json, "", {});
+  if (index.empty()) {
+    std::string ds = text_at(src, "data_stream.dataset"), ns = text_at(src, "data_stream.namespace");
+    if (!ds.empty()) index = fmt::format("logs-{}-{}", ds, ns.empty() ? "default" : ns);
+  }
+
+  ojson a = ojson::object();
+  a["@timestamp"] = iso8601_ms(f.alert_time_ms);
+  ojson original_event = ojson::object();
+  for (auto it = src.begin(); it != src.end(); ++it) {
+    if (it.key() == "@timestamp") continue;
+    if (it.key() == "event" && it.value().is_object()) {
+      ojson ev = it.value();
+      flatten_into(original_event, "kibana.alert.original_event", ev);
+      ev["kind"] = "signal";
+      a["event"] = std::move(ev);
+      continue;
+    }
+    if (it.key().rfind("event.", 0) == 0) {
+      original_event["kibana.alert.original_event." + it.key().substr(6)] = it.value();
+      if (it.key() == "event.kind") continue;
+    }
+    a[it.key()] = it.value();
+  }
+  if (!a.contains("event")) a["event"] = ojson{{"kind", "signal"}};
+  if (src.contains("@timestamp")) a["kibana.alert.original_time"] = src["@timestamp"];
+  a["kibana.alert.uuid"] = f.uuid;
+  a["kibana.alert.status"] = "active";
+  a["kibana.alert.workflow_status"] = "open";
+  a["kibana.alert.rule.rule_id"] = rule.rule_id;
+  a["kibana.alert.rule.name"] = rule.name;
+  a["kibana.alert.rule.type"] = rule.type_name;
+  a["kibana.alert.rule.rule_type_id"] = rule.rule_type_id;
+  a["kibana.alert.rule.severity"] = rule.severity;
+  a["kibana.alert.rule.risk_score"] = rule.risk_score;
+  a["kibana.alert.rule.tags"] = rule.tags;
+  a["kibana.alert.rule.version"] = rule.version;
+  ojson threat = ojson::parse(rule.threat_json, nullptr, false);
+  a["kibana.alert.rule.threat"] = threat.is_discarded() ? ojson::array() : threat;
+  a["kibana.alert.severity"] = rule.severity;
+  a["kibana.alert.risk_score"] = rule.risk_score;
+  a["kibana.alert.reason"] = reason(rule, src);
+  if (rule.kind == DetectionKind::NewTerms) a["kibana.alert.new_terms"] = f.new_terms;
+  if (rule.kind == DetectionKind::Threshold) {
+    ojson terms = ojson::array();
+    for (size_t i = 0; i < f.threshold_terms.size() && i < rule.threshold_fields.size(); ++i)
+      terms.push_back({{"field", rule.threshold_fields[i].path}, {"value", f.threshold_terms[i]}});
+    ojson result = {{"terms", terms}, {"count", f.threshold_count}, {"from", iso8601_ms(f.threshold_from_ms)}};
+    if (f.cardinality >= 0)
+      result["cardinality"] = ojson::array({{{"field", rule.cardinality_field}, {"value", f.cardinality}}});
+    a["kibana.alert.threshold_result"] = std::move(result);
+  }
+  for (auto it = original_event.begin(); it != original_event.end(); ++it) a[it.key()] = it.value();
+  a["kibana.alert.ancestors"] = ojson::array({{{"id", id}, {"type", "event"}, {"index", index}, {"depth", 0}}});
+  return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace rulec::rt

@@ -1,0 +1,39 @@
+// Where alerts go: an append-only NDJSON file (or stdout) with durable offsets for checkpoints.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace rulec::rt {
+
+class AlertSink {
+ public:
+  // Opens `path` for appending ("-" is stdout). When `truncate_to` is below the file's size the
+  // file is cut back to it first (alerts written after the last checkpoint are regenerated on
+  // replay). Returns null with `error` set on failure.
+  static std::unique_ptr<AlertSink> open(const std::string& path, uint64_t truncate_to, std::string& error,
+                                         uint64_t* truncated_bytes = nullptr);
+  ~AlertSink();
+
+  // One alert line (no newline). False on an I/O error (see error()); nothing is half-written
+  // from the caller's point of view: the next sync() reports the failure too.
+  [[nodiscard]] bool write(std::string_view line);
+  // Flushes and fsyncs; the offset after a successful sync is durable.
+  [[nodiscard]] bool sync();
+  uint64_t offset() const { return offset_; }
+  const std::string& error() const { return error_; }
+  const std::string& path() const { return path_; }
+  bool is_file() const { return file_ != stdout; }
+
+ private:
+  AlertSink(FILE* f, std::string path, uint64_t offset) : file_(f), path_(std::move(path)), offset_(offset) {}
+  FILE* file_;
+  std::string path_;
+  uint64_t offset_;
+  std::string error_;
+};
+
+}  // namespace rulec::rt

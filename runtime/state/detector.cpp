@@ -1,0 +1,321 @@
+// Turns (event, rules it matched) into alerts: query, new-terms and threshold semantics on a stream.
+//
+// Decisions (spec rules.md §3):
+// - Event time is the rule's timestamp_override field when the event has a readable one, else
+//   `@timestamp`; a matched event with neither is counted (no_time) and skipped for that rule.
+// - The alert's `@timestamp` is the stream's event-time watermark (largest event time seen), not
+//   the wall clock, so a replayed stream gives byte-identical alerts.
+// - kibana.alert.uuid hashes the source event bytes, the rule id and the terms: a replay after a
+//   restart recomputes the same ids, and ids written since the horizon are not written again.
+// - New terms: a matching event at t with term T alerts when T was not seen in [t - W, t); an
+//   earlier event that arrives after a later one with the same term is history (no second alert).
+// - Threshold: tumbling buckets of `interval` in event time; a group alerts once per bucket, at
+//   the event that makes its count reach the threshold (and the cardinality, when set).
+// - max_signals: at most that many alerts per rule per `interval` bucket of event time; the rest
+//   are counted as suppressed.
+#include "runtime/state/detector.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime/common/dates.h"
+#include "runtime/common/hash128.h"
+
+namespace rulec::rt {
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// The event's time for a rule: the override field if readable, else @timestamp.
+std::optional<int64_t> event_time(const Event& ev, const std::string& override_field) {
+  std::optional<int64_t> ts;
+  for (const Leaf& l : ev.leaves) {
+    if (!override_field.empty() && l.path == override_field) {
+      if (auto t = event_time_ms(l.text, l.kind)) return t;
+    } else if (!ts && l.path == "@timestamp") {
+      ts = event_time_ms(l.text, l.kind);
+    }
+  }
+  return ts;
+}
+
+// UTF-16 length as Elasticsearch counts ignore_above.
+size_t utf16_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) n += (c >= 0xF0) ? 2 : 1;
+  }
+  return n;
+}
+
+// Values of a term field: string/number/bool leaves by their text; null and over-long values are missing.
+void field_values(const Event& ev, const TermField& f, std::vector<std::string_view>& out) {
+  out.clear();
+  for (const Leaf& l : ev.leaves) {
+    if (l.path != f.path || l.kind == ValueKind::Null) continue;
+    if (f.ignore_above && l.kind == ValueKind::String && utf16_length(l.text) > f.ignore_above) continue;
+    out.push_back(l.text);
+  }
+}
+
+Key128 key_of(std::pair<uint64_t, uint64_t> h) { return Key128{h.first, h.second}; }
+
+// Calls fn(tuple) for each element of the cartesian product of `values` (one list per field).
+template <class Fn>
+void for_each_tuple(const std::vector<std::vector<std::string_view>>& values, size_t nfields, Fn&& fn) {
+  std::vector<size_t> idx(nfields, 0);
+  std::vector<std::string_view> tuple(nfields);
+  for (size_t i = 0; i < nfields; ++i)
+    if (values[i].empty()) return;
+  while (true) {
+    for (size_t i = 0; i < nfields; ++i) tuple[i] = values[i][idx[i]];
+    fn(tuple);
+    size_t i = nfields;
+    while (i > 0) {
+      --i;
+      if (++idx[i] < values[i].size()) break;
+      idx[i] = 0;
+      if (i == 0) return;
+    }
+    if (nfields == 0) return;
+  }
+}
+
+Key128 tuple_key(const std::vector<std::string_view>& tuple) {
+  Hash128 h;
+  for (auto v : tuple) h.add(v);
+  return key_of(h.value());
+}
+
+}  // namespace
+
+Detector::Detector(std::vector<RuleInfo> rules, DetectorOptions options)
+    : rules_(std::move(rules)), options_(std::move(options)), counters_(rules_.size()), state_(rules_.size()) {}
+
+Detector::~Detector() = default;
+
+std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, DetectorOptions options,
+                                           const std::string& alerts_path, std::string& error,
+                                           std::string& recovered) {
+  std::unique_ptr<Detector> d(new Detector(std::move(rules), std::move(options)));
+  uint64_t truncate_to = UINT64_MAX;
+  if (!d->options_.state_dir.empty()) {
+    Snapshot snap;
+    LoadStatus st = load_snapshot(d->options_.state_dir, snap, error);
+    if (st == LoadStatus::Error) return nullptr;
+    if (st == LoadStatus::Ok) {
+      size_t kept = 0, dropped = 0, entries = 0;
+      for (size_t i = 0; i < snap.rule_ids.size(); ++i) {
+        auto it = std::find_if(d->rules_.begin(), d->rules_.end(), [&](const RuleInfo& r) {
+          return r.rule_id == snap.rule_ids[i].first && r.definition_hash == snap.rule_ids[i].second;
+        });
+        if (it == d->rules_.end()) {
+          ++dropped;
+          continue;
+        }
+        entries += snap.states[i].entries();
+        d->state_[static_cast<size_t>(it - d->rules_.begin())] = std::move(snap.states[i]);
+        ++kept;
+      }
+      d->dedupe_ = std::move(snap.dedupe);
+      d->watermark_ = snap.watermark;
+      if (snap.alerts_path == alerts_path) truncate_to = snap.alerts_offset;
+      recovered = fmt::format(
+          "state {}: recovered {} rules ({} entries, {} recent alert ids), dropped {} changed or removed rules; "
+          "checkpoint of {}",
+          d->options_.state_dir, kept, entries, d->dedupe_.seen.size(), dropped,
+          snap.watermark == INT64_MIN ? std::string("an empty stream") : "event time " + iso8601_ms(snap.watermark));
+    }
+  }
+  uint64_t truncated = 0;
+  d->sink_ = AlertSink::open(alerts_path, truncate_to, error, &truncated);
+  if (!d->sink_) return nullptr;
+  if (truncated)
+    recovered += fmt::format("; cut {} bytes of alerts written after the checkpoint from {} (they are regenerated on replay)",
+                             truncated, alerts_path);
+  return d;
+}
+
+uint64_t Detector::state_entries() const {
+  uint64_t n = 0;
+  for (const auto& s : state_) n += s.entries();
+  return n + dedupe_.seen.size();
+}
+
+bool Detector::allow_signal(size_t rule, int64_t t) {
+  const RuleInfo& r = rules_[rule];
+  int64_t bucket = floor_div(t, r.interval_ms);
+  auto& buckets = state_[rule].signal_buckets;
+  int64_t& n = buckets[bucket];
+  // Keep only the buckets late events can still reach.
+  int64_t oldest = floor_div(watermark_ - r.lookback_ms - r.interval_ms, r.interval_ms);
+  while (!buckets.empty() && buckets.begin()->first < oldest && buckets.begin()->first != bucket) buckets.erase(buckets.begin());
+  if (n >= r.max_signals) return false;
+  ++n;
+  return true;
+}
+
+void Detector::raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, std::vector<std::string> key) {
+  RuleCounters& c = counters_[rule];
+  if (options_.learn) {
+    ++c.learned;
+    return;
+  }
+  facts.uuid = alert_uuid(ev.raw, rules_[rule].rule_id, key);
+  Key128 id = key_of(Hash128().add(facts.uuid).value());
+  if (dedupe_.seen.count(id)) {
+    ++c.duplicates;
+    return;
+  }
+  if (!allow_signal(rule, t)) {
+    ++c.suppressed;
+    return;
+  }
+  facts.event_json = ev.raw;
+  facts.alert_time_ms = watermark_;
+  if (!sink_->write(alert_json(rules_[rule], facts))) {
+    if (error_.empty()) error_ = sink_->error();
+    return;
+  }
+  dedupe_.seen[id] = t;
+  ++c.alerts;
+}
+
+void Detector::on_new_terms(size_t rule, const Event& ev, int64_t t) {
+  const RuleInfo& r = rules_[rule];
+  size_t nf = r.new_terms_fields.size();
+  if (values_.size() < nf) values_.resize(nf);
+  for (size_t i = 0; i < nf; ++i) {
+    field_values(ev, r.new_terms_fields[i], values_[i]);
+    if (values_[i].empty()) return;  // a missing field: no term, no alert, no history
+  }
+  auto& terms = state_[rule].terms;
+  for_each_tuple(values_, nf, [&](const std::vector<std::string_view>& tuple) {
+    Key128 k = tuple_key(tuple);
+    auto [it, inserted] = terms.try_emplace(k, t);
+    bool is_new = inserted || it->second < t - r.history_window_ms;
+    if (!inserted) it->second = std::max(it->second, t);
+    if (!is_new) return;
+    it->second = std::max(it->second, t);
+    AlertFacts f;
+    f.new_terms.assign(tuple.begin(), tuple.end());
+    raise(rule, ev, t, std::move(f), std::vector<std::string>(tuple.begin(), tuple.end()));
+  });
+}
+
+void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
+  const RuleInfo& r = rules_[rule];
+  size_t nf = r.threshold_fields.size();
+  if (values_.size() < nf + 1) values_.resize(nf + 1);
+  for (size_t i = 0; i < nf; ++i) {
+    field_values(ev, r.threshold_fields[i], values_[i]);
+    if (values_[i].empty()) return;  // Kibana's terms aggregation leaves out documents missing a field
+  }
+  std::vector<std::string_view>& card = values_[nf];
+  if (!r.cardinality_field.empty()) field_values(ev, TermField{r.cardinality_field, r.cardinality_ignore_above}, card);
+  int64_t bucket = floor_div(t, r.interval_ms);
+  for_each_tuple(values_, nf, [&](const std::vector<std::string_view>& tuple) {
+    ThresholdGroup& g = state_[rule].groups[tuple_key(tuple)];
+    if (g.bucket != bucket) {
+      if (bucket < g.bucket && g.count > 0) return;  // a late event for a closed bucket
+      g = ThresholdGroup{};
+      g.bucket = bucket;
+    }
+    ++g.count;
+    for (auto v : card) g.distinct.insert(key_of(Hash128().add(v).value()));
+    bool reached = g.count >= r.threshold_value &&
+                   (r.cardinality_field.empty() || static_cast<int64_t>(g.distinct.size()) >= r.cardinality_value);
+    if (!reached || g.alerted) return;
+    g.alerted = true;
+    AlertFacts f;
+    f.threshold_terms.assign(tuple.begin(), tuple.end());
+    f.threshold_count = g.count;
+    f.threshold_from_ms = bucket * r.interval_ms;
+    if (!r.cardinality_field.empty()) f.cardinality = static_cast<int64_t>(g.distinct.size());
+    std::vector<std::string> key(tuple.begin(), tuple.end());
+    key.push_back(std::to_string(bucket));
+    raise(rule, ev, t, std::move(f), std::move(key));
+  });
+}
+
+bool Detector::on_event(const Event& ev, const RuleBits& matched) {
+  ++events_;
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    if (!matched.test(i)) continue;
+    RuleCounters& c = counters_[i];
+    ++c.matched;
+    auto t = event_time(ev, rules_[i].timestamp_field);
+    if (!t) {
+      ++c.no_time;
+      continue;
+    }
+    watermark_ = std::max(watermark_, *t);
+    switch (rules_[i].kind) {
+      case DetectionKind::Query: raise(i, ev, *t, AlertFacts{}, {}); break;
+      case DetectionKind::NewTerms: on_new_terms(i, ev, *t); break;
+      case DetectionKind::Threshold: on_threshold(i, ev, *t); break;
+    }
+  }
+  if (!error_.empty()) return false;
+  if (++since_checkpoint_ >= options_.checkpoint_events) return checkpoint();
+  return true;
+}
+
+void Detector::expire_and_cap() {
+  // Expire what the window no longer needs.
+  int64_t horizon = 0;
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const RuleInfo& r = rules_[i];
+    horizon = std::max({horizon, r.history_window_ms, r.lookback_ms + r.interval_ms});
+    if (watermark_ == INT64_MIN) continue;
+    auto& terms = state_[i].terms;
+    for (auto it = terms.begin(); it != terms.end();)
+      it = it->second < watermark_ - r.history_window_ms - r.lookback_ms ? terms.erase(it) : std::next(it);
+    auto& groups = state_[i].groups;
+    int64_t oldest = floor_div(watermark_ - r.lookback_ms, r.interval_ms);
+    for (auto it = groups.begin(); it != groups.end();) it = it->second.bucket < oldest ? groups.erase(it) : std::next(it);
+  }
+  if (watermark_ != INT64_MIN)
+    for (auto it = dedupe_.seen.begin(); it != dedupe_.seen.end();)
+      it = it->second < watermark_ - horizon ? dedupe_.seen.erase(it) : std::next(it);
+  if (!options_.max_state_mb) return;
+  // Past the cap, evict new-terms entries with the oldest last-seen first (about 64 bytes each).
+  constexpr uint64_t kEntryBytes = 64;
+  uint64_t cap = options_.max_state_mb * 1024 * 1024 / kEntryBytes;
+  uint64_t total = state_entries();
+  if (total <= cap) return;
+  std::vector<int64_t> times;
+  for (const auto& s : state_)
+    for (const auto& [k, t] : s.terms) times.push_back(t);
+  uint64_t excess = std::min<uint64_t>(total - cap * 9 / 10, times.size());
+  if (!excess) return;
+  std::nth_element(times.begin(), times.begin() + static_cast<ptrdiff_t>(excess - 1), times.end());
+  int64_t cut = times[excess - 1];
+  for (auto& s : state_)
+    for (auto it = s.terms.begin(); it != s.terms.end();)
+      it = it->second <= cut ? (++evictions_, s.terms.erase(it)) : std::next(it);
+}
+
+bool Detector::checkpoint() {
+  since_checkpoint_ = 0;
+  expire_and_cap();
+  if (!sink_->sync()) {
+    if (error_.empty()) error_ = sink_->error();
+    return false;
+  }
+  if (options_.state_dir.empty()) return true;
+  Snapshot s;
+  s.alerts_offset = sink_->offset();
+  s.alerts_path = sink_->path();
+  s.watermark = watermark_;
+  for (size_t i = 0; i < rules_.size(); ++i) s.rule_ids.emplace_back(rules_[i].rule_id, rules_[i].definition_hash);
+  s.states = state_;  // a copy: the snapshot is written while the live state stays usable
+  s.dedupe = dedupe_;
+  return save_snapshot(options_.state_dir, s, error_);
+}
+
+bool Detector::finish() { return checkpoint(); }
+
+}  // namespace rulec::rt

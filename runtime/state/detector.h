@@ -1,0 +1,81 @@
+// Turns (event, rules it matched) into alerts: query, new-terms and threshold semantics on a stream.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/alerts/alert_json.h"
+#include "runtime/alerts/alert_sink.h"
+#include "runtime/decoder/event.h"
+#include "runtime/eval/evaluator.h"
+#include "runtime/eval/rule_info.h"
+#include "runtime/state/rule_state.h"
+
+namespace rulec::rt {
+
+struct DetectorOptions {
+  std::string state_dir;                 // empty: state lives in memory only
+  bool learn = false;                    // warm-up: build history, write no alert
+  uint64_t max_state_mb = 0;             // 0: no cap; past it the oldest entries are evicted
+  uint64_t checkpoint_events = 200000;   // checkpoint after this many events (and at finish)
+};
+
+struct RuleCounters {
+  uint64_t matched = 0;     // events the rule matched
+  uint64_t alerts = 0;      // alerts written
+  uint64_t suppressed = 0;  // alerts over max_signals in their interval (counted, not written)
+  uint64_t learned = 0;     // alerts not written because of --learn
+  uint64_t no_time = 0;     // matched events with no readable event time (skipped)
+  uint64_t duplicates = 0;  // alerts already written before a restart (same uuid)
+};
+
+class Detector {
+ public:
+  // Opens (or creates) the state in options.state_dir and the alert sink at `alerts_path`.
+  // `recovered` tells what an existing state held (empty for a fresh start).
+  static std::unique_ptr<Detector> create(std::vector<RuleInfo> rules, DetectorOptions options,
+                                          const std::string& alerts_path, std::string& error,
+                                          std::string& recovered);
+  ~Detector();
+
+  // One event and the set of rules (indexes into the rule list) that matched it. False on an
+  // I/O error writing alerts or state (error() says why); the state on disk stays the last
+  // checkpoint.
+  [[nodiscard]] bool on_event(const Event& ev, const RuleBits& matched);
+  // End of input: checkpoint (alerts flushed and synced first).
+  [[nodiscard]] bool finish();
+  [[nodiscard]] bool checkpoint();
+
+  const std::vector<RuleInfo>& rules() const { return rules_; }
+  const std::vector<RuleCounters>& counters() const { return counters_; }
+  uint64_t evictions() const { return evictions_; }
+  uint64_t state_entries() const;
+  const std::string& error() const { return error_; }
+
+ private:
+  Detector(std::vector<RuleInfo> rules, DetectorOptions options);
+  void raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, std::vector<std::string> key);
+  bool allow_signal(size_t rule, int64_t t);
+  void on_new_terms(size_t rule, const Event& ev, int64_t t);
+  void on_threshold(size_t rule, const Event& ev, int64_t t);
+  void expire_and_cap();
+
+  std::vector<RuleInfo> rules_;
+  DetectorOptions options_;
+  std::vector<RuleCounters> counters_;
+  std::vector<RuleState> state_;
+  DedupeSet dedupe_;
+  std::unique_ptr<AlertSink> sink_;
+  int64_t watermark_ = INT64_MIN;  // the largest event time seen
+  uint64_t since_checkpoint_ = 0;
+  uint64_t events_ = 0;
+  uint64_t evictions_ = 0;
+  std::string error_;
+  // Scratch for term tuples (reused: no allocation per event after warm-up for common shapes).
+  std::vector<std::vector<std::string_view>> values_;
+};
+
+}  // namespace rulec::rt

@@ -1,0 +1,63 @@
+// Detection state per rule (max_signals buckets, new-terms history, threshold groups) and its snapshot file.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace rulec::rt {
+
+// A 128-bit hash (common/hash128.h) used as a key: terms are stored as hashes, not strings.
+struct Key128 {
+  uint64_t a = 0, b = 0;
+  bool operator==(const Key128&) const = default;
+};
+struct Key128Hash {
+  size_t operator()(const Key128& k) const { return static_cast<size_t>(k.a ^ (k.b * 0x9E3779B97F4A7C15ull)); }
+};
+
+struct ThresholdGroup {
+  int64_t bucket = 0;  // interval bucket the counts belong to
+  int64_t count = 0;
+  bool alerted = false;
+  std::unordered_set<Key128, Key128Hash> distinct;  // cardinality field values seen in the bucket
+};
+
+struct RuleState {
+  std::map<int64_t, int64_t> signal_buckets;                   // interval bucket -> alerts written
+  std::unordered_map<Key128, int64_t, Key128Hash> terms;       // new terms: tuple -> last seen (ms)
+  std::unordered_map<Key128, ThresholdGroup, Key128Hash> groups;  // threshold: group -> counts
+  size_t entries() const { return terms.size() + groups.size() + signal_buckets.size(); }
+};
+
+// Alert ids written recently (by event time), so a replay after a restart writes none twice.
+struct DedupeSet {
+  std::unordered_map<Key128, int64_t, Key128Hash> seen;  // uuid hash -> event time
+};
+
+// What a checkpoint holds. `rule_ids[i]` = (rule_id, definition_hash) of `states[i]`.
+struct Snapshot {
+  static constexpr uint32_t kFormatVersion = 1;
+  uint64_t alerts_offset = 0;  // durable size of the alerts file at the checkpoint
+  std::string alerts_path;
+  int64_t watermark = INT64_MIN;
+  int64_t saved_at_ms = 0;     // wall clock of the checkpoint
+  std::vector<std::pair<std::string, uint64_t>> rule_ids;
+  std::vector<RuleState> states;
+  DedupeSet dedupe;
+};
+
+// Writes DIR/state.snap atomically (temp file, fsync, rename, fsync dir): a crash at any moment
+// leaves either the previous or the new snapshot, never a torn one.
+[[nodiscard]] bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error);
+
+enum class LoadStatus { Ok, Missing, Error };
+// Reads DIR/state.snap, validating the magic, the format version, every length against the file
+// size, and the checksum. A newer format or a damaged file is an Error with the reason.
+[[nodiscard]] LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error);
+
+}  // namespace rulec::rt

@@ -1,0 +1,218 @@
+// The state snapshot file: a checksummed binary image written atomically, validated on every read.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "runtime/common/hash128.h"
+#include "runtime/state/rule_state.h"
+
+namespace rulec::rt {
+
+namespace {
+
+constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'S', 'T', '\n'};
+
+class Writer {
+ public:
+  void u64(uint64_t v) { out_.append(reinterpret_cast<const char*>(&v), 8); }
+  void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
+  void str(const std::string& s) { u64(s.size()), out_ += s; }
+  void key(const Key128& k) { u64(k.a), u64(k.b); }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Every read checks the remaining length first: a damaged file gives an error, never a bad read.
+class Reader {
+ public:
+  Reader(const char* p, size_t n) : p_(p), n_(n) {}
+  bool u64(uint64_t& v) { return take(&v, 8); }
+  bool i64(int64_t& v) { uint64_t u; return u64(u) && (v = static_cast<int64_t>(u), true); }
+  bool str(std::string& s) {
+    uint64_t len;
+    if (!u64(len) || len > n_ - pos_) return false;
+    s.assign(p_ + pos_, len);
+    pos_ += len;
+    return true;
+  }
+  bool key(Key128& k) { return u64(k.a) && u64(k.b); }
+  // A count of items each at least `min_bytes` long must fit in what is left.
+  bool count(uint64_t& c, size_t min_bytes) { return u64(c) && c <= (n_ - pos_) / min_bytes; }
+  bool done() const { return pos_ == n_; }
+
+ private:
+  bool take(void* dst, size_t k) {
+    if (k > n_ - pos_) return false;
+    std::memcpy(dst, p_ + pos_, k);
+    pos_ += k;
+    return true;
+  }
+  const char* p_;
+  size_t n_, pos_ = 0;
+};
+
+std::string checksum(std::string_view body) {
+  auto [a, b] = Hash128().add(body).value();
+  std::string out(16, '\0');
+  std::memcpy(out.data(), &a, 8);
+  std::memcpy(out.data() + 8, &b, 8);
+  return out;
+}
+
+bool write_file_durably(const std::string& path, const std::string& bytes, std::string& error) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return error = fmt::format("cannot write {}: {}", path, std::strerror(errno)), false;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<size_t>(w);
+  }
+  if (::fsync(fd) != 0) {
+    error = fmt::format("cannot sync {}: {}", path, std::strerror(errno));
+    ::close(fd);
+    return false;
+  }
+  return ::close(fd) == 0 || (error = fmt::format("cannot close {}: {}", path, std::strerror(errno)), false);
+}
+
+}  // namespace
+
+bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return error = fmt::format("cannot create state directory {}: {}", dir, ec.message()), false;
+  Writer w;
+  w.bytes().append(kMagic, sizeof kMagic);
+  w.u64(Snapshot::kFormatVersion);
+  w.u64(s.alerts_offset);
+  w.str(s.alerts_path);
+  w.i64(s.watermark);
+  w.i64(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  w.u64(s.rule_ids.size());
+  for (size_t i = 0; i < s.rule_ids.size(); ++i) {
+    const RuleState& st = s.states[i];
+    w.str(s.rule_ids[i].first);
+    w.u64(s.rule_ids[i].second);
+    w.u64(st.signal_buckets.size());
+    for (auto [b, n] : st.signal_buckets) w.i64(b), w.i64(n);
+    w.u64(st.terms.size());
+    for (const auto& [k, t] : st.terms) w.key(k), w.i64(t);
+    w.u64(st.groups.size());
+    for (const auto& [k, g] : st.groups) {
+      w.key(k), w.i64(g.bucket), w.i64(g.count), w.u64(g.alerted ? 1 : 0);
+      w.u64(g.distinct.size());
+      for (const auto& d : g.distinct) w.key(d);
+    }
+  }
+  w.u64(s.dedupe.seen.size());
+  for (const auto& [k, t] : s.dedupe.seen) w.key(k), w.i64(t);
+  std::string bytes = std::move(w.bytes());
+  bytes += checksum(bytes);
+
+  std::string final_path = dir + "/state.snap", tmp = dir + "/state.snap.tmp";
+  if (!write_file_durably(tmp, bytes, error)) return false;
+  if (::rename(tmp.c_str(), final_path.c_str()) != 0)
+    return error = fmt::format("cannot replace {}: {}", final_path, std::strerror(errno)), false;
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);  // make the rename durable
+    ::close(dfd);
+  }
+  return true;
+}
+
+LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error) {
+  std::string path = dir + "/state.snap";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return LoadStatus::Missing;
+    error = fmt::format("cannot read {}: {}", path, std::strerror(errno));
+    return LoadStatus::Error;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto bad = [&](const char* why) {
+    error = fmt::format("state file {} is not usable: {}", path, why);
+    return LoadStatus::Error;
+  };
+  if (bytes.size() < sizeof kMagic + 8 + 16 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    return bad("not a rulec state file");
+  std::string_view body(bytes.data(), bytes.size() - 16);
+  uint64_t version;
+  std::memcpy(&version, bytes.data() + sizeof kMagic, 8);
+  if (version > Snapshot::kFormatVersion)
+    return bad(fmt::format("written by a newer rulec (format {}, this one reads {})", version, Snapshot::kFormatVersion).c_str());
+  if (checksum(body) != std::string_view(bytes.data() + body.size(), 16)) return bad("checksum mismatch (damaged)");
+
+  Reader r(body.data() + sizeof kMagic + 8, body.size() - sizeof kMagic - 8);
+  Snapshot out;
+  uint64_t nrules;
+  if (!r.u64(out.alerts_offset) || !r.str(out.alerts_path) || !r.i64(out.watermark) || !r.i64(out.saved_at_ms) ||
+      !r.count(nrules, 40))
+    return bad("truncated header");
+  for (uint64_t i = 0; i < nrules; ++i) {
+    std::pair<std::string, uint64_t> id;
+    RuleState st;
+    uint64_t n;
+    if (!r.str(id.first) || !r.u64(id.second) || !r.count(n, 16)) return bad("truncated rule entry");
+    for (uint64_t j = 0; j < n; ++j) {
+      int64_t b, c;
+      if (!r.i64(b) || !r.i64(c)) return bad("truncated signal counters");
+      st.signal_buckets[b] = c;
+    }
+    if (!r.count(n, 24)) return bad("truncated term count");
+    st.terms.reserve(n);
+    for (uint64_t j = 0; j < n; ++j) {
+      Key128 k;
+      int64_t t;
+      if (!r.key(k) || !r.i64(t)) return bad("truncated terms");
+      st.terms[k] = t;
+    }
+    if (!r.count(n, 48)) return bad("truncated group count");
+    for (uint64_t j = 0; j < n; ++j) {
+      Key128 k;
+      ThresholdGroup g;
+      uint64_t alerted, nd;
+      if (!r.key(k) || !r.i64(g.bucket) || !r.i64(g.count) || !r.u64(alerted) || !r.count(nd, 16))
+        return bad("truncated threshold group");
+      g.alerted = alerted != 0;
+      for (uint64_t d = 0; d < nd; ++d) {
+        Key128 v;
+        if (!r.key(v)) return bad("truncated cardinality values");
+        g.distinct.insert(v);
+      }
+      st.groups.emplace(k, std::move(g));
+    }
+    out.rule_ids.push_back(std::move(id));
+    out.states.push_back(std::move(st));
+  }
+  uint64_t nd;
+  if (!r.count(nd, 24)) return bad("truncated alert ids");
+  for (uint64_t i = 0; i < nd; ++i) {
+    Key128 k;
+    int64_t t;
+    if (!r.key(k) || !r.i64(t)) return bad("truncated alert ids");
+    out.dedupe.seen[k] = t;
+  }
+  if (!r.done()) return bad("trailing bytes");
+  s = std::move(out);
+  return LoadStatus::Ok;
+}
+
+}  // namespace rulec::rt
