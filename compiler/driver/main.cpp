@@ -1,4 +1,4 @@
-// rulec: the compiler driver; dispatches to the subcommands (parse, check, match).
+// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run).
 #include <cstdio>
 #include <vector>
 
@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       "  rulec check rules/                      check every rule below rules/\n"
       "  rulec parse 'process.name:(bash or sh)' print the syntax tree of a query\n"
       "  rulec match -q 'process.name:nginx' events.ndjson   print the events a query matches\n"
+      "  rulec run rules/ -e events.ndjson --state st/   detect and write alerts\n"
       "Run `rulec COMMAND --help` for a command's options.");
 
   // Each add_* registers its subcommand last; remember it with its runner.
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   add(add_parse_command(app));
   add(add_check_command(app));
   add(add_match_command(app));
+  add(add_run_command(app));
 
   try {
     app.parse(argc, argv);

@@ -50,7 +50,10 @@ bool AlertSink::write(std::string_view line) {
 
 bool AlertSink::sync() {
   if (!error_.empty()) return false;
-  if (std::fflush(file_) != 0 || (file_ != stdout && ::fsync(::fileno(file_)) != 0)) {
+  // Only regular files can be made durable; pipes, terminals and /dev/null cannot be fsync'ed.
+  struct stat st {};
+  bool regular = file_ != stdout && ::fstat(::fileno(file_), &st) == 0 && S_ISREG(st.st_mode);
+  if (std::fflush(file_) != 0 || (regular && ::fsync(::fileno(file_)) != 0)) {
     error_ = fmt::format("cannot write alerts to {}: {}", path_ == "-" ? "stdout" : path_, std::strerror(errno));
     return false;
   }
