@@ -85,6 +85,7 @@ void print_summary(const rt::Detector& d, const rt::EventReader& reader, double 
     if (c.suppressed) fmt::print(stderr, "  suppressed by max_signals {}", c.suppressed);
     if (c.learned) fmt::print(stderr, "  learned {}", c.learned);
     if (c.no_time) fmt::print(stderr, "  no event time {}", c.no_time);
+    if (c.late) fmt::print(stderr, "  late {}", c.late);
     if (c.duplicates) fmt::print(stderr, "  already written {}", c.duplicates);
     fmt::print(stderr, "\n");
   }

@@ -11,6 +11,9 @@
 //   earlier event that arrives after a later one with the same term is history (no second alert).
 // - Threshold: tumbling buckets of `interval` in event time; a group alerts once per bucket, at
 //   the event that makes its count reach the threshold (and the cardinality, when set).
+// - A matched event older than the watermark minus (lookback + interval) is late: counted and left
+//   out, as Kibana's execution for its time has already run. This also makes a replay after a
+//   restart idempotent.
 // - max_signals: at most that many alerts per rule per `interval` bucket of event time; the rest
 //   are counted as suppressed.
 #include "runtime/state/detector.h"
@@ -249,6 +252,12 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     auto t = event_time(ev, rules_[i].timestamp_field);
     if (!t) {
       ++c.no_time;
+      continue;
+    }
+    // Later than the look-back tolerates: Kibana's execution for that time has run already (and
+    // on a replay after a restart, the event was processed before the checkpoint).
+    if (watermark_ != INT64_MIN && *t < watermark_ - rules_[i].lookback_ms - rules_[i].interval_ms) {
+      ++c.late;
       continue;
     }
     watermark_ = std::max(watermark_, *t);

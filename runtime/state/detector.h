@@ -29,6 +29,7 @@ struct RuleCounters {
   uint64_t suppressed = 0;  // alerts over max_signals in their interval (counted, not written)
   uint64_t learned = 0;     // alerts not written because of --learn
   uint64_t no_time = 0;     // matched events with no readable event time (skipped)
+  uint64_t late = 0;        // matched events older than the look-back allows (skipped)
   uint64_t duplicates = 0;  // alerts already written before a restart (same uuid)
 };
 
