@@ -1,6 +1,8 @@
 // End-to-end tests of the rulec command line: exit codes, messages, summaries.
 #include <gtest/gtest.h>
 
+#include "common/cli_util.h"
+
 #include <sys/wait.h>
 
 #include <array>
@@ -11,52 +13,9 @@
 
 namespace fs = std::filesystem;
 
+using namespace rulec::testing;
+
 namespace {
-
-struct CmdResult {
-  int status = -1;
-  std::string out;  // stdout and stderr together
-};
-
-CmdResult rulec(const std::string& args) {
-  std::string cmd = std::string(RULEC_BINARY_DIR) + "/rulec " + args + " 2>&1";
-  CmdResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("rulec-cli-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string toml_rule(const std::string& id, const std::string& name, const std::string& query,
                       const std::string& type = "query", const std::string& language = "kuery") {
@@ -68,42 +27,42 @@ std::string toml_rule(const std::string& id, const std::string& name, const std:
 }  // namespace
 
 TEST(Cli, ParseValidQueryExitsZeroAndPrintsTree) {
-  CmdResult r = rulec("parse " + quote("process.name:(bash or sh)"));
+  CmdResult r = run_rulec("parse " + quote("process.name:(bash or sh)"));
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("bash"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sh"), std::string::npos) << r.out;
 }
 
 TEST(Cli, ParseSyntaxErrorExitsOneWithCaret) {
-  CmdResult r = rulec("parse " + quote("a:b and(c:d)"));
+  CmdResult r = run_rulec("parse " + quote("a:b and(c:d)"));
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("line 1, column"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find('^'), std::string::npos) << r.out;
 }
 
 TEST(Cli, ParseJsonIsJson) {
-  CmdResult r = rulec("parse --json " + quote("a:1"));
+  CmdResult r = run_rulec("parse --json " + quote("a:1"));
   EXPECT_EQ(r.status, 0) << r.out;
   ASSERT_FALSE(r.out.empty());
   EXPECT_EQ(r.out.front(), '{') << r.out;
 }
 
 TEST(Cli, UsageErrorExitsTwo) {
-  EXPECT_EQ(rulec("parse").status, 2);
-  EXPECT_EQ(rulec("no-such-command").status, 2);
-  EXPECT_EQ(rulec("check --no-such-flag x").status, 2);
+  EXPECT_EQ(run_rulec("parse").status, 2);
+  EXPECT_EQ(run_rulec("no-such-command").status, 2);
+  EXPECT_EQ(run_rulec("check --no-such-flag x").status, 2);
 }
 
 TEST(Cli, HelpOnEveryCommandExitsZeroWithExamples) {
   for (const char* c : {"--help", "parse --help", "check --help"}) {
-    CmdResult r = rulec(c);
+    CmdResult r = run_rulec(c);
     EXPECT_EQ(r.status, 0) << c << "\n" << r.out;
     EXPECT_NE(r.out.find("Examples"), std::string::npos) << c << "\n" << r.out;
   }
 }
 
 TEST(Cli, CheckSeedRuleIsOk) {
-  CmdResult r = rulec("check " + std::string(RULEC_SOURCE_DIR) + "/rules");
+  CmdResult r = run_rulec("check " + std::string(RULEC_SOURCE_DIR) + "/rules");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("1 rules: 1 ok, 0 unsupported, 0 errors"), std::string::npos) << r.out;
 }
@@ -114,7 +73,7 @@ TEST(Cli, CheckReportsBrokenRuleByFileIdNameAndQueryPosition) {
   d.write("sub/bad.toml", toml_rule("22222222-2222-2222-2222-222222222222", "Bad rule", "process.name:bash and\n  a:b:c"));
   d.write("eql.toml", toml_rule("33333333-3333-3333-3333-333333333333", "Eql rule", "process where true", "eql", "eql"));
   d.write("garbage.toml", std::string("\x00\x01\xff\xfe[[[", 8));
-  CmdResult r = rulec("check " + d.path().string());
+  CmdResult r = run_rulec("check " + d.path().string());
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("4 rules: 1 ok, 1 unsupported, 2 errors"), std::string::npos) << r.out;
   // The bad rule: file, id, name, and line 2 of its query.
@@ -130,7 +89,7 @@ TEST(Cli, CheckReportsBrokenRuleByFileIdNameAndQueryPosition) {
 TEST(Cli, CheckSemanticErrorIsAnError) {
   TempDir d;
   d.write("r.toml", toml_rule("44444444-4444-4444-4444-444444444444", "Bad pid", "process.pid:abc"));
-  CmdResult r = rulec("check " + d.path().string());
+  CmdResult r = run_rulec("check " + d.path().string());
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("KQL200"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 rules: 0 ok, 0 unsupported, 1 errors"), std::string::npos) << r.out;
@@ -139,7 +98,7 @@ TEST(Cli, CheckSemanticErrorIsAnError) {
 TEST(Cli, CheckWildcardWithSpaceOnWildcardFieldWarnsButIsOk) {
   TempDir d;
   d.write("r.toml", toml_rule("55555555-5555-5555-5555-555555555555", "Spaces", "process.command_line:*S3 Browser*"));
-  CmdResult r = rulec("check " + d.path().string());
+  CmdResult r = run_rulec("check " + d.path().string());
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("warning"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("KQL206"), std::string::npos) << r.out;
@@ -150,14 +109,14 @@ TEST(Cli, CheckUserSchemaChangesTypes) {
   TempDir d;
   d.write("r.toml", toml_rule("66666666-6666-6666-6666-666666666666", "Custom", "custom.count:abc"));
   d.write("schema.json", R"({"custom.count": {"type": "long"}})");
-  EXPECT_EQ(rulec("check " + (d.path() / "r.toml").string()).status, 0);
-  CmdResult r = rulec("check --schema " + (d.path() / "schema.json").string() + " " + (d.path() / "r.toml").string());
+  EXPECT_EQ(run_rulec("check " + (d.path() / "r.toml").string()).status, 0);
+  CmdResult r = run_rulec("check --schema " + (d.path() / "schema.json").string() + " " + (d.path() / "r.toml").string());
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("KQL200"), std::string::npos) << r.out;
 }
 
 TEST(Cli, CheckWholeCorpusHasNoErrors) {
-  CmdResult r = rulec("check " + std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules");
+  CmdResult r = run_rulec("check " + std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("729 rules: 729 ok, 0 unsupported, 0 errors"), std::string::npos) << r.out;
 }
