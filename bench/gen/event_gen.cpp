@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/common/dates.h"
+
 namespace rulec::gen {
 
 size_t Rng::zipf(size_t n) {
@@ -69,18 +71,6 @@ class Json {
   std::string out_;
   bool first_ = true;
 };
-
-std::string iso(int64_t ms) {
-  int64_t days = ms / 86400000, rem = ms % 86400000;
-  // civil_from_days (Howard Hinnant), days since 1970-01-01.
-  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3600000, rem / 60000 % 60,
-                     rem / 1000 % 60, rem % 1000);
-}
 
 std::string uuid(Rng& r) {
   uint64_t a = r.next(), b = r.next();
@@ -186,7 +176,7 @@ void write_event(Json& j, Rng& r, int64_t t_ms, const Host& h, const Proc& paren
   int64_t ppid = 1000 + static_cast<int64_t>(r.below(60000)), pid = ppid + 1 + static_cast<int64_t>(r.below(500));
   j.clear();
   j.open();
-  j.str("@timestamp", iso(t_ms));
+  j.str("@timestamp", iso8601_ms(t_ms));
   j.open("agent").str("id", h.agent_id).str("type", "endpoint").str("version", "8.15.0").close();
   j.open("data_stream").str("dataset", "endpoint.events.process").str("namespace", "default").str("type", "logs").close();
   j.open("ecs").str("version", "8.11.0").close();
@@ -196,7 +186,7 @@ void write_event(Json& j, Rng& r, int64_t t_ms, const Host& h, const Proc& paren
       .num("created", t_ms)
       .str("dataset", "endpoint.events.process")
       .str("id", uuid(r))
-      .str("ingested", iso(t_ms + 1500 + static_cast<int64_t>(r.below(3000))))
+      .str("ingested", iso8601_ms(t_ms + 1500 + static_cast<int64_t>(r.below(3000))))
       .str("kind", "event")
       .str("module", "endpoint")
       .strs("type", {"start"})

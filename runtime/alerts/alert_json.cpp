@@ -4,24 +4,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "runtime/common/dates.h"
 #include "runtime/common/hash128.h"
 
 namespace rulec::rt {
 
 using ojson = nlohmann::ordered_json;
-
-std::string iso8601_ms(int64_t ms) {
-  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-  int64_t rem = ms - days * 86400000;
-  // civil_from_days (H. Hinnant): days since 1970-01-01 -> y/m/d.
-  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3600000, rem / 60000 % 60,
-                     rem / 1000 % 60, rem % 1000);
-}
 
 std::string alert_uuid(std::string_view event_json, std::string_view rule_id, const std::vector<std::string>& terms) {
   Hash128 h;

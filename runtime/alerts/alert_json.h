@@ -28,7 +28,4 @@ std::string alert_json(const RuleInfo& rule, const AlertFacts& facts);
 // A deterministic alert id: a UUID-shaped 128-bit hash of (source event, rule id, terms).
 std::string alert_uuid(std::string_view event_json, std::string_view rule_id, const std::vector<std::string>& terms);
 
-// ISO-8601 UTC with milliseconds ("2026-01-01T00:00:00.000Z").
-std::string iso8601_ms(int64_t ms);
-
 }  // namespace rulec::rt

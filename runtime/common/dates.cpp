@@ -5,6 +5,8 @@
 #include <cmath>
 #include <system_error>
 
+#include <fmt/format.h>
+
 namespace rulec {
 
 namespace {
@@ -185,6 +187,19 @@ std::optional<int64_t> event_time_ms(std::string_view text, rt::ValueKind kind) 
     case rt::ValueKind::Number: return number_millis(text);
     default: return std::nullopt;
   }
+}
+
+std::string iso8601_ms(int64_t ms) {
+  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+  int64_t rem = ms - days * 86400000;
+  // civil_from_days (H. Hinnant): days since 1970-01-01 -> y/m/d.
+  int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3600000, rem / 60000 % 60,
+                     rem / 1000 % 60, rem % 1000);
 }
 
 }  // namespace rulec

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "runtime/decoder/event.h"
@@ -37,6 +38,9 @@ std::optional<ParsedDate> parse_date(std::string_view text);
 //           millisecond); an exponent is accepted too.
 // nullopt for other kinds, unparseable text and values outside the supported range.
 std::optional<int64_t> event_time_ms(std::string_view text, rt::ValueKind kind);
+
+// ISO-8601 UTC with milliseconds ("2026-01-01T00:00:00.000Z"), as alerts and generators write it.
+std::string iso8601_ms(int64_t ms);
 
 // Proleptic Gregorian calendar helpers (as java.time uses), for date math.
 constexpr int64_t kDayMs = 86400000;
