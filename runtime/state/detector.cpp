@@ -125,7 +125,9 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
       d->dedupe_ = std::move(snap.dedupe);
       d->watermark_ = snap.watermark;
       if (snap.alerts_path == alerts_path) truncate_to = snap.alerts_offset;
-      recovered = fmt::format(
+      if (snap.torn_tail_bytes)
+        recovered += fmt::format("an interrupted checkpoint ({} bytes) was ignored; ", snap.torn_tail_bytes);
+      recovered += fmt::format(
           "state {}: recovered {} rules ({} entries, {} recent alert ids), dropped {} changed or removed rules; "
           "checkpoint of {}",
           d->options_.state_dir, kept, entries, d->dedupe_.seen.size(), dropped,

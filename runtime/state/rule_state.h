@@ -49,15 +49,19 @@ struct Snapshot {
   std::vector<std::pair<std::string, uint64_t>> rule_ids;
   std::vector<RuleState> states;
   DedupeSet dedupe;
+  uint64_t torn_tail_bytes = 0;  // on load: an interrupted checkpoint found (and ignored) at the end
 };
 
-// Writes DIR/state.snap atomically (temp file, fsync, rename, fsync dir): a crash at any moment
-// leaves either the previous or the new snapshot, never a torn one.
+// Appends a checkpoint record (magic, length, body, 128-bit checksum) to DIR/state.log and fsyncs
+// it; when the log outgrows four records it is rewritten with the last one (temp file, fsync,
+// rename, fsync dir). A crash at any moment leaves the previous checkpoint readable.
 [[nodiscard]] bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error);
 
 enum class LoadStatus { Ok, Missing, Error };
-// Reads DIR/state.snap, validating the magic, the format version, every length against the file
-// size, and the checksum. A newer format or a damaged file is an Error with the reason.
+// Reads the last complete checkpoint of DIR/state.log, validating magics, the format version,
+// every length against the file size, and the checksum. A record cut short at the end (a crash
+// during a checkpoint) is ignored and reported in torn_tail_bytes; a newer format or a damaged
+// record is an Error with the reason.
 [[nodiscard]] LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error);
 
 }  // namespace rulec::rt

@@ -1,4 +1,4 @@
-// The state snapshot file: a checksummed binary image written atomically, validated on every read.
+// The state log: checkpoints appended as checksummed records, compacted by atomic rewrite, validated on read.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,7 +19,9 @@ namespace rulec::rt {
 
 namespace {
 
-constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'S', 'T', '\n'};
+constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'S', 'T', '\n'};      // a checkpoint's body
+constexpr char kRecordMagic[8] = {'R', 'U', 'L', 'E', 'C', 'L', 'G', '\n'};  // a log record
+constexpr size_t kRecordOverhead = 8 + 8 + 16;  // magic, body length, checksum
 
 class Writer {
  public:
@@ -123,13 +125,40 @@ bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error
   }
   w.u64(s.dedupe.seen.size());
   for (const auto& [k, t] : s.dedupe.seen) w.key(k), w.i64(t);
-  std::string bytes = std::move(w.bytes());
-  bytes += checksum(bytes);
+  std::string body = std::move(w.bytes());
+  std::string record(kRecordMagic, sizeof kRecordMagic);
+  uint64_t len = body.size();
+  record.append(reinterpret_cast<const char*>(&len), 8);
+  record += body;
+  record += checksum(body);
 
-  std::string final_path = dir + "/state.snap", tmp = dir + "/state.snap.tmp";
-  if (!write_file_durably(tmp, bytes, error)) return false;
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0)
-    return error = fmt::format("cannot replace {}: {}", final_path, std::strerror(errno)), false;
+  // Append the record and fsync; when the log has grown past four records' worth, rewrite it with
+  // only this one (temp file, fsync, rename, fsync of the directory).
+  std::string path = dir + "/state.log";
+  struct stat st {};
+  bool compact = ::stat(path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_size) > 4 * record.size();
+  if (!compact) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return error = fmt::format("cannot append to {}: {}", path, std::strerror(errno)), false;
+    size_t done = 0;
+    while (done < record.size()) {
+      ssize_t n = ::write(fd, record.data() + done, record.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error = fmt::format("cannot append to {}: {}", path, std::strerror(errno));
+        ::close(fd);
+        return false;
+      }
+      done += static_cast<size_t>(n);
+    }
+    bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok || (error = fmt::format("cannot sync {}: {}", path, std::strerror(errno)), false);
+  }
+  std::string tmp = dir + "/state.log.tmp";
+  if (!write_file_durably(tmp, record, error)) return false;
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return error = fmt::format("cannot replace {}: {}", path, std::strerror(errno)), false;
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);  // make the rename durable
@@ -139,7 +168,7 @@ bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error
 }
 
 LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error) {
-  std::string path = dir + "/state.snap";
+  std::string path = dir + "/state.log";
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (errno == ENOENT) return LoadStatus::Missing;
@@ -147,18 +176,40 @@ LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error
     return LoadStatus::Error;
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto bad = [&](const char* why) {
-    error = fmt::format("state file {} is not usable: {}", path, why);
+  auto bad = [&](const std::string& why) {
+    error = fmt::format("state {} is not usable: {}", path, why);
     return LoadStatus::Error;
   };
-  if (bytes.size() < sizeof kMagic + 8 + 16 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    return bad("not a rulec state file");
-  std::string_view body(bytes.data(), bytes.size() - 16);
-  uint64_t version;
-  std::memcpy(&version, bytes.data() + sizeof kMagic, 8);
-  if (version > Snapshot::kFormatVersion)
-    return bad(fmt::format("written by a newer rulec (format {}, this one reads {})", version, Snapshot::kFormatVersion).c_str());
-  if (checksum(body) != std::string_view(bytes.data() + body.size(), 16)) return bad("checksum mismatch (damaged)");
+  // Walk the records; the last complete one is the checkpoint. A record cut short at the end is a
+  // checkpoint a crash interrupted: it is ignored. A complete record that fails its checksum is
+  // damage, and the state is refused rather than silently rolled back.
+  std::string_view body;
+  size_t pos = 0;
+  uint64_t torn = 0;
+  while (pos < bytes.size()) {
+    size_t left = bytes.size() - pos;
+    if (left >= 8 && std::memcmp(bytes.data() + pos, kRecordMagic, 8) != 0) return bad("not a rulec state log");
+    uint64_t len = 0;
+    if (left >= 16) std::memcpy(&len, bytes.data() + pos + 8, 8);
+    if (left < kRecordOverhead || len > left - kRecordOverhead) {
+      torn = left;
+      break;
+    }
+    std::string_view rec_body(bytes.data() + pos + 16, len);
+    if (rec_body.size() >= sizeof kMagic + 8) {
+      uint64_t version;
+      std::memcpy(&version, rec_body.data() + sizeof kMagic, 8);
+      if (version > Snapshot::kFormatVersion)
+        return bad(fmt::format("written by a newer rulec (format {}, this one reads {})", version, Snapshot::kFormatVersion));
+    }
+    if (checksum(rec_body) != std::string_view(bytes.data() + pos + 16 + len, 16))
+      return bad(fmt::format("checksum mismatch in the record at byte {} (damaged)", pos));
+    body = rec_body;
+    pos += kRecordOverhead + len;
+  }
+  if (body.empty()) return bad(torn ? "its only checkpoint was cut short; remove the directory to start afresh" : "empty");
+  if (body.size() < sizeof kMagic + 8 || std::memcmp(body.data(), kMagic, sizeof kMagic) != 0)
+    return bad("not a rulec checkpoint");
 
   Reader r(body.data() + sizeof kMagic + 8, body.size() - sizeof kMagic - 8);
   Snapshot out;
@@ -211,6 +262,7 @@ LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error
     out.dedupe.seen[k] = t;
   }
   if (!r.done()) return bad("trailing bytes");
+  out.torn_tail_bytes = torn;
   s = std::move(out);
   return LoadStatus::Ok;
 }

@@ -144,7 +144,9 @@ TEST(Run, SummaryCountsSkippedLinesAndUnsupportedRulesAreReported) {
 
 TEST(Run, NewerStateIsRefused) {
   TempDir d;
-  d.write("st/state.snap", std::string("RULECST\n\x09\0\0\0\0\0\0\0", 16) + std::string(64, '\0'));
+  // One log record (magic, body length 80) whose checkpoint says format version 9.
+  std::string body = std::string("RULECST\n\x09\0\0\0\0\0\0\0", 16) + std::string(64, '\0');
+  d.write("st/state.log", std::string("RULECLG\n\x50\0\0\0\0\0\0\0", 16) + body + std::string(16, '\0'));
   CmdResult r = run_rulec("run " + kSeed + " -e /dev/null --state " + d.str("st") + " --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("newer"), std::string::npos) << r.out;

@@ -430,7 +430,7 @@ TEST(State, DamagedOrNewerStateIsRefusedWithAReason) {
   a.open();
   for (const auto& e : stream()) a.feed(e);
   a.close();
-  std::string snap = d.str("state") + "/state.snap";
+  std::string snap = d.str("state") + "/state.log";
   std::string bytes = file_text(snap);
   for (size_t pos : {size_t{3}, size_t{8}, bytes.size() / 2, bytes.size() - 1}) {
     std::string bad = bytes;
@@ -442,13 +442,38 @@ TEST(State, DamagedOrNewerStateIsRefusedWithAReason) {
     EXPECT_NE(error.find("not usable"), std::string::npos) << error;
   }
   std::string newer = bytes;
-  newer[8] = 9;  // format version 9
+  newer[16 + 8] = 9;  // the checkpoint's format version (after the record header and its magic)
   std::ofstream(snap, std::ios::binary | std::ios::trunc) << newer;
   std::string error, recovered;
   EXPECT_FALSE(Detector::create(three_rules(), a.options, a.alerts_path, error, recovered));
   EXPECT_NE(error.find("newer"), std::string::npos) << error;
   std::ofstream(snap, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 3);
   EXPECT_FALSE(Detector::create(three_rules(), a.options, a.alerts_path, error, recovered));
+  EXPECT_NE(error.find("cut short"), std::string::npos) << error;
+}
+
+TEST(State, InterruptedCheckpointFallsBackToThePreviousOne) {
+  TempDir d;
+  Harness a;
+  a.rules = three_rules();
+  a.alerts_path = d.str("a.ndjson");
+  a.options.state_dir = d.str("state");
+  a.open();
+  auto events = stream();
+  for (size_t i = 0; i < 30; ++i) a.feed(events[i]);
+  ASSERT_TRUE(a.det->checkpoint());
+  std::string log = d.str("state") + "/state.log";
+  std::string one = file_text(log);
+  for (size_t i = 30; i < 60; ++i) a.feed(events[i]);
+  a.close();
+  std::string two = file_text(log);
+  ASSERT_GT(two.size(), one.size());
+  // A crash in the middle of writing the second record.
+  std::ofstream(log, std::ios::binary | std::ios::trunc) << two.substr(0, one.size() + (two.size() - one.size()) / 2);
+  std::string error, recovered;
+  auto det = Detector::create(three_rules(), a.options, d.str("b.ndjson"), error, recovered);
+  ASSERT_TRUE(det) << error;
+  EXPECT_NE(recovered.find("interrupted checkpoint"), std::string::npos) << recovered;
 }
 
 TEST(State, MaxStateMbEvictsOldestAndCounts) {
