@@ -1,6 +1,8 @@
 // Character-level KQL helpers: UTF-8 decoding and validation, JavaScript trim, unescaping.
 #include "compiler/frontend/kql_text.h"
 
+#include "runtime/common/utf8.h"
+
 namespace rulec::kql::text {
 
 bool is_js_space(char32_t c) {
@@ -14,36 +16,13 @@ bool is_js_space(char32_t c) {
 }
 
 char32_t decode(std::string_view s, size_t& i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
-  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-  char32_t cp = c & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F);
-  for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += len;
-  return cp;
+  size_t n;
+  char32_t c = utf8_decode(s, i, n);
+  i += n;
+  return c;
 }
 
-void encode(std::string& out, char32_t c) {
-  if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+void encode(std::string& out, char32_t c) { utf8_encode(c, out); }
 
 std::optional<size_t> find_invalid_utf8(std::string_view s, bool* ascii) {
   bool all_ascii = true;

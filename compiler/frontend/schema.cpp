@@ -1,6 +1,8 @@
 // Field schema: loading ECS flat JSON, ES mappings and fields.yml; lookups, field-name expansion, glob matching.
 #include "compiler/frontend/schema.h"
 
+#include "runtime/common/utf8.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -277,69 +279,17 @@ struct YamlLoader {
   }
 };
 
-// Lowercase of one code point: ASCII plus the simple one-to-one mappings of the common alphabets.
-char32_t lower(char32_t c) {
-  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x410 && c <= 0x42F) ||
-      (c >= 0xFF21 && c <= 0xFF3A))
-    return c + 32;
-  if (c == 0x130) return 'i';
-  if (c == 0x178) return 0xFF;
-  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
-      (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F) ||
-      (c >= 0x1E00 && c <= 0x1E95) || (c >= 0x1EA0 && c <= 0x1EFF))
-    return (c % 2 == 0) ? c + 1 : c;
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c % 2 == 1) ? c + 1 : c;
-  if (c >= 0x400 && c <= 0x40F) return c + 80;
-  if (c >= 0x531 && c <= 0x556) return c + 48;
-  if (c >= 0x10A0 && c <= 0x10C5) return c + 7264;
-  if (c >= 0x2160 && c <= 0x216F) return c + 16;
-  if (c >= 0x24B6 && c <= 0x24CF) return c + 26;
-  if (c == 0x386) return 0x3AC;
-  if (c >= 0x388 && c <= 0x38A) return c + 37;
-  if (c == 0x38C) return 0x3CC;
-  if (c == 0x38E || c == 0x38F) return c + 63;
-  return c;
+std::string to_lower(std::string_view s) {
+  std::string out;
+  utf8_lower(s, out);
+  return out;
 }
 
 // Length of the UTF-8 sequence at s[i] (1 for an invalid byte, which counts as one character).
 size_t utf8_len(std::string_view s, size_t i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
-  if (i + n > s.size()) return 1;
-  for (size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  size_t n;
+  utf8_decode(s, i, n);
   return n;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const size_t n = utf8_len(s, i);
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (n == 1) {
-      out += static_cast<char>(b < 0x80 ? lower(b) : b);
-      ++i;
-      continue;
-    }
-    char32_t c = b & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    c = lower(c);
-    if (c < 0x800) {
-      out += static_cast<char>(0xC0 | (c >> 6));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xE0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    }
-    out += static_cast<char>(0x80 | (c & 0x3F));
-    i += n;
-  }
-  return out;
 }
 
 }  // namespace

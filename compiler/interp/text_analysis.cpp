@@ -1,80 +1,12 @@
 // Text helpers of the reference evaluator: lowercasing, UTF-16 length, glob patterns, standard tokenizer.
 #include "compiler/interp/text_analysis.h"
 
+#include "runtime/common/utf8.h"
+
 namespace rulec::interp {
 
 namespace {
 
-constexpr char32_t kBad = 0xFFFD;
-
-// Decodes the code point at s[i]; `n` gets its byte length (1 for an invalid byte, read as U+FFFD).
-char32_t decode(std::string_view s, size_t i, size_t& n) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
-    n = 1;
-    return b;
-  }
-  size_t len = (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    n = 1;
-    return kBad;
-  }
-  char32_t c = b & (0x7F >> len);
-  for (size_t k = 1; k < len; ++k) {
-    const auto cb = static_cast<unsigned char>(s[i + k]);
-    if ((cb & 0xC0) != 0x80) {
-      n = 1;
-      return kBad;
-    }
-    c = (c << 6) | (cb & 0x3F);
-  }
-  n = len;
-  return c;
-}
-
-void encode(char32_t c, std::string& out) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
-// Java Character.toLowerCase for ASCII and the simple one-to-one mappings of the common alphabets
-// (the same table the schema's glob matching uses).
-char32_t lower(char32_t c) {
-  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x410 && c <= 0x42F) ||
-      (c >= 0xFF21 && c <= 0xFF3A))
-    return c + 32;
-  if (c == 0x130) return 'i';
-  if (c == 0x178) return 0xFF;
-  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
-      (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F) ||
-      (c >= 0x1E00 && c <= 0x1E95) || (c >= 0x1EA0 && c <= 0x1EFF))
-    return (c % 2 == 0) ? c + 1 : c;
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c % 2 == 1) ? c + 1 : c;
-  if (c >= 0x400 && c <= 0x40F) return c + 80;
-  if (c >= 0x531 && c <= 0x556) return c + 48;
-  if (c >= 0x10A0 && c <= 0x10C5) return c + 7264;
-  if (c >= 0x2160 && c <= 0x216F) return c + 16;
-  if (c >= 0x24B6 && c <= 0x24CF) return c + 26;
-  if (c == 0x386) return 0x3AC;
-  if (c >= 0x388 && c <= 0x38A) return c + 37;
-  if (c == 0x38C) return 0x3CC;
-  if (c == 0x38E || c == 0x38F) return c + 63;
-  return c;
-}
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
@@ -153,25 +85,13 @@ constexpr size_t kMaxTokenChars = 255;
 
 }  // namespace
 
-void lowercase(std::string_view in_text, std::string& out) {
-  out.clear();
-  for (size_t i = 0; i < in_text.size();) {
-    size_t n = 1;
-    const char32_t c = decode(in_text, i, n);
-    if (c == kBad && n == 1 && static_cast<unsigned char>(in_text[i]) >= 0x80) {
-      out += in_text[i];  // an invalid byte is kept as is
-    } else {
-      encode(lower(c), out);
-    }
-    i += n;
-  }
-}
+void lowercase(std::string_view in_text, std::string& out) { utf8_lower(in_text, out); }
 
 size_t utf16_length(std::string_view s) {
   size_t len = 0;
   for (size_t i = 0; i < s.size();) {
     size_t n = 1;
-    const char32_t c = decode(s, i, n);
+    const char32_t c = utf8_decode(s, i, n);
     len += c >= 0x10000 ? 2 : 1;
     i += n;
   }
@@ -205,7 +125,7 @@ bool Glob::match(std::string_view text) const {
   };
   auto cp_len = [&](size_t i) {
     size_t n = 1;
-    decode(text, i, n);
+    utf8_decode(text, i, n);
     return n;
   };
   size_t p = 0, t = 0, star = SIZE_MAX, mark = 0;
@@ -241,7 +161,7 @@ void analyze(std::string_view text, std::string& buf, std::vector<std::string_vi
   size_t i = 0;
   while (i < s.size()) {
     size_t n = 1;
-    const WB w = word_break(decode(s, i, n));
+    const WB w = word_break(utf8_decode(s, i, n));
     if (w == WB::Single) {
       tokens.push_back(s.substr(i, n));
       i += n;
@@ -259,7 +179,7 @@ void analyze(std::string_view text, std::string& buf, std::vector<std::string_vi
     size_t end = i;
     while (i < s.size()) {
       size_t m = 1;
-      const WB c = word_break(decode(s, i, m));
+      const WB c = word_break(utf8_decode(s, i, m));
       if (c == WB::Extend) {
         i += m;
         end = i;
@@ -279,7 +199,7 @@ void analyze(std::string_view text, std::string& buf, std::vector<std::string_vi
         size_t j = i + m, k = 1;
         WB after = WB::Other;
         while (j < s.size()) {
-          after = word_break(decode(s, j, k));
+          after = word_break(utf8_decode(s, j, k));
           if (after != WB::Extend) break;
           j += k;
         }
@@ -296,7 +216,7 @@ void analyze(std::string_view text, std::string& buf, std::vector<std::string_vi
     size_t piece = start, count = 0;
     for (size_t q = start; q < end;) {
       size_t m = 1;
-      decode(s, q, m);
+      utf8_decode(s, q, m);
       if (count == kMaxTokenChars) {
         tokens.push_back(s.substr(piece, q - piece));
         piece = q;
