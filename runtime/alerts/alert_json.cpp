@@ -1,6 +1,8 @@
 // Builds one alert document (spec rules.md §4) from a rule, its source event and the detection facts.
 #include "runtime/alerts/alert_json.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -11,9 +13,13 @@ namespace rulec::rt {
 
 using ojson = nlohmann::ordered_json;
 
-std::string alert_uuid(std::string_view event_json, std::string_view rule_id, const std::vector<std::string>& terms) {
+std::string alert_uuid(std::pair<uint64_t, uint64_t> event_hash, std::string_view rule_id,
+                       const std::vector<std::string>& terms) {
   Hash128 h;
-  h.add(event_json).add(rule_id);
+  char eh[16];
+  std::memcpy(eh, &event_hash.first, 8);
+  std::memcpy(eh + 8, &event_hash.second, 8);
+  h.add(std::string_view(eh, 16)).add(rule_id);
   for (const auto& t : terms) h.add(t);
   auto [a, b] = h.value();
   // Shaped as a version-5 UUID (name-based), variant 10.
@@ -78,7 +84,7 @@ std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
   std::string id = src.contains("_id") && src["_id"].is_string() ? src["_id"].get<std::string>() : std::string();
   std::string index = src.contains("_index") && src["_index"].is_string() ? src["_index"].get<std::string>() : std::string();
   if (src.contains("_source") && src["_source"].is_object()) src = ojson(src["_source"]);
-  if (id.empty()) id = alert_uuid(f.event_json, "", {});
+  if (id.empty()) id = alert_uuid(Hash128().add(f.event_json).value(), "", {});
   if (index.empty()) {
     std::string ds = text_at(src, "data_stream.dataset"), ns = text_at(src, "data_stream.namespace");
     if (!ds.empty()) index = fmt::format("logs-{}-{}", ds, ns.empty() ? "default" : ns);

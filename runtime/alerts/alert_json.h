@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/eval/rule_info.h"
@@ -25,7 +26,9 @@ struct AlertFacts {
 // One line of NDJSON (no newline). Keys come out in a fixed order, so runs are byte-reproducible.
 std::string alert_json(const RuleInfo& rule, const AlertFacts& facts);
 
-// A deterministic alert id: a UUID-shaped 128-bit hash of (source event, rule id, terms).
-std::string alert_uuid(std::string_view event_json, std::string_view rule_id, const std::vector<std::string>& terms);
+// A deterministic alert id: a UUID-shaped 128-bit hash of (source event, rule id, terms), where
+// `event_hash` is Hash128 of the event's bytes (computed once per event, whatever the alerts).
+std::string alert_uuid(std::pair<uint64_t, uint64_t> event_hash, std::string_view rule_id,
+                       const std::vector<std::string>& terms);
 
 }  // namespace rulec::rt

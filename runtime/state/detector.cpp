@@ -59,15 +59,28 @@ void field_values(const Event& ev, const TermField& f, std::vector<std::string_v
   for (const Leaf& l : ev.leaves) {
     if (l.path != f.path || l.kind == ValueKind::Null) continue;
     if (f.ignore_above && l.kind == ValueKind::String && utf16_length(l.text) > f.ignore_above) continue;
-    out.push_back(l.text);
+    // A value repeated in one document counts once (as a terms aggregation buckets it once).
+    if (std::find(out.begin(), out.end(), l.text) == out.end()) out.push_back(l.text);
   }
 }
 
 Key128 key_of(std::pair<uint64_t, uint64_t> h) { return Key128{h.first, h.second}; }
 
 // Calls fn(tuple) for each element of the cartesian product of `values` (one list per field).
+// At most this many term tuples per event and rule: a document with 3 fields of 100 values each
+// would otherwise make a million history entries. The rest are counted (RuleCounters::terms_capped).
+constexpr uint64_t kMaxTuplesPerEvent = 4096;
+
+// Number of tuples the product of `values` has, saturating.
+uint64_t tuple_count(const std::vector<std::vector<std::string_view>>& values, size_t nfields) {
+  uint64_t n = 1;
+  for (size_t i = 0; i < nfields; ++i) n = std::min<uint64_t>(n * values[i].size(), UINT64_MAX / 1024);
+  return n;
+}
+
 template <class Fn>
 void for_each_tuple(const std::vector<std::vector<std::string_view>>& values, size_t nfields, Fn&& fn) {
+  uint64_t budget = kMaxTuplesPerEvent;
   std::vector<size_t> idx(nfields, 0);
   std::vector<std::string_view> tuple(nfields);
   for (size_t i = 0; i < nfields; ++i)
@@ -75,6 +88,7 @@ void for_each_tuple(const std::vector<std::vector<std::string_view>>& values, si
   while (true) {
     for (size_t i = 0; i < nfields; ++i) tuple[i] = values[i][idx[i]];
     fn(tuple);
+    if (--budget == 0) return;
     size_t i = nfields;
     while (i > 0) {
       --i;
@@ -86,9 +100,10 @@ void for_each_tuple(const std::vector<std::vector<std::string_view>>& values, si
   }
 }
 
-Key128 tuple_key(const std::vector<std::string_view>& tuple) {
+Key128 tuple_key(const std::vector<std::string_view>& tuple, std::string_view extra = {}) {
   Hash128 h;
   for (auto v : tuple) h.add(v);
+  if (!extra.empty()) h.add(extra);
   return key_of(h.value());
 }
 
@@ -168,7 +183,8 @@ void Detector::raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, 
     ++c.learned;
     return;
   }
-  facts.uuid = alert_uuid(ev.raw, rules_[rule].rule_id, key);
+  if (!event_hash_) event_hash_ = Hash128().add(ev.raw).value();
+  facts.uuid = alert_uuid(*event_hash_, rules_[rule].rule_id, key);
   Key128 id = key_of(Hash128().add(facts.uuid).value());
   if (dedupe_.seen.count(id)) {
     ++c.duplicates;
@@ -197,6 +213,7 @@ void Detector::on_new_terms(size_t rule, const Event& ev, int64_t t) {
     if (values_[i].empty()) return;  // a missing field: no term, no alert, no history
   }
   auto& terms = state_[rule].terms;
+  if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;
   for_each_tuple(values_, nf, [&](const std::vector<std::string_view>& tuple) {
     Key128 k = tuple_key(tuple);
     auto [it, inserted] = terms.try_emplace(k, t);
@@ -221,13 +238,12 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
   std::vector<std::string_view>& card = values_[nf];
   if (!r.cardinality_field.empty()) field_values(ev, TermField{r.cardinality_field, r.cardinality_ignore_above}, card);
   int64_t bucket = floor_div(t, r.interval_ms);
+  const std::string bucket_text = std::to_string(bucket);
+  if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;
   for_each_tuple(values_, nf, [&](const std::vector<std::string_view>& tuple) {
-    ThresholdGroup& g = state_[rule].groups[tuple_key(tuple)];
-    if (g.bucket != bucket) {
-      if (bucket < g.bucket && g.count > 0) return;  // a late event for a closed bucket
-      g = ThresholdGroup{};
-      g.bucket = bucket;
-    }
+    // One group per (values, bucket): a late event still counts in its own bucket.
+    ThresholdGroup& g = state_[rule].groups[tuple_key(tuple, bucket_text)];
+    g.bucket = bucket;
     ++g.count;
     for (auto v : card) g.distinct.insert(key_of(Hash128().add(v).value()));
     bool reached = g.count >= r.threshold_value &&
@@ -247,6 +263,7 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
 
 bool Detector::on_event(const Event& ev, const RuleBits& matched) {
   ++events_;
+  event_hash_.reset();
   for (size_t i = 0; i < rules_.size(); ++i) {
     if (!matched.test(i)) continue;
     RuleCounters& c = counters_[i];
@@ -283,9 +300,11 @@ void Detector::expire_and_cap() {
     if (watermark_ == INT64_MIN) continue;
     auto& terms = state_[i].terms;
     for (auto it = terms.begin(); it != terms.end();)
-      it = it->second < watermark_ - r.history_window_ms - r.lookback_ms ? terms.erase(it) : std::next(it);
+      // A term is needed while an event that is not late (t >= watermark - lookback - interval)
+      // could still find it inside its window.
+      it = it->second < watermark_ - r.history_window_ms - r.lookback_ms - r.interval_ms ? terms.erase(it) : std::next(it);
     auto& groups = state_[i].groups;
-    int64_t oldest = floor_div(watermark_ - r.lookback_ms, r.interval_ms);
+    int64_t oldest = floor_div(watermark_ - r.lookback_ms - r.interval_ms, r.interval_ms);
     for (auto it = groups.begin(); it != groups.end();) it = it->second.bucket < oldest ? groups.erase(it) : std::next(it);
   }
   if (watermark_ != INT64_MIN)

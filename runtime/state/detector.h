@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,7 @@ struct RuleCounters {
   uint64_t learned = 0;     // alerts not written because of --learn
   uint64_t no_time = 0;     // matched events with no readable event time (skipped)
   uint64_t late = 0;        // matched events older than the look-back allows (skipped)
+  uint64_t terms_capped = 0;  // events whose term tuples were cut at the per-event cap
   uint64_t duplicates = 0;  // alerts already written before a restart (same uuid)
 };
 
@@ -77,6 +79,7 @@ class Detector {
   std::string error_;
   // Scratch for term tuples (reused: no allocation per event after warm-up for common shapes).
   std::vector<std::vector<std::string_view>> values_;
+  std::optional<std::pair<uint64_t, uint64_t>> event_hash_;  // of the current event, when needed
 };
 
 }  // namespace rulec::rt

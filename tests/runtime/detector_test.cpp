@@ -308,6 +308,75 @@ TEST(Threshold, CountsPerGroupPerIntervalWithCardinality) {
   EXPECT_EQ(r["cardinality"][0]["value"], 2);
 }
 
+TEST(Threshold, LateEventCountsInItsOwnBucket) {
+  TempDir d;
+  Harness h;
+  h.rules = {rule(DetectionKind::Threshold)};
+  h.rules[0].threshold_fields = {{"host.id", 0}};
+  h.rules[0].threshold_value = 2;
+  h.alerts_path = d.str("a.ndjson");
+  h.open();
+  h.feed(R"({"@timestamp":")" + ts(4) + R"(","host":{"id":"h1"}})");   // bucket [0,5)
+  h.feed(R"({"@timestamp":")" + ts(6) + R"(","host":{"id":"h1"}})");   // bucket [5,10)
+  h.feed(R"({"@timestamp":"2026-01-01T00:04:30.000Z","host":{"id":"h1"}})");  // late, within the look-back
+  h.close();
+  auto alerts = read_alerts(h.alerts_path);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["kibana.alert.threshold_result"]["from"], "2026-01-01T00:00:00.000Z");
+}
+
+TEST(Threshold, ValueRepeatedInOneDocumentCountsOnce) {
+  TempDir d;
+  Harness h;
+  h.rules = {rule(DetectionKind::Threshold)};
+  h.rules[0].threshold_fields = {{"tags", 0}};
+  h.rules[0].threshold_value = 2;
+  h.alerts_path = d.str("a.ndjson");
+  h.open();
+  h.feed(R"({"@timestamp":")" + ts(1) + R"(","tags":["a","a"]})");
+  h.close();
+  EXPECT_TRUE(read_alerts(h.alerts_path).empty());
+}
+
+TEST(NewTerms, HugeCartesianProductIsCappedAndCounted) {
+  TempDir d;
+  Harness h;
+  h.rules = {rule(DetectionKind::NewTerms)};
+  h.rules[0].new_terms_fields = {{"a", 0}, {"b", 0}, {"c", 0}};
+  h.rules[0].max_signals = 1000000;
+  h.alerts_path = d.str("a.ndjson");
+  h.options.learn = true;
+  h.open();
+  std::string vals = "[";
+  for (int i = 0; i < 100; ++i) vals += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  vals += "]";
+  h.feed(R"({"@timestamp":")" + ts(1) + R"(","a":)" + vals + R"(,"b":)" + vals + R"(,"c":)" + vals + "}");
+  EXPECT_EQ(h.det->counters()[0].terms_capped, 1u);
+  EXPECT_LE(h.det->state_entries(), 4096u);
+  h.close();
+}
+
+TEST(NewTerms, ExpiryDoesNotDependOnCheckpointTiming) {
+  // W = 60 min: h1@0, h2@66, then h1@58 arrives 8 min late (inside look-back + interval): history.
+  auto run = [](uint64_t checkpoint_every) {
+    TempDir d;
+    Harness h;
+    h.rules = {rule(DetectionKind::NewTerms)};
+    h.rules[0].new_terms_fields = {{"host.id", 0}};
+    h.rules[0].history_window_ms = 60 * 60000;
+    h.alerts_path = d.str("a.ndjson");
+    h.options.checkpoint_events = checkpoint_every;
+    h.open();
+    h.feed(R"({"@timestamp":")" + ts(0) + R"(","host":{"id":"h1"}})");
+    h.feed(R"({"@timestamp":")" + ts(66) + R"(","host":{"id":"h2"}})");
+    h.feed(R"({"@timestamp":")" + ts(58) + R"(","host":{"id":"h1"}})");
+    h.close();
+    return read_alerts(h.alerts_path).size();
+  };
+  EXPECT_EQ(run(1), 2u);
+  EXPECT_EQ(run(1000), 2u);
+}
+
 // Events for the restart tests: new terms, a query rule with a cap, and a threshold rule.
 std::vector<std::string> stream() {
   std::vector<std::string> out;
