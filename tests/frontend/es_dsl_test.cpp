@@ -2,6 +2,8 @@
 #include "compiler/frontend/es_dsl.h"
 
 #include <gtest/gtest.h>
+
+#include "common/ast_util.h"
 #include <toml++/toml.h>
 
 #include <filesystem>
@@ -13,29 +15,12 @@
 namespace rulec {
 namespace {
 
+using rulec::testing::list;
+
 using json = nlohmann::json;
 using kql::NodePtr;
 
 // A compact S-expression of a tree, for failure messages.
-std::string show(const kql::Node* n) {
-  if (!n) return "<null>";
-  auto pat = [](const kql::Pattern& p) {
-    std::string s = (p.quoted ? "\"" : "") + p.joined() + (p.quoted ? "\"" : "");
-    return p.case_insensitive ? s + "/i" : s;
-  };
-  std::string out = std::string("(") + kql::to_string(n->kind);
-  switch (n->kind) {
-    case kql::NodeKind::Is: out += " " + pat(n->field) + " " + pat(n->value.pattern); break;
-    case kql::NodeKind::Range:
-      out += " " + pat(n->field) + " " + kql::to_string(n->op) + " " + pat(n->value.pattern);
-      break;
-    case kql::NodeKind::Exists:
-    case kql::NodeKind::Nested: out += " " + pat(n->field); break;
-    default: break;
-  }
-  for (const auto& c : n->children) out += " " + show(c.get());
-  return out + ")";
-}
 
 kql::Value str(std::string s, bool quoted = true) {
   kql::Value v;
@@ -44,12 +29,6 @@ kql::Value str(std::string s, bool quoted = true) {
 }
 NodePtr is(std::string f, kql::Value v) { return kql::make_is(kql::literal(std::move(f)), std::move(v)); }
 NodePtr is_q(std::string f, std::string v) { return is(std::move(f), str(std::move(v), true)); }
-template <typename... T>
-std::vector<NodePtr> list(T&&... n) {
-  std::vector<NodePtr> v;
-  (v.push_back(std::forward<T>(n)), ...);
-  return v;
-}
 
 // Pattern from segments and wildcard characters: pat({"a", "b"}, "*").
 kql::Pattern pat(std::vector<std::string> segs, std::string wild, bool ci = false) {
@@ -70,13 +49,6 @@ NodePtr tx(const std::string& dsl, std::vector<Diagnostic>* out = nullptr) {
   return n;
 }
 
-#define EXPECT_TREE(actual, expected)                                                                        \
-  do {                                                                                                       \
-    NodePtr a_ = (actual);                                                                                   \
-    NodePtr e_ = (expected);                                                                                 \
-    ASSERT_TRUE(a_ != nullptr);                                                                              \
-    EXPECT_TRUE(kql::equal(*a_, *e_)) << "actual:   " << show(a_.get()) << "\nexpected: " << show(e_.get()); \
-  } while (0)
 
 void expect_unsupported(const std::string& dsl, const std::string& construct) {
   std::vector<Diagnostic> diags;

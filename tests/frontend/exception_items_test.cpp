@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/ast_util.h"
+
 #include "common/test_util.h"
 
 #include <algorithm>
@@ -12,20 +14,11 @@
 namespace rulec {
 namespace {
 
+using rulec::testing::list;
+
 using json = nlohmann::json;
 using kql::NodePtr;
 
-std::string show(const kql::Node* n) {
-  if (!n) return "<null>";
-  auto pat = [](const kql::Pattern& p) {
-    return (p.quoted ? "\"" + p.joined() + "\"" : p.joined()) + (p.case_insensitive ? "/i" : "");
-  };
-  std::string out = std::string("(") + kql::to_string(n->kind);
-  if (n->kind == kql::NodeKind::Is) out += " " + pat(n->field) + " " + pat(n->value.pattern);
-  if (n->kind == kql::NodeKind::Exists || n->kind == kql::NodeKind::Nested) out += " " + pat(n->field);
-  for (const auto& c : n->children) out += " " + show(c.get());
-  return out + ")";
-}
 
 NodePtr is_q(std::string f, std::string v) {
   kql::Value val;
@@ -33,12 +26,6 @@ NodePtr is_q(std::string f, std::string v) {
   return kql::make_is(kql::literal(std::move(f)), std::move(val));
 }
 NodePtr exists(std::string f) { return kql::make_exists(kql::literal(std::move(f))); }
-template <typename... T>
-std::vector<NodePtr> list(T&&... n) {
-  std::vector<NodePtr> v;
-  (v.push_back(std::forward<T>(n)), ...);
-  return v;
-}
 
 NodePtr tx(const std::string& entries, std::vector<Diagnostic>* out = nullptr) {
   std::vector<Diagnostic> d;
@@ -50,13 +37,6 @@ NodePtr tx(const std::string& entries, std::vector<Diagnostic>* out = nullptr) {
   return n;
 }
 
-#define EXPECT_TREE(actual, expected)                                                                        \
-  do {                                                                                                       \
-    NodePtr a_ = (actual);                                                                                   \
-    NodePtr e_ = (expected);                                                                                 \
-    ASSERT_TRUE(a_ != nullptr);                                                                              \
-    EXPECT_TRUE(kql::equal(*a_, *e_)) << "actual:   " << show(a_.get()) << "\nexpected: " << show(e_.get()); \
-  } while (0)
 
 TEST(ExceptionEntries, MatchIncludedIsExactQuotedIs) {
   EXPECT_TREE(tx(R"([{"type": "match", "field": "host.name", "value": "test-host", "operator": "included"}])"),

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/time_util.h"
+
 #include <cmath>
 #include <ctime>
 #include <limits>
@@ -12,17 +14,7 @@ namespace {
 
 using kql::RangeOp;
 
-// Epoch milliseconds of a UTC civil time, computed by libc (independently of the code under test).
-int64_t utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
-}
+using rulec::testing::utc;
 
 int64_t math(std::string_view text, int64_t now = 0, bool up = false) {
   auto v = parse_date_math(text, now, up);
