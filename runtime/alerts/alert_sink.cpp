@@ -34,6 +34,11 @@ std::unique_ptr<AlertSink> AlertSink::open(const std::string& path, uint64_t tru
   return std::unique_ptr<AlertSink>(new AlertSink(f, path, end < 0 ? 0 : static_cast<uint64_t>(end)));
 }
 
+AlertSink::AlertSink(FILE* f, std::string path, uint64_t offset) : file_(f), path_(std::move(path)), offset_(offset) {
+  struct stat st {};
+  regular_ = ::fstat(::fileno(file_), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 AlertSink::~AlertSink() {
   if (file_ && file_ != stdout) std::fclose(file_);
 }
@@ -45,15 +50,17 @@ bool AlertSink::write(std::string_view line) {
     return false;
   }
   offset_ += line.size() + 1;
+  if (!regular_ && std::fflush(file_) != 0) {
+    error_ = fmt::format("cannot write alerts to {}: {}", path_ == "-" ? "stdout" : path_, std::strerror(errno));
+    return false;
+  }
   return true;
 }
 
 bool AlertSink::sync() {
   if (!error_.empty()) return false;
   // Only regular files can be made durable; pipes, terminals and /dev/null cannot be fsync'ed.
-  struct stat st {};
-  bool regular = file_ != stdout && ::fstat(::fileno(file_), &st) == 0 && S_ISREG(st.st_mode);
-  if (std::fflush(file_) != 0 || (regular && ::fsync(::fileno(file_)) != 0)) {
+  if (std::fflush(file_) != 0 || (regular_ && ::fsync(::fileno(file_)) != 0)) {
     error_ = fmt::format("cannot write alerts to {}: {}", path_ == "-" ? "stdout" : path_, std::strerror(errno));
     return false;
   }

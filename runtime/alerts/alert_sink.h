@@ -18,7 +18,8 @@ class AlertSink {
                                          uint64_t* truncated_bytes = nullptr);
   ~AlertSink();
 
-  // One alert line (no newline). False on an I/O error (see error()); nothing is half-written
+  // One alert line (no newline). To a pipe or terminal it is flushed at once, so a live stream's
+  // alerts are not held back until the next checkpoint. False on an I/O error (see error()); nothing is half-written
   // from the caller's point of view: the next sync() reports the failure too.
   [[nodiscard]] bool write(std::string_view line);
   // Flushes and fsyncs; the offset after a successful sync is durable.
@@ -29,10 +30,11 @@ class AlertSink {
   bool is_file() const { return file_ != stdout; }
 
  private:
-  AlertSink(FILE* f, std::string path, uint64_t offset) : file_(f), path_(std::move(path)), offset_(offset) {}
+  AlertSink(FILE* f, std::string path, uint64_t offset);
   FILE* file_;
   std::string path_;
   uint64_t offset_;
+  bool regular_ = false;  // a regular file (fsync'ed at checkpoints); else flushed at every alert
   std::string error_;
 };
 

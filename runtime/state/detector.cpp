@@ -19,6 +19,7 @@
 #include "runtime/state/detector.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -28,6 +29,10 @@
 namespace rulec::rt {
 
 namespace {
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -110,7 +115,11 @@ Key128 tuple_key(const std::vector<std::string_view>& tuple, std::string_view ex
 }  // namespace
 
 Detector::Detector(std::vector<RuleInfo> rules, DetectorOptions options)
-    : rules_(std::move(rules)), options_(std::move(options)), counters_(rules_.size()), state_(rules_.size()) {}
+    : rules_(std::move(rules)),
+      options_(std::move(options)),
+      counters_(rules_.size()),
+      state_(rules_.size()),
+      last_checkpoint_ms_(steady_ms()) {}
 
 Detector::~Detector() = default;
 
@@ -288,6 +297,9 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
   }
   if (!error_.empty()) return false;
   if (++since_checkpoint_ >= options_.checkpoint_events) return checkpoint();
+  // A slow stream still checkpoints: look at the clock every 256 events.
+  if ((since_checkpoint_ & 255) == 0 && steady_ms() - last_checkpoint_ms_ >= static_cast<int64_t>(options_.checkpoint_ms))
+    return checkpoint();
   return true;
 }
 
@@ -330,6 +342,7 @@ void Detector::expire_and_cap() {
 
 bool Detector::checkpoint() {
   since_checkpoint_ = 0;
+  last_checkpoint_ms_ = steady_ms();
   expire_and_cap();
   if (!sink_->sync()) {
     if (error_.empty()) error_ = sink_->error();

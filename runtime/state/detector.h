@@ -22,6 +22,7 @@ struct DetectorOptions {
   bool learn = false;                    // warm-up: build history, write no alert
   uint64_t max_state_mb = 0;             // 0: no cap; past it the oldest entries are evicted
   uint64_t checkpoint_events = 200000;   // checkpoint after this many events (and at finish)
+  uint64_t checkpoint_ms = 10000;        // ... or after this much wall time with events flowing
 };
 
 struct RuleCounters {
@@ -74,6 +75,7 @@ class Detector {
   std::unique_ptr<AlertSink> sink_;
   int64_t watermark_ = INT64_MIN;  // the largest event time seen
   uint64_t since_checkpoint_ = 0;
+  int64_t last_checkpoint_ms_ = 0;  // steady clock
   uint64_t events_ = 0;
   uint64_t evictions_ = 0;
   std::string error_;
