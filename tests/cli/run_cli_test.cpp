@@ -151,3 +151,14 @@ TEST(Run, NewerStateIsRefused) {
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("newer"), std::string::npos) << r.out;
 }
+
+TEST(Run, AlertsToAPipeAreNotHeldBackUntilTheEnd) {
+  TempDir d;
+  d.write("r.toml",
+          "[rule]\nname = \"nc\"\nrule_id = \"77777777-7777-7777-7777-777777777777\"\ntype = \"query\"\n"
+          "language = \"kuery\"\nseverity = \"low\"\nrisk_score = 21\ndescription = \"d\"\nquery = 'process.name:nc'\n");
+  // The input stays open for 5 s; rulec is stopped after 2 s: the alert must already be out.
+  CmdResult r = run_shell("(printf '{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"process\":{\"name\":\"nc\"}}\\n'; sleep 5) | "
+                          "timeout 2 " + bin("rulec") + " run " + d.str("r.toml") + " --alerts - 2>/dev/null");
+  EXPECT_NE(r.out.find("77777777-7777-7777-7777-777777777777"), std::string::npos) << r.out;
+}
