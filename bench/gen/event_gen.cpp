@@ -251,15 +251,16 @@ void generate_web(const WebScenario& s, const std::function<void(std::string_vie
       attack_at.push_back(s.start_ms + s.span_ms * static_cast<int64_t>(2 * i + 1) / static_cast<int64_t>(2 * attacks().size()));
   size_t next_attack = 0;
   Json j;
+  auto emit_attack = [&] {
+    const Attack& a = attacks()[next_attack];
+    write_event(j, r, attack_at[next_attack], hosts[next_attack % hosts.size()], web_parents()[a.parent], a.child);
+    emit(j.text());
+    ++next_attack;
+  };
   const int64_t step = s.events ? s.span_ms / static_cast<int64_t>(s.events) : s.span_ms;
   for (uint64_t n = 0; n < s.events; ++n) {
     int64_t t = s.start_ms + static_cast<int64_t>(n) * step + static_cast<int64_t>(r.below(static_cast<uint64_t>(step > 1 ? step : 1)));
-    while (next_attack < attack_at.size() && attack_at[next_attack] <= t) {
-      const Attack& a = attacks()[next_attack];
-      write_event(j, r, attack_at[next_attack], hosts[next_attack % hosts.size()], web_parents()[a.parent], a.child);
-      emit(j.text());
-      ++next_attack;
-    }
+    while (next_attack < attack_at.size() && attack_at[next_attack] <= t) emit_attack();
     const Host& h = hosts[r.zipf(hosts.size())];
     if (r.chance(0.35)) {
       // A web server runs one of its routine helpers.
@@ -272,11 +273,7 @@ void generate_web(const WebScenario& s, const std::function<void(std::string_vie
     }
     emit(j.text());
   }
-  for (; next_attack < attack_at.size(); ++next_attack) {
-    const Attack& a = attacks()[next_attack];
-    write_event(j, r, attack_at[next_attack], hosts[next_attack % hosts.size()], web_parents()[a.parent], a.child);
-    emit(j.text());
-  }
+  while (next_attack < attack_at.size()) emit_attack();
 }
 
 }  // namespace rulec::gen

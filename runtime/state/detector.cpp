@@ -83,11 +83,13 @@ uint64_t tuple_count(const std::vector<std::vector<std::string_view>>& values, s
   return n;
 }
 
+// `idx` and `tuple` are the caller's reused scratch (no allocation per event).
 template <class Fn>
-void for_each_tuple(const std::vector<std::vector<std::string_view>>& values, size_t nfields, Fn&& fn) {
+void for_each_tuple(const std::vector<std::vector<std::string_view>>& values, size_t nfields, std::vector<size_t>& idx,
+                    std::vector<std::string_view>& tuple, Fn&& fn) {
   uint64_t budget = kMaxTuplesPerEvent;
-  std::vector<size_t> idx(nfields, 0);
-  std::vector<std::string_view> tuple(nfields);
+  idx.assign(nfields, 0);
+  tuple.resize(nfields);
   for (size_t i = 0; i < nfields; ++i)
     if (values[i].empty()) return;
   while (true) {
@@ -223,7 +225,7 @@ void Detector::on_new_terms(size_t rule, const Event& ev, int64_t t) {
   }
   auto& terms = state_[rule].terms;
   if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;
-  for_each_tuple(values_, nf, [&](const std::vector<std::string_view>& tuple) {
+  for_each_tuple(values_, nf, tuple_idx_, tuple_, [&](const std::vector<std::string_view>& tuple) {
     Key128 k = tuple_key(tuple);
     auto [it, inserted] = terms.try_emplace(k, t);
     bool is_new = inserted || it->second < t - r.history_window_ms;
@@ -249,7 +251,7 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
   int64_t bucket = floor_div(t, r.interval_ms);
   const std::string bucket_text = std::to_string(bucket);
   if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;
-  for_each_tuple(values_, nf, [&](const std::vector<std::string_view>& tuple) {
+  for_each_tuple(values_, nf, tuple_idx_, tuple_, [&](const std::vector<std::string_view>& tuple) {
     // One group per (values, bucket): a late event still counts in its own bucket.
     ThresholdGroup& g = state_[rule].groups[tuple_key(tuple, bucket_text)];
     g.bucket = bucket;

@@ -81,6 +81,8 @@ class Detector {
   std::string error_;
   // Scratch for term tuples (reused: no allocation per event after warm-up for common shapes).
   std::vector<std::vector<std::string_view>> values_;
+  std::vector<size_t> tuple_idx_;
+  std::vector<std::string_view> tuple_;
   std::optional<std::pair<uint64_t, uint64_t>> event_hash_;  // of the current event, when needed
 };
 
