@@ -1,4 +1,4 @@
-// Event decoder benchmark: simdjson parse ceilings (On-Demand, DOM) vs full decoding into Event, on generated ECS process events.
+// Event decoder benchmark: simdjson parse ceilings (On-Demand, DOM) vs full and filtered decoding into Event, on generated ECS process events.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 
 #include "runtime/decoder/arena.h"
 #include "runtime/decoder/decoder.h"
+#include "runtime/decoder/field_filter.h"
 
 namespace {
 
@@ -329,6 +330,62 @@ void BM_DecodeToEventWithCopy(benchmark::State& state) {  // Decoder::decode on 
 }
 BENCHMARK(BM_DecodeToEventWithCopy);
 
+// ---- filtered decoding: only the fields a rule set reads ----------------------------------------
+
+// What a process rule reads (8 paths, 9 leaves per event here).
+const std::vector<std::string> kRulePaths = {"process.name", "process.parent.name", "process.args", "process.executable",
+                                             "event.category", "event.type", "host.os.type", "user.name"};
+
+// A large rule set: every path of these events (55) and 245 ECS-like ones they lack, under the
+// same objects and beside them, so most lookups happen among many siblings.
+std::vector<std::string> many_paths() {
+  std::vector<std::string> paths;
+  const Corpus& c = corpus();
+  Decoder d;
+  Event ev;
+  for (size_t i = 0; i < 100; ++i) {
+    if (d.decode_padded(c.lines[i], ev) != DecodeError::None) continue;
+    for (const Leaf& l : ev.leaves)
+      if (std::find(paths.begin(), paths.end(), l.path) == paths.end()) paths.emplace_back(l.path);
+  }
+  static const char* kObjects[] = {"process", "process.parent", "host", "user", "event", "file", "network", "source",
+                                   "destination", "dns", "url", "registry", "group", "dll", "agent", "process.Ext"};
+  static const char* kFields[] = {"pe.original_file_name", "code_signature.subject_name", "hash.md5", "hash.sha1",
+                                  "name", "id", "domain", "path", "extension", "args_count", "title", "ip", "port",
+                                  "thread.id", "entry_leader.name", "session_leader.pid", "real_user.id"};
+  for (const char* f : kFields)
+    for (const char* o : kObjects) {
+      std::string p = std::string(o) + "." + f;
+      if (paths.size() < 300 && std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(std::move(p));
+    }
+  return paths;
+}
+
+void run_filtered(benchmark::State& state, const FieldFilter& filter) {
+  Decoder d;
+  d.set_filter(&filter);
+  Event ev;
+  size_t sum = 0;
+  for (auto _ : state) {
+    for (std::string_view line : corpus().lines) {
+      if (d.decode_padded(line, ev) == DecodeError::None) sum += ev.leaves.size();
+    }
+  }
+  finish(state, sum);
+  state.counters["leaves/event"] = static_cast<double>(sum) / static_cast<double>(state.iterations() * corpus().lines.size());
+  state.counters["paths"] = static_cast<double>(filter.slot_count());
+}
+
+void BM_DecodeFiltered8(benchmark::State& state) { run_filtered(state, FieldFilter(kRulePaths)); }
+BENCHMARK(BM_DecodeFiltered8);
+
+void BM_DecodeFiltered300(benchmark::State& state) { run_filtered(state, FieldFilter(many_paths())); }
+BENCHMARK(BM_DecodeFiltered300);
+
+// keep_all with the 8 slots: every leaf, along the trie where it can (vs BM_DecodeToEvent).
+void BM_DecodeFilteredKeepAll(benchmark::State& state) { run_filtered(state, FieldFilter(kRulePaths, {}, true)); }
+BENCHMARK(BM_DecodeFilteredKeepAll);
+
 void BM_EventReaderFromFile(benchmark::State& state) {  // read(2) + line splitting + decoding
   char path[] = "/tmp/rulec_decoder_bench_XXXXXX";
   const int fd = mkstemp(path);
@@ -350,3 +407,35 @@ void BM_EventReaderFromFile(benchmark::State& state) {  // read(2) + line splitt
 BENCHMARK(BM_EventReaderFromFile);
 
 }  // namespace
+void BM_TmpEmpty(benchmark::State& state) { run_filtered(state, FieldFilter({})); }
+BENCHMARK(BM_TmpEmpty);
+void BM_TmpStep(benchmark::State& state) {
+  const FieldFilter f(kRulePaths);
+  // keys of objects in trie mode for one event: (node path, key)
+  std::vector<std::pair<const FieldFilter::Node*, std::string>> keys;
+  const auto* root = f.root();
+  bool k;
+  auto node = [&](const char* p) { return f.step(root, p, false, k); };
+  for (const char* key : {"@timestamp", "agent", "process", "user", "host", "event", "ecs", "data_stream", "elastic.agent.id", "message"}) keys.emplace_back(root, key);
+  for (const char* key : {"pid", "entity_id", "name", "executable", "args", "args_count", "command_line", "working_directory", "interactive", "start", "parent", "Ext", "hash"}) keys.emplace_back(node("process"), key);
+  for (const char* key : {"pid", "entity_id", "name", "executable", "args", "user", "group"}) keys.emplace_back(node("process.parent"), key);
+  for (const char* key : {"kind", "category", "type", "action", "sequence", "ingested", "created", "risk_score", "id", "dataset", "module"}) keys.emplace_back(node("event"), key);
+  for (const char* key : {"hostname", "name", "os", "ip", "mac", "architecture"}) keys.emplace_back(node("host"), key);
+  for (const char* key : {"name", "type", "family", "kernel"}) keys.emplace_back(node("host.os"), key);
+  for (const char* key : {"id", "name"}) keys.emplace_back(node("user"), key);
+  std::string buf;
+  std::vector<std::pair<const FieldFilter::Node*, std::string_view>> views;
+  buf.reserve(4096);
+  for (auto& [n, key] : keys) { size_t at = buf.size(); buf += key; buf += "\"xxxxxxxxxxxxxxxx"; views.emplace_back(n, std::string_view(buf.data() + at, key.size())); }
+  size_t hits = 0;
+  for (auto _ : state) {
+    for (int r = 0; r < 10000; ++r)
+      for (auto& [n, key] : views) { bool kept; hits += f.step(n, key, true, kept) != nullptr; }
+  }
+  benchmark::DoNotOptimize(hits);
+  state.counters["keys"] = static_cast<double>(views.size());
+  state.counters["ns/event"] = benchmark::Counter(static_cast<double>(state.iterations() * 10000), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_TmpStep);
+void BM_TmpZzz(benchmark::State& state) { run_filtered(state, FieldFilter({"process.zzz", "process.parent.zzz", "event.zzz", "host.os.zzz", "user.zzz"})); }
+BENCHMARK(BM_TmpZzz);

@@ -1,4 +1,4 @@
-// Deterministic generator of realistic ECS events (Elastic Defend shape) for demos, tests and benchmarks.
+// Deterministic generators of realistic ECS events (Elastic Defend shape) for demos, tests and benchmarks.
 #pragma once
 
 #include <cstdint>
@@ -45,5 +45,22 @@ void generate_web(const WebScenario& s, const std::function<void(std::string_vie
 
 // Names of the attacks generate_web adds (command lines), for tests and the demo's explanation.
 const std::vector<std::string>& web_attack_command_lines();
+
+// The mixed scenario, a benchmark workload: Windows, Linux and macOS hosts (about 45/40/15% of
+// events) shipping Elastic Defend process (~50%), network (~25%) and file (~15%) events and
+// system-integration authentication events (~10%: Windows 4624/4625, Linux sshd), 1-2 KB each,
+// with Zipf-like programs, parents, users and hosts, in event-time order. A small fraction
+// carries values real corpus rules look for (see bench/gen/gen_suspicious.cpp).
+struct MixedScenario {
+  uint64_t seed = 42;
+  int64_t start_ms = 1767225600000;  // 2026-01-01T00:00:00Z
+  int64_t span_ms = 7LL * 86400000;  // events spread over about this span
+  uint64_t events = 100000;          // exactly this many events (suspicious ones included)
+  int hosts = 200;                   // fleet size; host identities do not depend on the seed
+  double suspicious = 0.005;         // fraction of suspicious events (0 for a clean history)
+};
+
+// Calls `emit` with one JSON document (no newline) per event; memory does not grow with `events`.
+void generate_mixed(const MixedScenario& s, const std::function<void(std::string_view)>& emit);
 
 }  // namespace rulec::gen

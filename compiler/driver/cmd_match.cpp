@@ -10,9 +10,14 @@
 #include "compiler/driver/engine_setup.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/semantic.h"
-#include "compiler/interp/interp.h"
+#include "compiler/engine/loaded_rules.h"
 
 namespace rulec::driver {
+
+using engine::ActiveEngine;
+using engine::LoadedRules;
+using engine::event_now;
+using engine::load_runnable;
 
 Runner add_match_command(CLI::App& app) {
   struct Options {
@@ -20,7 +25,7 @@ Runner add_match_command(CLI::App& app) {
     std::vector<std::string> files;
     bool count = false;
     bool invert = false;
-    std::string engine = "interp";
+    std::string engine = "jit";
     SchemaOptions schema;
   };
   auto opts = std::make_shared<Options>();
@@ -29,8 +34,7 @@ Runner add_match_command(CLI::App& app) {
   cmd->add_option("files", opts->files, "NDJSON event files; - or none for stdin");
   cmd->add_flag("-c,--count", opts->count, "Print only the number of matching events");
   cmd->add_flag("-v,--invert-match", opts->invert, "Select the events that do not match");
-  cmd->add_option("--engine", opts->engine, "Evaluator: interp (the reference interpreter)")
-      ->check(CLI::IsMember({"interp"}));
+  add_engine_option(cmd, opts->engine);
   opts->schema.add_to(cmd);
   cmd->footer(
       "Malformed lines are reported on stderr with their line number and skipped.\n"
@@ -53,18 +57,22 @@ Runner add_match_command(CLI::App& app) {
     }
     if (bad) return kExitUsage;
 
-    interp::Interpreter engine({interp::CompiledRule{parsed.ast.get(), nullptr, {}}}, *schema);
-    engine.set_now_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+    plan::RuleAsts rule;
+    rule.name = "query";
+    rule.query = parsed.ast.get();
+    auto engine = ActiveEngine::create(opts->engine, {rule}, {interp::CompiledRule{parsed.ast.get(), nullptr, {}}}, *schema);
+    if (!engine) return kExitUsage;
+    engine->set_now_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count());
     std::vector<std::string> files = opts->files.empty() ? std::vector<std::string>{"-"} : opts->files;
     rt::EventReader reader(files);
     report_skips_to_stderr(reader);
+    reader.set_filter(engine->filter());
     rt::Event ev;
     rt::RuleBits bits(1);
     uint64_t selected = 0;
     while (reader.next(ev)) {
-      bits.clear();
-      engine.evaluate(ev, bits);
+      engine->evaluator().evaluate(ev, bits);
       if (bits.test(0) == opts->invert) continue;
       ++selected;
       if (!opts->count) {

@@ -8,13 +8,16 @@
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/engine_setup.h"
-#include "compiler/frontend/analyze.h"
-#include "compiler/frontend/runtime_rule.h"
-#include "compiler/interp/interp.h"
+#include "compiler/engine/loaded_rules.h"
 #include "runtime/common/dates.h"
 #include "runtime/state/detector.h"
 
 namespace rulec::driver {
+
+using engine::ActiveEngine;
+using engine::LoadedRules;
+using engine::event_now;
+using engine::load_runnable;
 
 namespace {
 
@@ -23,56 +26,12 @@ struct Options {
   std::vector<std::string> events;
   std::string alerts = "-";
   std::string state;
-  std::string engine = "interp";
+  std::string engine = "jit";
   bool learn = false;
   uint64_t max_state_mb = 0;
   uint64_t checkpoint_events = 200000;
   SchemaOptions schema;
 };
-
-// The rules the engine runs, with the ASTs they own.
-struct Loaded {
-  RuleSet set;
-  std::vector<AnalyzedRule> analyzed;
-  std::vector<interp::CompiledRule> compiled;
-  std::vector<rt::RuleInfo> infos;
-};
-
-bool load(const Options& o, const Schema& schema, Loaded& out) {
-  out.set = load_rules(o.rules);
-  for (const auto& fe : out.set.file_errors) fmt::print(stderr, "rulec: {}: skipped: {}\n", fe.path, fe.diag.message);
-  for (const Rule& rule : out.set.rules) {
-    AnalyzedRule a = analyze(rule, schema);
-    std::string why;
-    if (a.status == RuleStatus::Unsupported) why = a.unsupported_reason;
-    if (a.status == RuleStatus::Error) why = "has errors (see `rulec check`)";
-    std::optional<rt::RuleInfo> info;
-    if (why.empty()) info = lower_rule_info(rule, schema, why);
-    if (!info) {
-      fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
-      continue;
-    }
-    interp::CompiledRule c{a.query.get(), rule.filters_ast.get(), {}};
-    for (const ExceptionItem* item : rule.exception_items)
-      if (item->ast) c.exceptions.push_back(item->ast.get());
-    out.compiled.push_back(std::move(c));
-    out.infos.push_back(std::move(*info));
-    out.analyzed.push_back(std::move(a));
-  }
-  if (out.infos.empty()) {
-    fmt::print(stderr, "rulec: no rule to run\n");
-    return false;
-  }
-  return true;
-}
-
-// @timestamp of the event, for date math in queries (`now` is the event's time on a stream).
-int64_t event_now(const rt::Event& ev, int64_t fallback) {
-  for (const rt::Leaf& l : ev.leaves)
-    if (l.path == "@timestamp")
-      if (auto t = event_time_ms(l.text, l.kind)) return *t;
-  return fallback;
-}
 
 void print_summary(const rt::Detector& d, const rt::EventReader& reader, double seconds) {
   uint64_t alerts = 0, suppressed = 0;
@@ -109,8 +68,7 @@ Runner add_run_command(CLI::App& app) {
   cmd->add_option("-e,--events", opts->events, "NDJSON event files, in order; - for stdin (the default)");
   cmd->add_option("-a,--alerts", opts->alerts, "Alerts output (NDJSON), - for stdout (the default)");
   cmd->add_option("--state", opts->state, "Directory for new-terms history and threshold windows (kept across runs)");
-  cmd->add_option("--engine", opts->engine, "Evaluator: interp (the reference interpreter)")
-      ->check(CLI::IsMember({"interp"}));
+  add_engine_option(cmd, opts->engine);
   cmd->add_flag("--learn", opts->learn, "Warm-up: build history from past events without writing alerts");
   cmd->add_option("--max-state-mb", opts->max_state_mb, "Cap on state memory; the oldest entries are evicted first");
   cmd->add_option("--checkpoint-events", opts->checkpoint_events, "Checkpoint state every N events (and at the end)")
@@ -127,8 +85,10 @@ Runner add_run_command(CLI::App& app) {
   return [opts]() {
     auto schema = opts->schema.load();
     if (!schema) return kExitFindings;
-    Loaded loaded;
-    if (!load(*opts, *schema, loaded)) return kExitFindings;
+    LoadedRules loaded;
+    if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
+    auto engine = ActiveEngine::create(opts->engine, loaded.plan_rules(), loaded.compiled, *schema);
+    if (!engine) return kExitFindings;
 
     rt::DetectorOptions dopts;
     dopts.state_dir = opts->state;
@@ -143,20 +103,19 @@ Runner add_run_command(CLI::App& app) {
     }
     if (!recovered.empty()) fmt::print(stderr, "rulec: {}\n", recovered);
 
-    interp::Interpreter engine(loaded.compiled, *schema);
     std::vector<std::string> events = opts->events.empty() ? std::vector<std::string>{"-"} : opts->events;
     rt::EventReader reader(events);
     report_skips_to_stderr(reader);
+    reader.set_filter(engine->filter());
     rt::Event ev;
-    rt::RuleBits bits(engine.rule_count());
+    rt::RuleBits bits(engine->evaluator().rule_count());
     const int64_t wall = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
     auto start = std::chrono::steady_clock::now();
     bool ok = true;
     while (ok && reader.next(ev)) {
-      engine.set_now_ms(event_now(ev, wall));
-      bits.clear();
-      engine.evaluate(ev, bits);
+      engine->set_now_ms(event_now(ev, wall));
+      engine->evaluator().evaluate(ev, bits);
       ok = detector->on_event(ev, bits);
     }
     ok = ok && detector->finish();

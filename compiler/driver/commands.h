@@ -18,6 +18,8 @@ Runner add_parse_command(CLI::App& app);
 Runner add_check_command(CLI::App& app);
 Runner add_match_command(CLI::App& app);
 Runner add_run_command(CLI::App& app);
+Runner add_explain_command(CLI::App& app);
+Runner add_bench_command(CLI::App& app);
 
 // Reads a whole file ("-" for stdin) into `out`; false (with a message on stderr) on failure.
 bool read_input(const std::string& path, std::string& out);

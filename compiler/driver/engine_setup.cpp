@@ -48,4 +48,10 @@ void report_skips_to_stderr(rt::EventReader& reader) {
       &reader);
 }
 
+void add_engine_option(CLI::App* cmd, std::string& engine) {
+  cmd->add_option("--engine", engine,
+                  "Evaluator: jit (compiled rules, the default) or interp (the reference interpreter)")
+      ->check(CLI::IsMember({"jit", "interp"}));
+}
+
 }  // namespace rulec::driver

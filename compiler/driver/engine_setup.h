@@ -21,6 +21,9 @@ struct SchemaOptions {
   std::optional<Schema> load() const;
 };
 
+// `--engine jit|interp` on a subcommand.
+void add_engine_option(CLI::App* cmd, std::string& engine);
+
 // Prints each skipped input line to stderr as `PATH:LINE: skipped: REASON`.
 void report_skips_to_stderr(rt::EventReader& reader);
 

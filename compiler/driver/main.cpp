@@ -1,4 +1,4 @@
-// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run).
+// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench).
 #include <cstdio>
 #include <vector>
 
@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
       "  rulec parse 'process.name:(bash or sh)' print the syntax tree of a query\n"
       "  rulec match -q 'process.name:nginx' events.ndjson   print the events a query matches\n"
       "  rulec run rules/ -e events.ndjson --state st/   detect and write alerts\n"
+      "  rulec explain rules/                    show the compiled plan\n"
+      "  rulec bench rules/ --events events.ndjson   measure throughput against raw parsing\n"
       "Run `rulec COMMAND --help` for a command's options.");
 
   // Each add_* registers its subcommand last; remember it with its runner.
@@ -29,6 +31,8 @@ int main(int argc, char** argv) {
   add(add_check_command(app));
   add(add_match_command(app));
   add(add_run_command(app));
+  add(add_explain_command(app));
+  add(add_bench_command(app));
 
   try {
     app.parse(argc, argv);

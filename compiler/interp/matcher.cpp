@@ -3,17 +3,22 @@
 
 namespace rulec::interp {
 
-namespace {
-
-// Types whose fields hold values (an object or nested field only holds sub-fields).
 bool is_leaf_type(FieldType t) { return t != FieldType::Object && t != FieldType::Nested; }
 
-// May the document hold this field's values below its path? Objects (and unknown names, which
-// Elasticsearch maps dynamically as objects when the document has sub-fields there), and flattened
-// fields, whose root field indexes every leaf below it as a keyword.
 bool has_subfields(const FieldInfo& i) { return !i.known || !is_leaf_type(i.type) || i.type == FieldType::Flattened; }
 
-}  // namespace
+FieldRef resolve_field(const Schema& schema, std::string_view name) {
+  FieldRef r{name, schema.lookup(name)};
+  if (r.info.known) {
+    const size_t dot = name.rfind('.');
+    if (dot != std::string_view::npos && dot > 0) {
+      const std::string_view parent = name.substr(0, dot);
+      const FieldInfo pi = schema.lookup(parent);
+      if (pi.known && is_leaf_type(pi.type)) r.source = parent;  // a multi-field of `parent`
+    }
+  }
+  return r;
+}
 
 Matcher::Matcher(const Schema& schema) : schema_(schema) {}
 Matcher::~Matcher() = default;
@@ -46,18 +51,7 @@ bool Matcher::eval(const kql::Node& n, uint32_t elem) {
   return false;
 }
 
-Matcher::FieldRef Matcher::resolve(std::string_view name) const {
-  FieldRef r{name, schema_.lookup(name)};
-  if (r.info.known) {
-    const size_t dot = name.rfind('.');
-    if (dot != std::string_view::npos && dot > 0) {
-      const std::string_view parent = name.substr(0, dot);
-      const FieldInfo pi = schema_.lookup(parent);
-      if (pi.known && is_leaf_type(pi.type)) r.source = parent;  // a multi-field of `parent`
-    }
-  }
-  return r;
-}
+FieldRef Matcher::resolve(std::string_view name) const { return resolve_field(schema_, name); }
 
 const Prepared& Matcher::prepared(const kql::Node& n, const FieldInfo& info) {
   const PrepKey key{&n, info.type, info.lowercase};

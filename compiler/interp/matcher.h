@@ -41,6 +41,21 @@ namespace rulec::interp {
 // Free text (no field): Kibana sends multi_match (query_string for wildcards) over every field,
 // lenient. Approximated as: the value tested as `f:value` on every leaf path of the event and on
 // the schema's multi-fields of those paths; a field whose type cannot take the value is skipped.
+// Where a field's values live and how they are indexed.
+struct FieldRef {
+  std::string_view source;  // the document path (the parent of a multi-field)
+  FieldInfo info;           // the field's own facts
+};
+// Resolves a literal field name: a multi-field in the schema (`X.caseless`, `X.text`: a known field
+// whose parent is a known leaf field) reads X's values; anything else reads its own path.
+FieldRef resolve_field(const Schema& schema, std::string_view name);
+// Types whose fields hold values (an object or nested field only holds sub-fields).
+bool is_leaf_type(FieldType t);
+// May the document hold this field's values below its path? Objects (and unknown names, which
+// Elasticsearch maps dynamically as objects when the document has sub-fields there), and flattened
+// fields, whose root field indexes every leaf below it as a keyword.
+bool has_subfields(const FieldInfo& i);
+
 class Matcher {
  public:
   explicit Matcher(const Schema& schema);
@@ -54,11 +69,6 @@ class Matcher {
   bool eval(const kql::Node& n) { return eval(n, 0); }
 
  private:
-  // Where a field's values live and how they are indexed.
-  struct FieldRef {
-    std::string_view source;  // the document path (the parent of a multi-field)
-    FieldInfo info;           // the field's own facts
-  };
   struct PrepKey {
     const kql::Node* node;
     FieldType type;

@@ -87,16 +87,7 @@ constexpr size_t kMaxTokenChars = 255;
 
 void lowercase(std::string_view in_text, std::string& out) { utf8_lower(in_text, out); }
 
-size_t utf16_length(std::string_view s) {
-  size_t len = 0;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = 1;
-    const char32_t c = utf8_decode(s, i, n);
-    len += c >= 0x10000 ? 2 : 1;
-    i += n;
-  }
-  return len;
-}
+size_t utf16_length(std::string_view s) { return rulec::utf16_length(s); }
 
 // ---------------------------------------------------------------------------------------------
 // Glob

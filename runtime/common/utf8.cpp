@@ -84,4 +84,15 @@ void utf8_lower(std::string_view s, std::string& out) {
   }
 }
 
+size_t utf16_length(std::string_view s) {
+  size_t len = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = 1;
+    const char32_t c = utf8_decode(s, i, n);
+    len += c >= 0x10000 ? 2 : 1;
+    i += n;
+  }
+  return len;
+}
+
 }  // namespace rulec

@@ -24,4 +24,8 @@ char32_t simple_lower(char32_t c);
 // are. `out` is cleared first and reused (no allocation once it is large enough).
 void utf8_lower(std::string_view s, std::string& out);
 
+// The length of `s` as Java's String.length() counts it (UTF-16 code units): what Elasticsearch
+// compares with a keyword field's ignore_above. Invalid bytes count one each.
+size_t utf16_length(std::string_view s);
+
 }  // namespace rulec

@@ -31,28 +31,14 @@
 #include <algorithm>
 #include <cstring>
 
-#include "runtime/decoder/arena.h"
-#include "runtime/decoder/json_scan.h"
+#include "runtime/decoder/decoder_impl.h"
 
 namespace rulec::rt {
 
-namespace od = simdjson::ondemand;
+using namespace decoder_detail;
 static_assert(Decoder::kPadding == simdjson::SIMDJSON_PADDING);
 
 namespace {
-
-constexpr std::string_view kTrue = "true", kFalse = "false", kNull = "null";
-
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// A raw token runs up to the next structural character: drop the whitespace before it.
-std::string_view trim_right(std::string_view s) {
-  size_t n = s.size();
-  while (n > 0 && is_ws(s[n - 1])) --n;
-  return s.substr(0, n);
-}
-
-bool has_backslash(std::string_view s) { return std::memchr(s.data(), '\\', s.size()) != nullptr; }
 
 const char* json_type_name(char first) {
   switch (first) {
@@ -66,79 +52,31 @@ const char* json_type_name(char first) {
 
 }  // namespace
 
-struct Decoder::Impl {
-  DecoderLimits limits;
-  od::parser parser;
-  std::unique_ptr<char[]> copy;  // padded copy of unpadded input
-  size_t copy_cap = 0;
-  Arena arena;  // the paths of this document
-
-  // Per decode.
-  Event* ev = nullptr;
-  std::string_view json;
-  od::document* doc = nullptr;
-  const char* last = nullptr;  // start of the last token looked at, to place simdjson errors
-  DecodeError error = DecodeError::None;
-  size_t error_at = 0;
-  std::string_view error_what;
-  int error_char = -1;  // the offending character, when error_what names one
-
-  explicit Impl(DecoderLimits l) : limits(l) {}
-
-  bool fail(DecodeError e, const char* at, std::string_view what) {
-    error = e;
-    error_at = at ? std::min<size_t>(static_cast<size_t>(at - json.data()), json.size()) : json.size();
-    error_what = what;
-    return false;
-  }
-
-  bool fail_simdjson(simdjson::error_code code) {
-    const char* at = last;
-    auto loc = doc ? doc->current_location() : simdjson::simdjson_result<const char*>(simdjson::OUT_OF_BOUNDS);
-    if (!loc.error() && loc.value_unsafe() >= json.data() && loc.value_unsafe() <= json.data() + json.size())
-      at = loc.value_unsafe();
-    switch (code) {
-      case simdjson::UTF8_ERROR: return fail(DecodeError::BadUtf8, at, "invalid UTF-8");
-      case simdjson::DEPTH_ERROR: return fail(DecodeError::TooDeep, at, "nesting deeper than the limit");
-      case simdjson::TAPE_ERROR:  // a structural character where another was expected
-        if (at == json.data() + json.size()) return fail(DecodeError::BadJson, at, "unexpected end of the document");
-        fail(DecodeError::BadJson, at, "unexpected");
-        error_char = static_cast<unsigned char>(*at);
-        return false;
-      case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: {  // the root's brackets do not balance
-        size_t first = 0;
-        while (first < json.size() && is_ws(json[first])) ++first;
-        const size_t end = json_scan::container_end(json, first);
-        if (end == std::string_view::npos) return fail(DecodeError::BadJson, nullptr, "unexpected end of the document");
-        size_t next = end;
-        while (next < json.size() && is_ws(json[next])) ++next;
-        return fail(DecodeError::BadJson, json.data() + next, "unexpected content after the document");
-      }
-      default: return fail(DecodeError::BadJson, at, simdjson::error_message(code));
+bool Decoder::Impl::fail_simdjson(simdjson::error_code code) {
+  const char* at = last;
+  auto loc = doc ? doc->current_location() : simdjson::simdjson_result<const char*>(simdjson::OUT_OF_BOUNDS);
+  if (!loc.error() && loc.value_unsafe() >= json.data() && loc.value_unsafe() <= json.data() + json.size())
+    at = loc.value_unsafe();
+  switch (code) {
+    case simdjson::UTF8_ERROR: return fail(DecodeError::BadUtf8, at, "invalid UTF-8");
+    case simdjson::DEPTH_ERROR: return fail(DecodeError::TooDeep, at, "nesting deeper than the limit");
+    case simdjson::TAPE_ERROR:  // a structural character where another was expected
+      if (at == json.data() + json.size()) return fail(DecodeError::BadJson, at, "unexpected end of the document");
+      fail(DecodeError::BadJson, at, "unexpected");
+      error_char = static_cast<unsigned char>(*at);
+      return false;
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: {  // the root's brackets do not balance
+      size_t first = 0;
+      while (first < json.size() && is_ws(json[first])) ++first;
+      const size_t end = json_scan::container_end(json, first);
+      if (end == std::string_view::npos) return fail(DecodeError::BadJson, nullptr, "unexpected end of the document");
+      size_t next = end;
+      while (next < json.size() && is_ws(json[next])) ++next;
+      return fail(DecodeError::BadJson, json.data() + next, "unexpected content after the document");
     }
+    default: return fail(DecodeError::BadJson, at, simdjson::error_message(code));
   }
-
-  // Fields are stored one by one: building a Leaf first costs store-forwarding stalls (measured).
-  [[gnu::always_inline]] void emit(std::string_view path, std::string_view text, ValueKind kind, uint32_t scope) {
-    Leaf& leaf = ev->leaves.emplace_back();
-    leaf.path = path;
-    leaf.text = text;
-    leaf.kind = kind;
-    leaf.scope = scope;
-  }
-
-  bool walk_object(od::object& obj, size_t depth, uint32_t scope, std::string_view prefix);
-  bool walk_value(od::value& v, size_t depth, uint32_t scope, std::string_view path, bool in_array);
-  bool valid_non_object(od::document& d, size_t first);
-
-  // After the root value: nothing but whitespace may follow.
-  bool at_end(od::document& d) {
-    auto loc = d.current_location();  // OUT_OF_BOUNDS once every token has been read
-    if (loc.error()) return true;
-    return fail(DecodeError::BadJson, loc.value_unsafe(), "unexpected content after the document");
-  }
-  DecodeError run(std::string_view padded_json, Event& ev, std::string* message);
-};
+}
 
 // Each member's path (prefix.key) is written once into the arena; leaves and children share it.
 bool Decoder::Impl::walk_object(od::object& obj, size_t depth, uint32_t scope, std::string_view prefix) {
@@ -147,11 +85,11 @@ bool Decoder::Impl::walk_object(od::object& obj, size_t depth, uint32_t scope, s
     od::field& field = member.value_unsafe();  // not moved out: that copy stalls (measured)
     const char* raw = field.key().raw();  // just after the opening quote; the string is closed
     last = raw - 1;
-    const char* q = raw;
-    while (*q != '"' && *q != '\\') ++q;
-    std::string_view key(raw, static_cast<size_t>(q - raw));
-    if (*q == '\\' && field.unescaped_key().get(key) != simdjson::SUCCESS)
-      return fail(DecodeError::BadJson, raw - 1, "invalid escape in a key");
+    od::value& v = field.value();
+    const std::string_view tok = v.raw_json_token();
+    std::string_view key;
+    bool escaped;
+    if (!key_text(field, raw, tok.data(), key, escaped)) return false;
     const size_t n = prefix.empty() ? key.size() : prefix.size() + 1 + key.size();
     char* dst = arena.alloc(n);
     if (!prefix.empty()) {
@@ -161,31 +99,27 @@ bool Decoder::Impl::walk_object(od::object& obj, size_t depth, uint32_t scope, s
     } else if (!key.empty()) {
       std::memcpy(dst, key.data(), key.size());
     }
-    if (!walk_value(field.value(), depth, scope, std::string_view(dst, n), false)) return false;
+    if (!walk_value(v, tok, depth, scope, std::string_view(dst, n), false)) return false;
   }
   return true;
 }
 
-// `depth` counts the containers around `v`, `path` is its flattened path. Array elements share
-// the array's path and scope; objects inside arrays open a new scope.
-bool Decoder::Impl::walk_value(od::value& v, size_t depth, uint32_t scope, std::string_view path, bool in_array) {
-  const std::string_view tok = v.raw_json_token();
+// `path` is the value's flattened path. Array elements share the array's path and scope; objects
+// inside arrays open a new scope.
+bool Decoder::Impl::walk_value(od::value& v, std::string_view tok, size_t depth, uint32_t scope, std::string_view path,
+                               bool in_array) {
   last = tok.data();
   const char c = tok.empty() ? '\0' : tok[0];
+  std::string_view text;
   // Tested most frequent first: cheaper than a jump table, whose target is hard to predict.
   if (c == '"') {
-    const std::string_view s = trim_right(tok);
-    if (s.size() < 2 || s.back() != '"') return fail(DecodeError::BadJson, tok.data(), "malformed string");
-    std::string_view text = s.substr(1, s.size() - 2);
-    if (has_backslash(text) && v.get_string().get(text) != simdjson::SUCCESS)
-      return fail(DecodeError::BadJson, tok.data(), "invalid escape in a string");
-    emit(path, text, ValueKind::String, scope);
+    if (!string_text(v, tok, text)) return false;
+    emit(path, text, ValueKind::String, scope, kNoSlot);
     return true;
   }
   if ((c >= '0' && c <= '9') || c == '-') {
-    const std::string_view num = trim_right(tok);
-    if (!json_scan::is_json_number(num)) return fail(DecodeError::BadJson, tok.data(), "invalid number");
-    emit(path, num, ValueKind::Number, scope);
+    if (!number_text(tok, text)) return false;
+    emit(path, text, ValueKind::Number, scope, kNoSlot);
     return true;
   }
   if (c == '{') {
@@ -205,20 +139,14 @@ bool Decoder::Impl::walk_value(od::value& v, size_t depth, uint32_t scope, std::
     if (auto e = v.get_array().get(arr)) return fail_simdjson(e);
     for (auto element : arr) {  // arrays of arrays flatten: same path
       if (auto e = element.error()) return fail_simdjson(e);
-      if (!walk_value(element.value_unsafe(), depth + 1, scope, path, true)) return false;
+      od::value& el = element.value_unsafe();
+      if (!walk_value(el, el.raw_json_token(), depth + 1, scope, path, true)) return false;
     }
     return true;
   }
-  const std::string_view word = trim_right(tok);
-  if (word == kTrue) {
-    emit(path, kTrue, ValueKind::True, scope);
-  } else if (word == kFalse) {
-    emit(path, kFalse, ValueKind::False, scope);
-  } else if (word == kNull) {
-    emit(path, kNull, ValueKind::Null, scope);
-  } else {
-    return fail(DecodeError::BadJson, tok.data(), c == 't' || c == 'f' || c == 'n' ? "invalid literal" : "expected a value");
-  }
+  ValueKind kind;
+  if (!literal(tok, c, text, kind)) return false;
+  emit(path, text, kind, scope, kNoSlot);
   return true;
 }
 
@@ -231,7 +159,7 @@ bool Decoder::Impl::valid_non_object(od::document& d, size_t first) {
     for (auto element : arr) {
       od::value el;
       if (auto code = std::move(element).get(el)) return fail_simdjson(code);
-      if (!walk_value(el, 1, 0, {}, true)) return false;
+      if (!walk_value(el, el.raw_json_token(), 1, 0, {}, true)) return false;
     }
     return at_end(d);
   }
@@ -264,6 +192,7 @@ DecodeError Decoder::Impl::run(std::string_view padded_json, Event& e, std::stri
   error = DecodeError::None;
   error_char = -1;
   e.raw = json;
+  e.filter = filter;
   e.leaves.clear();
   e.scopes.clear();
   e.scopes.push_back(Scope{0, {}});
@@ -278,6 +207,15 @@ DecodeError Decoder::Impl::run(std::string_view padded_json, Event& e, std::stri
   if (first == json.size()) {
     if (message) *message = "blank line";
     return DecodeError::Empty;
+  }
+
+  // One SIMD scan of the document spares a scan of every string for escapes (most events have none;
+  // the others mostly have them in one field or two).
+  const void* bs = std::memchr(json.data(), '\\', json.size());
+  first_backslash = last_backslash = json.data() + json.size();
+  if (bs) {
+    first_backslash = static_cast<const char*>(bs);
+    last_backslash = static_cast<const char*>(memrchr(json.data(), '\\', json.size()));
   }
 
   od::document d;
@@ -310,7 +248,7 @@ DecodeError Decoder::Impl::run(std::string_view padded_json, Event& e, std::stri
       od::object root;
       if (auto code2 = d.get_object().get(root)) {
         fail_simdjson(code2);
-      } else if (walk_object(root, 1, 0, {})) {
+      } else if (filter ? trie_object(root, 1, 0, filter->root()) : walk_object(root, 1, 0, {})) {
         at_end(d);
       }
     }
@@ -354,5 +292,8 @@ DecodeError Decoder::decode(std::string_view json, Event& ev, std::string* messa
 DecodeError Decoder::decode_padded(std::string_view json, Event& ev, std::string* message) {
   return impl_->run(json, ev, message);
 }
+
+void Decoder::set_filter(const FieldFilter* filter) { impl_->filter = filter; }
+const FieldFilter* Decoder::filter() const { return impl_->filter; }
 
 }  // namespace rulec::rt

@@ -12,6 +12,8 @@
 
 namespace rulec::rt {
 
+class FieldFilter;
+
 enum class DecodeError : uint8_t {
   None,
   BadJson,      // not valid JSON (message says where)
@@ -47,6 +49,13 @@ class Decoder {
   static constexpr size_t kPadding = 64;  // == SIMDJSON_PADDING
   [[nodiscard]] DecodeError decode_padded(std::string_view json, Event& ev, std::string* message = nullptr);
 
+  // Decode only the leaves `filter` keeps, numbered with its slots (see field_filter.h); nullptr
+  // (the default) keeps every leaf, all with slot kNoSlot. The rest of each document is still
+  // validated: a document is accepted, or refused with the same error and message, either way.
+  // The filter must outlive its use here and the Events decoded with it (they may point into it).
+  void set_filter(const FieldFilter* filter);
+  [[nodiscard]] const FieldFilter* filter() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -72,6 +81,7 @@ class EventReader {
   [[nodiscard]] bool next(Event& ev);
 
   void set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx);
+  void set_filter(const FieldFilter* filter);  // as Decoder::set_filter, for the events read from now on
   uint64_t events_read() const;
   uint64_t lines_skipped() const;
   uint64_t bytes_read() const;

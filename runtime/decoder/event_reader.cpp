@@ -194,6 +194,8 @@ void EventReader::set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx) 
   impl_->on_skip_ctx = ctx;
 }
 
+void EventReader::set_filter(const FieldFilter* filter) { impl_->decoder.set_filter(filter); }
+
 uint64_t EventReader::events_read() const { return impl_->events; }
 uint64_t EventReader::lines_skipped() const { return impl_->skipped; }
 uint64_t EventReader::bytes_read() const { return impl_->bytes; }

@@ -23,6 +23,30 @@ StringIssue find_string_issue(std::string_view text);
 size_t container_end(std::string_view text, size_t first);
 
 // True when `s` is a JSON number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?).
-bool is_json_number(std::string_view s);
+// (Not an error-path scan: every number of every document goes through it, so it is inline.)
+inline bool is_json_number(std::string_view s) {
+  size_t p = 0;
+  const size_t n = s.size();
+  auto digit = [&](size_t k) { return k < n && s[k] >= '0' && s[k] <= '9'; };
+  if (p < n && s[p] == '-') ++p;
+  if (!digit(p)) return false;
+  if (s[p] == '0') {
+    ++p;
+  } else {
+    while (digit(p)) ++p;
+  }
+  if (p < n && s[p] == '.') {
+    ++p;
+    if (!digit(p)) return false;
+    while (digit(p)) ++p;
+  }
+  if (p < n && (s[p] == 'e' || s[p] == 'E')) {
+    ++p;
+    if (p < n && (s[p] == '+' || s[p] == '-')) ++p;
+    if (!digit(p)) return false;
+    while (digit(p)) ++p;
+  }
+  return p == n;
+}
 
 }  // namespace rulec::rt::json_scan

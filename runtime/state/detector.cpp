@@ -25,6 +25,7 @@
 
 #include "runtime/common/dates.h"
 #include "runtime/common/hash128.h"
+#include "runtime/common/utf8.h"
 
 namespace rulec::rt {
 
@@ -49,14 +50,6 @@ std::optional<int64_t> event_time(const Event& ev, const std::string& override_f
   return ts;
 }
 
-// UTF-16 length as Elasticsearch counts ignore_above.
-size_t utf16_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) n += (c >= 0xF0) ? 2 : 1;
-  }
-  return n;
-}
 
 // Values of a term field: string/number/bool leaves by their text; null and over-long values are missing.
 void field_values(const Event& ev, const TermField& f, std::vector<std::string_view>& out) {

@@ -1,0 +1,25 @@
+// LLVM IR for a plan: one evaluation function (rt::kEvalSymbol) over the frame of eval_abi.h.
+#pragma once
+
+#include <memory>
+
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include "compiler/optimizer/plan.h"
+
+namespace rulec::codegen {
+
+struct EmitOptions {
+  size_t batch = 64;      // rules per internal function (one word of the result bitset)
+  bool per_rule = false;  // also export `i1 rulec_rule_<r>(ptr frame)` per rule (profiling)
+};
+
+// The module holds `void rulec_eval(ptr frame, ptr rules)` (external) calling one internal function
+// per batch of rules. Rule expressions evaluate with short-circuit in the plan's order; a shared
+// sub-expression (memo slot) becomes its own function that computes it once per event; string
+// atoms are bit tests on frame->atoms, on-demand atoms calls through frame->lazy. No constant in
+// the code is an address: the function can be compiled ahead of time.
+std::unique_ptr<llvm::Module> emit_module(const plan::Plan& plan, llvm::LLVMContext& ctx, const EmitOptions& opts = {});
+
+}  // namespace rulec::codegen

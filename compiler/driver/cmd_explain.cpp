@@ -1,0 +1,185 @@
+// `rulec explain RULES...`: the compiled plan (fields, databases, shared sub-expressions, residual tests) or its IR.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/commands.h"
+#include "compiler/driver/engine_setup.h"
+#include "compiler/engine/loaded_rules.h"
+
+namespace rulec::driver {
+
+using engine::ActiveEngine;
+using engine::LoadedRules;
+using engine::event_now;
+using engine::load_runnable;
+
+namespace {
+
+struct Options {
+  std::vector<std::string> rules;
+  bool ir = false;
+  bool all_rules = false;
+  SchemaOptions schema;
+};
+
+// An expression as KQL-like text, cut at `max` characters.
+void print_expr(const plan::Plan& p, uint32_t id, std::string& out, size_t max) {
+  if (out.size() > max) return;
+  const plan::Expr& e = p.exprs[id];
+  switch (e.op) {
+    case plan::Op::False: out += "false"; return;
+    case plan::Op::True: out += "true"; return;
+    case plan::Op::Atom: out += p.atoms[e.atom].display; return;
+    case plan::Op::Not:
+      out += "not ";
+      print_expr(p, e.kids[0], out, max);
+      return;
+    case plan::Op::And:
+    case plan::Op::Or:
+      out += '(';
+      for (size_t i = 0; i < e.kids.size(); ++i) {
+        if (i) out += e.op == plan::Op::And ? " and " : " or ";
+        print_expr(p, e.kids[i], out, max);
+        if (out.size() > max) return;
+      }
+      out += ')';
+      return;
+  }
+}
+
+std::string expr_text(const plan::Plan& p, uint32_t id, size_t max = 160) {
+  std::string s;
+  print_expr(p, id, s, max);
+  if (s.size() > max) s = s.substr(0, max) + "...";
+  return s;
+}
+
+// The atoms each rule's expression reaches.
+std::vector<std::set<uint32_t>> atoms_per_rule(const plan::Plan& p) {
+  std::vector<std::set<uint32_t>> out(p.roots.size());
+  for (size_t r = 0; r < p.roots.size(); ++r) {
+    std::vector<uint32_t> stack{p.roots[r]};
+    std::set<uint32_t> seen;
+    while (!stack.empty()) {
+      const uint32_t id = stack.back();
+      stack.pop_back();
+      if (!seen.insert(id).second) continue;
+      const plan::Expr& e = p.exprs[id];
+      if (e.op == plan::Op::Atom) out[r].insert(e.atom);
+      stack.insert(stack.end(), e.kids.begin(), e.kids.end());
+    }
+  }
+  return out;
+}
+
+std::string names(const std::vector<std::string>& all, const std::set<size_t>& rules, size_t shown = 3) {
+  std::string s;
+  size_t i = 0;
+  for (size_t r : rules) {
+    if (i == shown) return s + fmt::format(", +{} more", rules.size() - shown);
+    s += (i++ ? ", " : "") + all[r];
+  }
+  return s;
+}
+
+void print_plan(const engine::Built& b, bool all_rules) {
+  const plan::Plan& p = b.plan;
+  const size_t generic = p.atoms.size() - std::count_if(p.atoms.begin(), p.atoms.end(), [](const plan::Atom& a) {
+                           return a.kind != plan::AtomKind::Generic;
+                         });
+  fmt::print("rules: {}\natoms: {} ({} string tests answered by the scans, {} evaluated on demand)\n", p.roots.size(),
+             p.atoms.size(), p.atoms.size() - generic, generic);
+  fmt::print("expressions: {} in the DAG, {} shared sub-expressions computed once per event\n", p.exprs.size(),
+             p.memo_count);
+  fmt::print("compile: plan {:.1f} ms, hyperscan {:.1f} ms, llvm ir {:.1f} ms\n", b.stats.plan_ms, b.stats.strings_ms,
+             b.stats.codegen_ms);
+  fmt::print("\nfields read: {} paths{}{}\n", p.fields.paths.size(),
+             p.fields.subtrees.empty() ? "" : fmt::format(", {} subtrees ({})", p.fields.subtrees.size(),
+                                                           fmt::join(p.fields.subtrees, ", ")),
+             p.fields.all ? ", the whole document (free text or field-name wildcards)" : "");
+  fmt::print("  {}\n", fmt::join(p.fields.paths, " "));
+
+  const auto per_rule = atoms_per_rule(p);
+  std::map<uint32_t, std::set<size_t>> users;  // atom -> rules
+  for (size_t r = 0; r < per_rule.size(); ++r)
+    for (uint32_t a : per_rule[r]) users[a].insert(r);
+  fmt::print("\nstring groups (one hash table and one Hyperscan database per field and normalization): {}\n",
+             b.groups.size());
+  for (const auto& g : b.groups) {
+    std::set<size_t> rules;
+    auto add = [&](uint32_t a) { rules.insert(users[a].begin(), users[a].end()); };
+    for (const auto& x : g.exact) add(x.atom);
+    for (const auto& x : g.patterns) add(x.atom);
+    for (uint32_t a : g.any) add(a);
+    fmt::print("  {}{}{}: {} exact, {} patterns{}, {} presence; serves {} rules ({})\n", p.fields.paths[g.slot],
+               g.lower ? " lowercased" : "", g.ignore_above ? fmt::format(" ignore_above {}", g.ignore_above) : "",
+               g.exact.size(), g.patterns.size(),
+               g.database.empty() ? "" : fmt::format(" (database {} bytes)", g.database.size()), g.any.size(),
+               rules.size(), names(p.rule_names, rules));
+  }
+
+  std::vector<uint32_t> shared;
+  for (uint32_t i = 0; i < p.exprs.size(); ++i)
+    if (p.exprs[i].memo >= 0) shared.push_back(i);
+  std::sort(shared.begin(), shared.end(), [&](uint32_t a, uint32_t b) { return p.exprs[a].uses > p.exprs[b].uses; });
+  fmt::print("\nshared sub-expressions: {}{}\n", shared.size(), shared.size() > 20 ? " (the 20 most used)" : "");
+  for (size_t i = 0; i < std::min<size_t>(20, shared.size()); ++i)
+    fmt::print("  used {:>3}x  {}\n", p.exprs[shared[i]].uses, expr_text(p, shared[i]));
+
+  fmt::print("\nper rule: tests, and the residual tests evaluated on demand{}\n",
+             all_rules ? "" : " (rules with residual tests only; --all for every rule)");
+  for (size_t r = 0; r < per_rule.size(); ++r) {
+    std::vector<std::string> residual;
+    for (uint32_t a : per_rule[r])
+      if (p.atoms[a].kind == plan::AtomKind::Generic) residual.push_back(p.atoms[a].display);
+    if (residual.empty() && !all_rules) continue;
+    fmt::print("  {}: {} tests, {} residual\n", p.rule_names[r], per_rule[r].size(), residual.size());
+    for (const auto& s : residual) fmt::print("      {}\n", s.size() > 160 ? s.substr(0, 160) + "..." : s);
+    if (all_rules) fmt::print("      = {}\n", expr_text(p, p.roots[r], 400));
+  }
+}
+
+}  // namespace
+
+Runner add_explain_command(CLI::App& app) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("explain", "Print how a rule set is compiled: fields, databases, shared work");
+  cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
+  cmd->add_flag("--ir", opts->ir, "Print the LLVM IR of the evaluation function instead");
+  cmd->add_flag("--all", opts->all_rules, "List every rule with its optimized expression");
+  opts->schema.add_to(cmd);
+  cmd->footer(
+      "The plan: every string test of every rule merged per field into one hash table (exact values)\n"
+      "and one Hyperscan database (patterns), scanned once per value; the boolean structure of all\n"
+      "rules as one DAG whose shared parts are computed once per event; the residual tests (numbers,\n"
+      "ips, dates, text, nested, free text) evaluated on demand.\n"
+      "Examples:\n"
+      "  rulec explain rules/\n"
+      "  rulec explain rules/seed.toml --ir > seed.ll");
+  return [opts]() {
+    auto schema = opts->schema.load();
+    if (!schema) return kExitFindings;
+    LoadedRules loaded;
+    if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
+    std::string error;
+    engine::BuildOptions bo;
+    bo.keep_ir = opts->ir;
+    bo.jit = false;
+    auto built = engine::build(loaded.plan_rules(), *schema, error, bo);
+    if (!built) {
+      fmt::print(stderr, "rulec: {}\n", error);
+      return kExitFindings;
+    }
+    if (opts->ir) fmt::print("{}", built->ir);
+    else print_plan(*built, opts->all_rules);
+    return kExitOk;
+  };
+}
+
+}  // namespace rulec::driver

@@ -1,0 +1,42 @@
+// Assembles the compiled engine: plan -> Hyperscan groups -> LLVM IR -> JIT, with the oracle plugged in.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/frontend/schema.h"
+#include "compiler/matchers/string_plan.h"
+#include "compiler/optimizer/plan.h"
+#include "runtime/eval/compiled_engine.h"
+
+namespace rulec::engine {
+
+struct BuildStats {
+  double plan_ms = 0, strings_ms = 0, codegen_ms = 0, jit_ms = 0, total_ms = 0;
+  matchers::StringPlanStats strings;
+  size_t groups = 0;
+};
+
+struct BuildOptions {
+  bool keep_ir = false;   // fill Built::ir with the module's text
+  bool jit = true;        // false: stop after the IR (explain)
+  bool per_rule = false;  // also compile one function per rule (Built::rule_fns, for profiling)
+};
+
+struct Built {
+  plan::Plan plan;
+  std::vector<rt::StringGroupSpec> groups;  // as planned (a copy; the engine owns its own)
+  std::unique_ptr<rt::CompiledEngine> engine;
+  BuildStats stats;
+  std::string ir;
+  std::vector<rt::RuleFn> rule_fns;  // per_rule only
+};
+
+// The schema and the ASTs behind `rules` must outlive the engine (on-demand atoms evaluate their
+// AST nodes with the reference evaluator). nullopt with `error` when LLVM or Hyperscan fail.
+std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schema& schema, std::string& error,
+                           const BuildOptions& opts = {});
+
+}  // namespace rulec::engine

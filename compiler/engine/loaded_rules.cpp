@@ -1,0 +1,96 @@
+// Loading runnable rules and choosing the engine (shared by run, match, explain and bench).
+#include "compiler/engine/loaded_rules.h"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "compiler/frontend/runtime_rule.h"
+#include "runtime/common/dates.h"
+
+namespace rulec::engine {
+
+std::vector<plan::RuleAsts> LoadedRules::plan_rules() const {
+  std::vector<plan::RuleAsts> out;
+  for (size_t i = 0; i < compiled.size(); ++i) {
+    plan::RuleAsts r;
+    const rt::RuleInfo& info = infos[i];
+    r.name = info.name;
+    r.query = compiled[i].query;
+    r.filters = compiled[i].filters;
+    r.exceptions = compiled[i].exceptions;
+    r.extra_fields.push_back("@timestamp");
+    if (!info.timestamp_field.empty()) r.extra_fields.push_back(info.timestamp_field);
+    for (const auto& f : info.new_terms_fields) r.extra_fields.push_back(f.path);
+    for (const auto& f : info.threshold_fields) r.extra_fields.push_back(f.path);
+    if (!info.cardinality_field.empty()) r.extra_fields.push_back(info.cardinality_field);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out) {
+  out.set = load_rules(paths);
+  for (const auto& fe : out.set.file_errors) fmt::print(stderr, "rulec: {}: skipped: {}\n", fe.path, fe.diag.message);
+  for (const Rule& rule : out.set.rules) {
+    AnalyzedRule a = analyze(rule, schema);
+    std::string why;
+    if (a.status == RuleStatus::Unsupported) why = a.unsupported_reason;
+    if (a.status == RuleStatus::Error) why = "has errors (see `rulec check`)";
+    std::optional<rt::RuleInfo> info;
+    if (why.empty()) info = lower_rule_info(rule, schema, why);
+    if (!info) {
+      fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
+      continue;
+    }
+    interp::CompiledRule c{a.query.get(), rule.filters_ast.get(), {}};
+    for (const ExceptionItem* item : rule.exception_items)
+      if (item->ast) c.exceptions.push_back(item->ast.get());
+    out.compiled.push_back(std::move(c));
+    out.infos.push_back(std::move(*info));
+    out.analyzed.push_back(std::move(a));
+  }
+  if (out.infos.empty()) {
+    fmt::print(stderr, "rulec: no rule to run\n");
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<ActiveEngine> ActiveEngine::create(const std::string& name, const std::vector<plan::RuleAsts>& rules,
+                                                   const std::vector<interp::CompiledRule>& compiled,
+                                                   const Schema& schema) {
+  auto e = std::make_unique<ActiveEngine>();
+  if (name == "interp") {
+    e->interp_ = std::make_unique<interp::Interpreter>(compiled, schema);
+    return e;
+  }
+  std::string error;
+  e->built_ = build(rules, schema, error);
+  if (!e->built_) {
+    fmt::print(stderr, "rulec: cannot compile the rules: {}\n", error);
+    return nullptr;
+  }
+  return e;
+}
+
+rt::Evaluator& ActiveEngine::evaluator() {
+  if (interp_) return *interp_;
+  return *built_->engine;
+}
+
+void ActiveEngine::set_now_ms(int64_t now_ms) {
+  if (interp_) interp_->set_now_ms(now_ms);
+  else built_->engine->set_now_ms(now_ms);
+}
+
+const rt::FieldFilter* ActiveEngine::filter() const { return built_ ? &built_->engine->filter() : nullptr; }
+
+int64_t event_now(const rt::Event& ev, int64_t fallback) {
+  for (const rt::Leaf& l : ev.leaves)
+    if (l.path == "@timestamp")
+      if (auto t = event_time_ms(l.text, l.kind)) return *t;
+  return fallback;
+}
+
+}  // namespace rulec::engine

@@ -1,0 +1,51 @@
+// Loading a rule set for the engines (rules analysed, runnable ones lowered) and choosing the engine.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/engine/build_engine.h"
+#include "compiler/frontend/analyze.h"
+#include "compiler/frontend/rule.h"
+#include "compiler/interp/interp.h"
+#include "runtime/eval/rule_info.h"
+
+namespace rulec::engine {
+
+// The rules the engines run, with the ASTs they own.
+struct LoadedRules {
+  RuleSet set;
+  std::vector<AnalyzedRule> analyzed;
+  std::vector<interp::CompiledRule> compiled;
+  std::vector<rt::RuleInfo> infos;
+  // The same rules as the optimizer takes them (with the fields the runtime reads).
+  std::vector<plan::RuleAsts> plan_rules() const;
+};
+
+// Loads the rules below `paths`; prints each rule left out (and why) to stderr. False (with a
+// message) when no rule can run.
+bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out);
+
+// The evaluator a command runs: the compiled engine (JIT, the default) or the reference interpreter.
+class ActiveEngine {
+ public:
+  // nullopt (reason printed on stderr) when the compiled engine cannot be built.
+  static std::unique_ptr<ActiveEngine> create(const std::string& name, const std::vector<plan::RuleAsts>& rules,
+                                              const std::vector<interp::CompiledRule>& compiled, const Schema& schema);
+  rt::Evaluator& evaluator();
+  void set_now_ms(int64_t now_ms);
+  // The decoder filter the engine wants (nullptr: decode everything).
+  const rt::FieldFilter* filter() const;
+  const engine::Built* built() const { return built_ ? &*built_ : nullptr; }
+
+ private:
+  std::unique_ptr<interp::Interpreter> interp_;
+  std::optional<engine::Built> built_;
+};
+
+// @timestamp of the event, for date math in queries (`now` is the event's time on a stream).
+int64_t event_now(const rt::Event& ev, int64_t fallback);
+
+}  // namespace rulec::engine

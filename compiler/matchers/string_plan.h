@@ -1,0 +1,23 @@
+// Hyperscan planning: the plan's string atoms merged into one group (hash set + database) per field.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/optimizer/plan.h"
+#include "runtime/eval/string_matcher.h"
+
+namespace rulec::matchers {
+
+struct StringPlanStats {
+  size_t exact = 0, patterns = 0, any = 0;
+  size_t demoted = 0;       // patterns Hyperscan refused, left to the on-demand evaluator
+  double compile_ms = 0;    // Hyperscan compile time
+};
+
+// Groups the plan's string atoms by (document path, normalization, ignore_above): exact values go
+// to the group's hash table, patterns to its Hyperscan database (compiled and serialized here).
+// A pattern Hyperscan refuses (too large, unsupported) turns its atom Generic in `plan`.
+std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats);
+
+}  // namespace rulec::matchers

@@ -1,0 +1,138 @@
+// Filtered event decoding: walks along the FieldFilter's trie, validates the parts no kept leaf can be in.
+//
+// Three walks share the scalar checks of decoder_impl.h, and every one of them visits every token
+// in document order, so a document is accepted or refused (with the same error at the same byte)
+// whatever the filter:
+//  - trie_*: the value's path is a trie node. No path is built: leaves and scopes take the node's
+//    path (owned by the filter). Each key is looked up in the node's children (one hash probe;
+//    dotted keys step segment by segment).
+//  - walk_* (decoder.cpp): an unlisted path inside a kept subtree, or a kept node with nothing
+//    listed below it: the unfiltered walk, paths built in the arena.
+//  - skip_*: nothing below can be kept. Validation only: no path, no leaf, no scope; keys are
+//    looked at only when the document has a backslash somewhere.
+#include "runtime/decoder/decoder_impl.h"
+
+namespace rulec::rt {
+
+using Node = FieldFilter::Node;
+
+bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, const Node* node) {
+  for (auto member : obj) {
+    if (auto e = member.error()) return fail_simdjson(e);
+    od::field& field = member.value_unsafe();
+    const char* raw = field.key().raw();
+    last = raw - 1;
+    od::value& v = field.value();
+    const std::string_view tok = v.raw_json_token();
+    std::string_view key;
+    bool escaped;
+    if (!key_text(field, raw, tok.data(), key, escaped)) return false;
+    bool kept = false;
+    if (const Node* next = filter->step(node, key, !escaped, kept)) {
+      if (next->plain) {
+        if (!walk_value(v, tok, depth, scope, next->path, false)) return false;
+      } else if (!trie_value(v, tok, depth, scope, next, false)) {
+        return false;
+      }
+    } else if (!kept) {
+      if (!skip_value(v, tok, depth)) return false;
+    } else {  // an unlisted path in a kept subtree: node.key (key alone below the root)
+      const std::string_view prefix = node->path;
+      const size_t n = prefix.empty() ? key.size() : prefix.size() + 1 + key.size();
+      char* dst = arena.alloc(n);
+      if (!prefix.empty()) {
+        std::memcpy(dst, prefix.data(), prefix.size());
+        dst[prefix.size()] = '.';
+        std::memcpy(dst + prefix.size() + 1, key.data(), key.size());
+      } else if (!key.empty()) {
+        std::memcpy(dst, key.data(), key.size());
+      }
+      if (!walk_value(v, tok, depth, scope, std::string_view(dst, n), false)) return false;
+    }
+  }
+  return true;
+}
+
+bool Decoder::Impl::trie_value(od::value& v, std::string_view tok, size_t depth, uint32_t scope, const Node* node,
+                               bool in_array) {
+  last = tok.data();
+  const char c = tok.empty() ? '\0' : tok[0];
+  std::string_view text;
+  if (c == '"') {
+    if (!string_text(v, tok, text)) return false;
+    if (node->wants_leaf) emit(node->path, text, ValueKind::String, scope, node->slot);
+    return true;
+  }
+  if ((c >= '0' && c <= '9') || c == '-') {
+    if (!number_text(tok, text)) return false;
+    if (node->wants_leaf) emit(node->path, text, ValueKind::Number, scope, node->slot);
+    return true;
+  }
+  if (c == '{') {
+    if (depth >= limits.max_depth) return fail(DecodeError::TooDeep, tok.data(), "nesting deeper than the limit");
+    od::object obj;
+    if (auto e = v.get_object().get(obj)) return fail_simdjson(e);
+    if (!node->wants_object) return skip_object(obj, depth + 1);
+    uint32_t s = scope;
+    if (in_array) {
+      s = static_cast<uint32_t>(ev->scopes.size());
+      ev->scopes.push_back(Scope{scope, node->path});
+    }
+    return trie_object(obj, depth + 1, s, node);
+  }
+  if (c == '[') {
+    if (depth >= limits.max_depth) return fail(DecodeError::TooDeep, tok.data(), "nesting deeper than the limit");
+    od::array arr;
+    if (auto e = v.get_array().get(arr)) return fail_simdjson(e);
+    const bool wanted = node->wants_leaf || node->wants_object;
+    for (auto element : arr) {  // arrays of arrays flatten: same node
+      if (auto e = element.error()) return fail_simdjson(e);
+      od::value& el = element.value_unsafe();
+      const std::string_view el_tok = el.raw_json_token();
+      if (!(wanted ? trie_value(el, el_tok, depth + 1, scope, node, true) : skip_value(el, el_tok, depth + 1)))
+        return false;
+    }
+    return true;
+  }
+  ValueKind kind;
+  if (!literal(tok, c, text, kind)) return false;
+  if (node->wants_leaf) emit(node->path, text, kind, scope, node->slot);
+  return true;
+}
+
+bool Decoder::Impl::skip_object(od::object& obj, size_t depth) {
+  for (auto member : obj) {
+    if (auto e = member.error()) return fail_simdjson(e);
+    od::field& field = member.value_unsafe();
+    const char* raw = field.key().raw();
+    last = raw - 1;
+    od::value& v = field.value();
+    const std::string_view tok = v.raw_json_token();
+    if (may_escape(raw, tok.data())) {  // the key lies before its value
+      std::string_view key;
+      bool escaped;
+      if (!key_text(field, raw, tok.data(), key, escaped)) return false;
+    }
+    if (!skip_value(v, tok, depth)) return false;
+  }
+  return true;
+}
+
+bool Decoder::Impl::skip_container(od::value& v, std::string_view tok, size_t depth) {
+  if (depth >= limits.max_depth) return fail(DecodeError::TooDeep, tok.data(), "nesting deeper than the limit");
+  if (tok[0] == '{') {
+    od::object obj;
+    if (auto e = v.get_object().get(obj)) return fail_simdjson(e);
+    return skip_object(obj, depth + 1);
+  }
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return fail_simdjson(e);
+  for (auto element : arr) {
+    if (auto e = element.error()) return fail_simdjson(e);
+    od::value& el = element.value_unsafe();
+    if (!skip_value(el, el.raw_json_token(), depth + 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace rulec::rt

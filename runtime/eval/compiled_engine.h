@@ -1,0 +1,83 @@
+// The compiled engine: string scans per field slot, then the generated evaluation function.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/decoder/field_filter.h"
+#include "runtime/eval/eval_abi.h"
+#include "runtime/eval/evaluator.h"
+#include "runtime/eval/string_matcher.h"
+
+namespace rulec::rt {
+
+// Evaluates the atoms the string matcher cannot (numbers, ips, dates, text analysis, nested
+// queries, free text...) on demand. The compiler side plugs in the reference evaluator.
+class AtomOracle {
+ public:
+  virtual ~AtomOracle() = default;
+  // A new event (called at most once per event, before the first eval of that event).
+  virtual void reset(const Event& ev, int64_t now_ms) = 0;
+  virtual bool eval(uint32_t atom) = 0;
+};
+
+// Everything the engine runs, as the compiler (or a bundle loader) hands it over.
+struct CompiledProgram {
+  uint32_t rule_count = 0;
+  uint32_t atom_count = 0;
+  uint32_t memo_count = 0;
+  std::vector<std::string> slot_paths;      // FieldFilter exact paths (slot = index)
+  std::vector<std::string> subtrees;        // FieldFilter subtrees
+  bool read_all = false;                    // the whole document is read
+  std::vector<StringGroupSpec> groups;
+  EvalFn fn = nullptr;                      // generated code
+  std::shared_ptr<void> code;               // keeps `fn`'s code alive
+  std::unique_ptr<AtomOracle> oracle;       // required when some atom is evaluated on demand
+};
+
+class CompiledEngine final : public Evaluator {
+ public:
+  // nullptr with `error` when the program is inconsistent or a database does not build.
+  static std::unique_ptr<CompiledEngine> create(CompiledProgram program, std::string& error);
+  ~CompiledEngine() override;
+
+  size_t rule_count() const override { return p_.rule_count; }
+  // Events decoded with filter() take the fast path (slots come from the decoder); any other
+  // event is looked up by path (slower, same answers).
+  void evaluate(const Event& ev, RuleBits& matched) override;
+  void set_now_ms(int64_t now_ms) { now_ms_ = now_ms; }
+  const FieldFilter& filter() const { return *filter_; }
+
+  // Profiling (benchmarks): evaluates `ev` rule by rule through `rule_fns` (one per rule), adding
+  // each rule's time to `rule_ns` and each string group's scan time to `group_ns` (nanoseconds).
+  // Shared sub-expressions and on-demand atoms are charged to the first rule that needs them.
+  void profile(const Event& ev, const std::vector<RuleFn>& rule_fns, std::vector<double>& rule_ns,
+               std::vector<double>& group_ns);
+  const StringMatcher& strings() const { return *strings_; }
+  size_t databases_rebuilt() const { return rebuilt_; }
+
+ private:
+  CompiledEngine() = default;
+  static uint32_t lazy_atom(EvalFrame* frame, uint32_t atom);
+  void begin(const Event& ev);
+
+  CompiledProgram p_;
+  std::unique_ptr<FieldFilter> filter_;
+  std::unique_ptr<StringMatcher> strings_;
+  std::unordered_map<std::string_view, uint32_t> slot_of_;  // slow path for foreign events
+  size_t rebuilt_ = 0;
+  int64_t now_ms_ = 0;
+  // Per event.
+  const Event* ev_ = nullptr;
+  bool oracle_ready_ = false;
+  std::vector<uint64_t> atoms_;
+  std::vector<uint64_t> known_;   // on-demand atoms evaluated this event
+  std::vector<uint64_t> value_;   // and their values
+  std::vector<uint8_t> memo_;
+};
+
+}  // namespace rulec::rt

@@ -1,0 +1,183 @@
+// Per-event string tests: exact values through an open-addressing table, patterns through Hyperscan.
+#include "runtime/eval/string_matcher.h"
+
+#include <hs/hs.h>
+
+#include <cstring>
+#include <string_view>
+
+#include "runtime/common/utf8.h"
+
+namespace rulec::rt {
+
+namespace {
+
+uint64_t hash_bytes(std::string_view s) {
+  // FNV-1a, then a final mix: values are short, and the table is built once.
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+void set_bit(uint64_t* bits, uint32_t i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
+
+}  // namespace
+
+unsigned hs_flags(const StringGroupSpec::Pattern& p) {
+  unsigned f = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+  if (p.caseless) f |= HS_FLAG_CASELESS;
+  if (p.utf8) f |= HS_FLAG_UTF8;
+  return f;
+}
+
+// Exact values of one group -> the atoms they satisfy. Power-of-two slots, linear probing.
+struct StringMatcher::Table {
+  struct Entry {
+    uint64_t hash = 0;
+    uint32_t off = 0, len = 0;          // into `bytes`
+    uint32_t first = 0, count = 0;      // into `atoms`
+  };
+  std::vector<Entry> slots;             // count == 0: empty
+  std::string bytes;
+  std::vector<uint32_t> atoms;
+  uint64_t mask = 0;
+
+  explicit Table(const std::vector<StringGroupSpec::Exact>& exact) {
+    size_t cap = 8;
+    while (cap < exact.size() * 2) cap <<= 1;
+    slots.assign(cap, Entry{});
+    mask = cap - 1;
+    // Values repeat (several atoms per value): group them, keeping each value's atoms together.
+    std::vector<std::vector<uint32_t>> lists;
+    std::vector<size_t> slot_of;
+    for (const auto& e : exact) {
+      const uint64_t h = hash_bytes(e.value);
+      size_t i = h & mask;
+      while (slots[i].count) {
+        const Entry& s = slots[i];
+        if (s.hash == h && std::string_view(bytes).substr(s.off, s.len) == e.value) break;
+        i = (i + 1) & mask;
+      }
+      if (!slots[i].count) {
+        slots[i] = Entry{h, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(e.value.size()),
+                         static_cast<uint32_t>(lists.size()), 1};
+        bytes += e.value;
+        lists.emplace_back();
+      }
+      lists[slots[i].first].push_back(e.atom);
+    }
+    std::vector<uint32_t> start(lists.size());
+    for (size_t l = 0; l < lists.size(); ++l) {
+      start[l] = static_cast<uint32_t>(atoms.size());
+      atoms.insert(atoms.end(), lists[l].begin(), lists[l].end());
+    }
+    for (Entry& s : slots)
+      if (s.count) {
+        const uint32_t l = s.first;
+        s.first = start[l];
+        s.count = static_cast<uint32_t>(lists[l].size());
+      }
+  }
+
+  void lookup(std::string_view v, uint64_t* bits) const {
+    const uint64_t h = hash_bytes(v);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Entry& s = slots[i];
+      if (!s.count) return;
+      if (s.hash == h && s.len == v.size() && std::memcmp(bytes.data() + s.off, v.data(), v.size()) == 0) {
+        for (uint32_t k = 0; k < s.count; ++k) set_bit(bits, atoms[s.first + k]);
+        return;
+      }
+    }
+  }
+};
+
+StringMatcher::~StringMatcher() {
+  for (hs_database_t* db : dbs_) hs_free_database(db);
+  if (scratch_) hs_free_scratch(scratch_);
+}
+
+std::unique_ptr<StringMatcher> StringMatcher::create(std::vector<StringGroupSpec> groups, size_t slot_count,
+                                                     std::string& error, size_t* rebuilt) {
+  std::unique_ptr<StringMatcher> m(new StringMatcher());
+  m->groups_ = std::move(groups);
+  m->by_slot_.resize(slot_count);
+  if (rebuilt) *rebuilt = 0;
+  for (size_t g = 0; g < m->groups_.size(); ++g) {
+    const StringGroupSpec& spec = m->groups_[g];
+    if (spec.slot >= slot_count) {
+      error = "string group reads slot " + std::to_string(spec.slot) + " of " + std::to_string(slot_count);
+      return nullptr;
+    }
+    m->by_slot_[spec.slot].push_back(static_cast<uint32_t>(g));
+    m->tables_.push_back(spec.exact.empty() ? nullptr : std::make_unique<Table>(spec.exact));
+    hs_database_t* db = nullptr;
+    if (!spec.patterns.empty()) {
+      if (!spec.database.empty() &&
+          hs_deserialize_database(spec.database.data(), spec.database.size(), &db) != HS_SUCCESS)
+        db = nullptr;
+      if (!db) {
+        std::vector<const char*> exprs;
+        std::vector<unsigned> flags, ids;
+        for (size_t i = 0; i < spec.patterns.size(); ++i) {
+          exprs.push_back(spec.patterns[i].regex.c_str());
+          flags.push_back(hs_flags(spec.patterns[i]));
+          ids.push_back(static_cast<unsigned>(i));
+        }
+        hs_compile_error_t* err = nullptr;
+        if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                             nullptr, &db, &err) != HS_SUCCESS) {
+          error = "Hyperscan: pattern " + std::to_string(err ? err->expression : -1) + ": " +
+                  (err && err->message ? err->message : "compile error");
+          hs_free_compile_error(err);
+          m->dbs_.push_back(nullptr);
+          return nullptr;
+        }
+        if (rebuilt) ++*rebuilt;
+      }
+      if (hs_alloc_scratch(db, &m->scratch_) != HS_SUCCESS) {
+        hs_free_database(db);
+        error = "Hyperscan: cannot allocate scratch space";
+        return nullptr;
+      }
+    }
+    m->dbs_.push_back(db);
+  }
+  return m;
+}
+
+namespace {
+struct ScanCtx {
+  const StringGroupSpec* group;
+  uint64_t* bits;
+};
+int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  auto* c = static_cast<ScanCtx*>(ctx);
+  set_bit(c->bits, c->group->patterns[id].atom);
+  return 0;
+}
+}  // namespace
+
+void StringMatcher::scan_group(uint32_t g, std::string_view value, uint64_t* atom_bits) {
+  const StringGroupSpec& spec = groups_[g];
+  if (spec.ignore_above && value.size() > spec.ignore_above && utf16_length(value) > spec.ignore_above)
+    return;  // not indexed: missing
+  std::string_view v = value;
+  if (spec.lower) {
+    utf8_lower(value, lower_);
+    v = lower_;
+  }
+  for (uint32_t a : spec.any) set_bit(atom_bits, a);
+  if (tables_[g]) tables_[g]->lookup(v, atom_bits);
+  if (dbs_[g]) {
+    ScanCtx ctx{&spec, atom_bits};
+    if (!v.data()) v = std::string_view("", 0);
+    // An error here can only be a corrupt database (checked at load) or a callback stop: ignore.
+    (void)hs_scan(dbs_[g], v.data(), static_cast<unsigned>(v.size()), 0, scratch_, on_match, &ctx);
+  }
+}
+
+}  // namespace rulec::rt
