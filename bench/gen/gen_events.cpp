@@ -6,8 +6,6 @@ namespace rulec::gen::mix {
 namespace {
 constexpr std::string_view kEcsVersion = "8.11.0";
 
-std::string_view os_type(Os os) { return os == Os::win ? "windows" : os == Os::lin ? "linux" : "macos"; }
-
 std::string_view logon_type_name(std::string_view t) {
   if (t == "2") return "Interactive";
   if (t == "3") return "Network";
@@ -32,9 +30,8 @@ void Gen::endpoint_event(Host& h, int64_t t, std::string_view dataset, std::stri
                          std::string_view category, std::string_view type, std::string_view type2) {
   j.open("event").str("action", action).str1("category", category);
   j.str("created", tf.iso(t)).str("dataset", dataset);
-  scratch.clear();
+  scratch.assign(1, 'N');
   append_random_base64(scratch, r, 20);
-  scratch.insert(0, "N");
   scratch += "++++";
   j.str("id", scratch).str("ingested", tf.iso_s(t + 800 + static_cast<int64_t>(r.below(4000))));
   j.str("kind", "event").str("module", "endpoint").num("sequence", static_cast<int64_t>(++h.seq));
@@ -121,7 +118,7 @@ void Gen::process(Host& h, int64_t t, const Program& child, const std::vector<st
 }
 
 void Gen::network(Host& h, int64_t t, const Program& p, const NetSpec& n) {
-  const bool win = h.os == Os::win, dns = n.action.starts_with("lookup");
+  const bool dns = n.action.starts_with("lookup");
   UserRef u = user_for(p, h);
   ProcInst pi = instance(p, h, t, 0x4E7);
   header(h, t, "endpoint.events.network");
@@ -143,7 +140,13 @@ void Gen::network(Host& h, int64_t t, const Program& p, const NetSpec& n) {
   else endpoint("destination", n.remote_ip, n.remote_port, dns ? std::string_view() : std::string_view(n.domain), dbytes);
   if (dns) {
     j.open("dns").open("Ext").str("options", "0x0").num("status", 0).close();
-    j.open("question").str("name", n.domain).str("registered_domain", n.domain).str("type", "A").close();
+    std::string_view reg = n.domain;  // the last two labels
+    size_t last = reg.rfind('.');
+    if (last != std::string_view::npos && last > 0) {
+      size_t prev = reg.rfind('.', last - 1);
+      if (prev != std::string_view::npos) reg.remove_prefix(prev + 1);
+    }
+    j.open("question").str("name", n.domain).str("registered_domain", reg).str("type", "A").close();
     if (n.action == "lookup_result") {
       scratch.clear();
       append_num(scratch, static_cast<int64_t>(hash64(n.domain) % 200) + 13);
@@ -173,7 +176,6 @@ void Gen::network(Host& h, int64_t t, const Program& p, const NetSpec& n) {
   else endpoint("source", h.ip, local_port, {}, sbytes);
   write_user(u, h.os);
   j.close();
-  (void)win;
 }
 
 void Gen::file(Host& h, int64_t t, const Program& p, std::string_view fpath, std::string_view action) {
@@ -278,7 +280,7 @@ void Gen::win_auth(Host& h, int64_t t, const WinAuthSpec& a) {
   j.str("IpAddress", a.src_ip);
   j.str("LogonProcessName", a.logon_process).str("LogonType", a.logon_type);
   if (!ok) j.str("Status", "0xc000006d").str("SubStatus", a.sub_status);
-  j.str("SubjectUserName", local ? std::string_view(h.hostname) : "-").str("SubjectUserSid", local ? "S-1-5-18" : "S-1-0-0")
+  j.str("SubjectUserName", cat(local ? std::string_view(h.hostname) : "-", local ? "$" : "")).str("SubjectUserSid", local ? "S-1-5-18" : "S-1-0-0")
       .str("TargetDomainName", a.user.domain);
   if (ok) j.str("TargetLogonId", logon_id);
   j.str("TargetUserName", a.user.name);
@@ -352,7 +354,6 @@ void Gen::ssh_auth(Host& h, int64_t t, const SshSpec& a) {
   j.close().close().close();
   j.open("user").str("name", a.user).close();
   j.close();
-  (void)os_type;
 }
 
 }  // namespace rulec::gen::mix

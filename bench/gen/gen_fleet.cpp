@@ -1,5 +1,7 @@
 // The mixed scenario's fleet (hosts, agents, OS versions), users, process instances and program metadata.
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "bench/gen/gen_mixed.h"
 

@@ -1,4 +1,4 @@
-// rulec-gen: writes generated sample events as NDJSON (the demo's history and live streams).
+// rulec-gen: writes generated sample events as NDJSON (the demo's streams, the mixed benchmark workload).
 #include <cstdio>
 #include <string>
 
@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   double days = 7;
   app.add_option("--scenario", scenario, "web (default) or mixed")->check(CLI::IsMember({"web", "mixed"}));
   app.add_option("--seed", s.seed, "Random seed (same seed, same bytes)");
-  auto* events = app.add_option("--events,--count", s.events, "Number of routine events (mixed: of all events)");
+  auto* events =
+      app.add_option("--events,--count", s.events, "Number of events (web: routine ones, 20000; mixed: all, 100000)");
   auto* hosts = app.add_option("--hosts", s.hosts, "Number of hosts (web: 12, mixed: 200)");
   app.add_option("--start-ms", s.start_ms, "Event time of the first event (epoch ms)");
   app.add_option("--days", days, "Span of event time in days");
@@ -26,8 +27,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Scenario `web`: Linux process events from web servers and other parents.\n"
       "Scenario `mixed`: a benchmark workload of Windows, Linux and macOS hosts: Elastic Defend process,\n"
-      "network and file events and Windows/Linux authentication events (1-2 KB each, 100,000 by\n"
-      "default), about 0.5% of them suspicious (values corpus rules look for).\n"
+      "network and file events and Windows/Linux authentication events (1.3-2.5 KB, a few longer),\n"
+      "about 0.5% of them suspicious (values corpus rules look for; --suspicious 0 for none).\n"
       "Examples:\n"
       "  rulec-gen --events 50000 --days 7 -o history.ndjson\n"
       "  rulec-gen --events 5000 --days 0.5 --start-ms 1767830400000 --attacks -o live.ndjson\n"

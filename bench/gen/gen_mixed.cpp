@@ -1,5 +1,7 @@
 // The mixed scenario: routine activity per category and OS, event-time pacing, suspicious bursts.
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "bench/gen/gen_mixed.h"
 

@@ -85,24 +85,79 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
     nodes_[i].plain = nodes_[i].kept && !listed_below[i];
   }
 
-  size_t cap = 64;
-  while (cap < 4 * b.size()) cap *= 2;
-  edges_.assign(cap, Edge{});
-  mask_ = cap - 1;
-  for (size_t i = 1; i < b.size(); ++i) {
-    const std::string_view seg = nodes_[i].path.substr(nodes_[i].path.size() - b[i].seg_len);
-    Edge e;
-    words(seg, false, e.w0, e.w1);
-    e.parent = b[i].parent;
-    e.len = static_cast<uint32_t>(seg.size());
-    e.child = static_cast<uint32_t>(i);
-    const uint64_t h = hash(e.parent, e.len, e.w0, e.w1);
-    nodes_[e.parent].bloom |= uint64_t{1} << (h >> 58);
-    nodes_[e.parent].lengths |= uint64_t{1} << (e.len < 63 ? e.len : 63);
-    size_t k = h & mask_;
-    while (edges_[k].child != kNoSlot) k = (k + 1) & mask_;
-    edges_[k] = e;
+  // Each node's children in a table of 2^k slots, with a multiplier that puts them in distinct
+  // slots: tried from a fixed sequence, with a table up to 4 times the number of children.
+  std::vector<std::vector<uint32_t>> kids(b.size());
+  for (size_t i = 1; i < b.size(); ++i) kids[b[i].parent].push_back(static_cast<uint32_t>(i));
+  uint64_t rng = 0x243F6A8885A308D3ull;
+  auto next_seed = [&] {  // splitmix64, odd
+    uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (z ^ (z >> 31)) | 1;
+  };
+  edges_.assign(1, Edge{});  // slot 0: the empty table of nodes without children (shift 64 is avoided below)
+  std::vector<Edge> chained;
+  for (size_t p = 0; p < b.size(); ++p) {
+    Node& n = nodes_[p];
+    n.table = 0;
+    n.seed = 0;
+    n.shift = 63;  // (x * 0) >> 63 == 0: slot 0, the empty edge
+    if (kids[p].empty()) continue;
+    std::vector<Edge> es;
+    for (uint32_t c : kids[p]) {
+      Edge e;
+      const std::string_view seg = nodes_[c].path.substr(nodes_[c].path.size() - b[c].seg_len);
+      words(seg, false, e.w0, e.w1);
+      e.len = static_cast<uint32_t>(seg.size());
+      e.child = c;
+      es.push_back(e);
+    }
+    uint32_t bits = 1;
+    while ((size_t{1} << bits) < es.size()) ++bits;
+    uint64_t best_seed = 1;
+    uint32_t best_bits = bits;
+    size_t best_collisions = SIZE_MAX;
+    for (uint32_t b2 = bits; b2 <= bits + 2 && best_collisions > 0; ++b2) {
+      for (int tries = 0; tries < 200 && best_collisions > 0; ++tries) {
+        const uint64_t seed = next_seed();
+        std::vector<bool> used(size_t{1} << b2, false);
+        size_t collisions = 0;
+        for (const Edge& e : es) {
+          const size_t slot = (mix(e.len, e.w0, e.w1) * seed) >> (64 - b2);
+          collisions += used[slot];
+          used[slot] = true;
+        }
+        if (collisions < best_collisions) {
+          best_collisions = collisions;
+          best_seed = seed;
+          best_bits = b2;
+        }
+      }
+    }
+    n.table = static_cast<uint32_t>(edges_.size());
+    n.seed = best_seed;
+    n.shift = 64 - best_bits;
+    edges_.resize(edges_.size() + (size_t{1} << best_bits));
+    for (const Edge& e : es) {
+      const size_t slot = n.table + ((mix(e.len, e.w0, e.w1) * best_seed) >> n.shift);
+      if (edges_[slot].len == kNoSlot) {
+        edges_[slot] = e;
+      } else {  // no seed separated them (e.g. long segments alike at both ends): chain it
+        chained.push_back(e);
+        chained.back().next = edges_[slot].next;
+        edges_[slot].next = kNoSlot - 1 - static_cast<uint32_t>(chained.size() - 1);  // fixed up below
+      }
+    }
   }
+  // Chained edges go after the tables; their provisional links count down from kNoSlot - 1.
+  const uint32_t base = static_cast<uint32_t>(edges_.size());
+  auto fix = [&](uint32_t& link) {
+    if (link != kNoSlot) link = base + (kNoSlot - 1 - link);
+  };
+  for (Edge& e : edges_) fix(e.next);
+  for (Edge& e : chained) fix(e.next);
+  edges_.insert(edges_.end(), chained.begin(), chained.end());
 }
 
 const FieldFilter::Node* FieldFilter::step_dotted(const Node* n, std::string_view key, bool padded, bool& kept) const {

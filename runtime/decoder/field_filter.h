@@ -46,8 +46,9 @@ class FieldFilter {
   // ---- The trie, for the decoder ---------------------------------------------------------------
   struct Node {
     std::string_view path;   // the flattened path of this node ("" for the root)
-    uint64_t lengths = 0;    // bit min(length, 63) of each child's segment: most misses cost no hash
-    uint64_t bloom = 0;      // bit (hash >> 58) of each child's segment: most misses cost no probe
+    uint64_t seed = 0;       // children: edges_[table + (mix(segment) * seed >> shift)], chosen so
+    uint32_t table = 0;      // that they land in distinct slots (a collision, if any, is chained)
+    uint32_t shift = 63;
     uint32_t id = 0;
     uint32_t slot = kNoSlot;  // the first listed index of `path`
     bool kept = false;        // at or below a kept prefix (or keep_all): every leaf here is kept
@@ -85,7 +86,9 @@ class FieldFilter {
   static_assert(std::endian::native == std::endian::little, "child() reads keys as little-endian words");
   struct Edge {
     uint64_t w0 = 0, w1 = 0;  // the segment's first and last 8 bytes (see words())
-    uint32_t parent = 0, len = 0, child = kNoSlot, unused = 0;
+    uint32_t len = kNoSlot;   // kNoSlot: an empty slot (matches no segment)
+    uint32_t child = kNoSlot;
+    uint32_t next = kNoSlot;  // another child in this slot (only when no seed separates them)
   };
 
   // A segment as two words, zero-filled: bytes [0, 8) and [len - 8, len) (0 when len <= 8). Two
@@ -102,24 +105,22 @@ class FieldFilter {
     }
     if (len > 8) std::memcpy(&w1, s.data() + len - 8, 8);
   }
-  static uint64_t hash(uint32_t parent, uint32_t len, uint64_t w0, uint64_t w1) {
-    const uint64_t h = ((w0 ^ (w1 * 0xC2B2AE3D27D4EB4Full)) + (uint64_t{parent} << 32 | len)) * 0x9E3779B97F4A7C15ull;
-    return h ^ (h >> 32);  // the top 6 bits pick the bloom bit, the low bits the slot
+  static uint64_t mix(uint32_t len, uint64_t w0, uint64_t w1) {
+    return w0 ^ (w1 * 0x9E3779B97F4A7C15ull) ^ (uint64_t{len} << 56);
   }
-  // The child along `seg`, whose words() are w0 and w1.
+  // The child along `seg`, whose words() are w0 and w1: one slot, one comparison (usually).
   const Node* find(const Node* n, std::string_view seg, uint64_t w0, uint64_t w1) const {
     const uint32_t len = static_cast<uint32_t>(seg.size());
-    if (((n->lengths >> (len < 63 ? len : 63)) & 1) == 0) return nullptr;
-    const uint64_t h = hash(n->id, len, w0, w1);
-    if (((n->bloom >> (h >> 58)) & 1) == 0) return nullptr;
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+    uint32_t i = n->table + static_cast<uint32_t>((mix(len, w0, w1) * n->seed) >> n->shift);
+    do {
       const Edge& e = edges_[i];
-      if (e.child == kNoSlot) return nullptr;
-      if (e.w0 == w0 && e.w1 == w1 && e.parent == n->id && e.len == len &&
+      if (e.w0 == w0 && e.len == len && e.w1 == w1 &&
           (len <= 16 || std::memcmp(nodes_[e.child].path.data() + nodes_[e.child].path.size() - len + 8,
                                     seg.data() + 8, len - 16) == 0))
         return &nodes_[e.child];
-    }
+      i = e.next;
+    } while (i != kNoSlot);
+    return nullptr;
   }
   // Whether a key, whose first word is w0, has a '.': a word at a time when padded (no call).
   static bool has_dot(std::string_view key, bool padded, uint64_t w0) {
@@ -144,8 +145,7 @@ class FieldFilter {
   std::unique_ptr<char[]> text_;  // every node's path
   std::vector<Node> nodes_;       // nodes_[0] is the root; parents come before their children
   std::vector<uint32_t> slot_nodes_;
-  std::vector<Edge> edges_;       // open addressing, at most a quarter full
-  size_t mask_ = 0;
+  std::vector<Edge> edges_;       // each node's children table, then chained collisions
 };
 
 }  // namespace rulec::rt

