@@ -382,6 +382,10 @@ BENCHMARK(BM_DecodeFiltered8);
 void BM_DecodeFiltered300(benchmark::State& state) { run_filtered(state, FieldFilter(many_paths())); }
 BENCHMARK(BM_DecodeFiltered300);
 
+// A filter that keeps nothing: every token still visited and validated (the floor of any filter).
+void BM_DecodeFilteredNone(benchmark::State& state) { run_filtered(state, FieldFilter({})); }
+BENCHMARK(BM_DecodeFilteredNone);
+
 // keep_all with the 8 slots: every leaf, along the trie where it can (vs BM_DecodeToEvent).
 void BM_DecodeFilteredKeepAll(benchmark::State& state) { run_filtered(state, FieldFilter(kRulePaths, {}, true)); }
 BENCHMARK(BM_DecodeFilteredKeepAll);
@@ -407,35 +411,3 @@ void BM_EventReaderFromFile(benchmark::State& state) {  // read(2) + line splitt
 BENCHMARK(BM_EventReaderFromFile);
 
 }  // namespace
-void BM_TmpEmpty(benchmark::State& state) { run_filtered(state, FieldFilter({})); }
-BENCHMARK(BM_TmpEmpty);
-void BM_TmpStep(benchmark::State& state) {
-  const FieldFilter f(kRulePaths);
-  // keys of objects in trie mode for one event: (node path, key)
-  std::vector<std::pair<const FieldFilter::Node*, std::string>> keys;
-  const auto* root = f.root();
-  bool k;
-  auto node = [&](const char* p) { return f.step(root, p, false, k); };
-  for (const char* key : {"@timestamp", "agent", "process", "user", "host", "event", "ecs", "data_stream", "elastic.agent.id", "message"}) keys.emplace_back(root, key);
-  for (const char* key : {"pid", "entity_id", "name", "executable", "args", "args_count", "command_line", "working_directory", "interactive", "start", "parent", "Ext", "hash"}) keys.emplace_back(node("process"), key);
-  for (const char* key : {"pid", "entity_id", "name", "executable", "args", "user", "group"}) keys.emplace_back(node("process.parent"), key);
-  for (const char* key : {"kind", "category", "type", "action", "sequence", "ingested", "created", "risk_score", "id", "dataset", "module"}) keys.emplace_back(node("event"), key);
-  for (const char* key : {"hostname", "name", "os", "ip", "mac", "architecture"}) keys.emplace_back(node("host"), key);
-  for (const char* key : {"name", "type", "family", "kernel"}) keys.emplace_back(node("host.os"), key);
-  for (const char* key : {"id", "name"}) keys.emplace_back(node("user"), key);
-  std::string buf;
-  std::vector<std::pair<const FieldFilter::Node*, std::string_view>> views;
-  buf.reserve(4096);
-  for (auto& [n, key] : keys) { size_t at = buf.size(); buf += key; buf += "\"xxxxxxxxxxxxxxxx"; views.emplace_back(n, std::string_view(buf.data() + at, key.size())); }
-  size_t hits = 0;
-  for (auto _ : state) {
-    for (int r = 0; r < 10000; ++r)
-      for (auto& [n, key] : views) { bool kept; hits += f.step(n, key, true, kept) != nullptr; }
-  }
-  benchmark::DoNotOptimize(hits);
-  state.counters["keys"] = static_cast<double>(views.size());
-  state.counters["ns/event"] = benchmark::Counter(static_cast<double>(state.iterations() * 10000), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-}
-BENCHMARK(BM_TmpStep);
-void BM_TmpZzz(benchmark::State& state) { run_filtered(state, FieldFilter({"process.zzz", "process.parent.zzz", "event.zzz", "host.os.zzz", "user.zzz"})); }
-BENCHMARK(BM_TmpZzz);

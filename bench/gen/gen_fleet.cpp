@@ -33,7 +33,7 @@ const OsRelease kMac[] = {
 };
 
 // The text of a member built with JsonOut (drops the enclosing braces).
-std::string member(const JsonOut& j) { return j.text().substr(1, j.text().size() - 2); }
+std::string member(const JsonOut& j) { return std::string(j.text().substr(1, j.text().size() - 2)); }
 
 std::string mac_address(uint64_t h) {
   std::string s;

@@ -1,6 +1,7 @@
 // Fast text helpers of the mixed scenario: JSON writer, hex/base64/UUID, ISO timestamps, argv buffers.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <cstdint>
@@ -14,39 +15,52 @@
 
 namespace rulec::gen::mix {
 
-// Append-only JSON writer with a fixed key order; keys are literals that need no escaping.
+// Append-only JSON writer with a fixed key order; keys are literals that need no escaping. It writes
+// through a raw cursor into a buffer grown ahead of each write (the hot path of the generator).
 class JsonOut {
  public:
-  JsonOut() { out_.reserve(1 << 14); }
-  void clear() { out_.clear(); first_ = true; }
-  const std::string& text() const { return out_; }
+  JsonOut() : buf_(1 << 14, '\0'), p_(buf_.data()) {}
+  void clear() { p_ = buf_.data(), first_ = true; }
+  std::string_view text() const { return {buf_.data(), static_cast<size_t>(p_ - buf_.data())}; }
 
-  JsonOut& open(std::string_view key = {}) { key_(key); out_ += '{'; first_ = true; return *this; }
-  JsonOut& close() { out_ += '}'; first_ = false; return *this; }
-  JsonOut& arr(std::string_view key) { key_(key); out_ += '['; first_ = true; return *this; }
-  JsonOut& end_arr() { out_ += ']'; first_ = false; return *this; }
-  JsonOut& str(std::string_view key, std::string_view v) { key_(key); quote(v); return *this; }
-  JsonOut& item(std::string_view v) { key_({}); quote(v); return *this; }
+  JsonOut& open(std::string_view key = {}) { key_(key, 1); *p_++ = '{'; first_ = true; return *this; }
+  JsonOut& close() { ensure(1); *p_++ = '}'; first_ = false; return *this; }
+  JsonOut& arr(std::string_view key) { key_(key, 1); *p_++ = '['; first_ = true; return *this; }
+  JsonOut& end_arr() { ensure(1); *p_++ = ']'; first_ = false; return *this; }
+  JsonOut& str(std::string_view key, std::string_view v) { key_(key, 6 * v.size() + 2); quote(v); return *this; }
+  JsonOut& item(std::string_view v) { return str({}, v); }
   JsonOut& num(std::string_view key, int64_t v) {
-    key_(key);
-    char b[24];
-    auto r = std::to_chars(b, b + sizeof b, v);
-    out_.append(b, static_cast<size_t>(r.ptr - b));
+    key_(key, 24);
+    p_ = std::to_chars(p_, p_ + 24, v).ptr;
     return *this;
   }
-  JsonOut& boolean(std::string_view key, bool v) { key_(key); out_ += v ? "true" : "false"; return *this; }
+  JsonOut& boolean(std::string_view key, bool v) { key_(key, 5); put(v ? "true" : "false"); return *this; }
   JsonOut& str1(std::string_view key, std::string_view v) { arr(key).item(v); return end_arr(); }  // ["v"]
   // A pre-rendered member ("key":value) or element, written as is.
-  JsonOut& fragment(std::string_view f) { key_({}); out_ += f; return *this; }
+  JsonOut& fragment(std::string_view f) { key_({}, f.size()); put(f); return *this; }
 
  private:
-  void key_(std::string_view key) {
-    if (!first_) out_ += ',';
+  void ensure(size_t n) {
+    size_t used = static_cast<size_t>(p_ - buf_.data());
+    if (used + n > buf_.size()) {
+      buf_.resize(std::max(2 * buf_.size(), used + n));
+      p_ = buf_.data() + used;
+    }
+  }
+  void put(std::string_view s) {
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  // Separator and key, with room for `more` bytes after them.
+  void key_(std::string_view key, size_t more) {
+    ensure(key.size() + 4 + more);
+    if (!first_) *p_++ = ',';
     first_ = false;
     if (!key.empty()) {
-      out_ += '"';
-      out_ += key;
-      out_ += "\":";
+      *p_++ = '"';
+      put(key);
+      *p_++ = '"';
+      *p_++ = ':';
     }
   }
   // True if none of the 8 bytes needs escaping (no control character, quote or backslash).
@@ -57,8 +71,8 @@ class JsonOut {
     uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
     return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) == 0;
   }
-  void quote(std::string_view s) {
-    out_ += '"';
+  void quote(std::string_view s) {  // room was ensured by the caller
+    *p_++ = '"';
     size_t start = 0;
     for (size_t i = 0; i < s.size(); ++i) {
       if (i + 8 <= s.size() && clean8(s.data() + i)) {
@@ -67,25 +81,27 @@ class JsonOut {
       }
       unsigned char c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s.data() + start, i - start);
+      put(s.substr(start, i - start));
       start = i + 1;
+      *p_++ = '\\';
       switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
+        case '"': *p_++ = '"'; break;
+        case '\\': *p_++ = '\\'; break;
+        case '\n': *p_++ = 'n'; break;
+        case '\r': *p_++ = 'r'; break;
+        case '\t': *p_++ = 't'; break;
         default: {
           static constexpr char hx[] = "0123456789abcdef";
-          char u[6] = {'\\', 'u', '0', '0', hx[c >> 4], hx[c & 15]};
-          out_.append(u, 6);
+          char u[5] = {'u', '0', '0', hx[c >> 4], hx[c & 15]};
+          put(std::string_view(u, 5));
         }
       }
     }
-    out_.append(s.data() + start, s.size() - start);
-    out_ += '"';
+    put(s.substr(start));
+    *p_++ = '"';
   }
-  std::string out_;
+  std::string buf_;
+  char* p_;
   bool first_ = true;
 };
 

@@ -100,6 +100,7 @@ std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schem
   prog.subtrees = out.plan.fields.subtrees;
   prog.read_all = out.plan.fields.all;
   prog.groups = out.groups;
+  prog.typed = matchers::plan_typed(out.plan);
   prog.fn = *fn;
   prog.code = std::shared_ptr<codegen::Jit>(std::move(*jit));
   std::vector<const kql::Node*> nodes;

@@ -10,6 +10,7 @@
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/schema.h"
 #include "runtime/common/dates.h"
+#include "runtime/common/typed_values.h"
 
 namespace rulec {
 
@@ -21,18 +22,10 @@ namespace rulec {
 // match 1. Hexadecimal floats (Java accepts "0x1p3") are not accepted here: such values are
 // reported as errors rather than silently matched.
 
-struct Number {
-  double d = 0;               // the value as Double.parseDouble reads it (may be NaN or infinite)
-  bool plain = false;         // java.math.BigDecimal syntax too: no trimmed whitespace, suffix, NaN, Infinity
-  bool is_int = false;        // plain, and the value truncated toward zero fits int64: `i` holds it exactly
-  int64_t i = 0;
-  bool has_fraction = false;  // Elasticsearch's hasDecimalPart: d % 1 != 0 (true for NaN and infinities)
-  bool int_overflow = false;  // plain, but the exact value lies outside [INT64_MIN, INT64_MAX]
-};
-
-// nullopt when Double.parseDouble would throw (the search fails).
-std::optional<Number> parse_number(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
+
+// The runtime's number type of a numeric field type (scaled_float compares as a double).
+NumType num_type_of(FieldType t);
 
 // What one numeric query value does on a field of a numeric type (NumberFieldMapper.termQuery /
 // rangeQuery, read from the Elasticsearch source):
@@ -65,23 +58,8 @@ NumericTerm numeric_range_bound(FieldType type, kql::RangeOp op, std::string_vie
 // RFC 4291 IPv6 text incl. embedded IPv4, no zone ids, no surrounding whitespace). Every address is
 // kept in the 16-byte form Lucene indexes: IPv4 as the IPv4-mapped IPv6 address ::ffff:a.b.c.d,
 // so "::ffff:10.0.0.1" and "10.0.0.1" are the same address.
-struct IpAddr {
-  std::array<uint8_t, 16> bytes{};
-  bool is_v4() const;  // an IPv4-mapped address
-  std::string to_string() const;
-  auto operator<=>(const IpAddr&) const = default;  // byte order == Lucene's InetAddressPoint order
-};
-
-std::optional<IpAddr> parse_ip(std::string_view text);
-
 // `addr/prefix` (InetAddresses.parseCidr): prefix 0-32 for IPv4, 0-128 for IPv6; host bits may be
 // set (they are ignored); an IPv4-mapped address written in IPv6 form is rejected, as in Elasticsearch.
-struct Cidr {
-  IpAddr addr;          // with the host bits cleared
-  uint8_t prefix = 0;   // over the 16-byte form: an IPv4 /8 is 104 here
-  bool contains(const IpAddr& ip) const;
-};
-
 std::optional<Cidr> parse_cidr(std::string_view text);
 
 // ---------------------------------------------------------------------------------------------

@@ -51,75 +51,11 @@ bool keyword_indexed(const FieldInfo& info, const rt::Leaf& leaf) {
   return info.ignore_above == 0 || leaf.text.size() <= info.ignore_above || utf16_length(leaf.text) <= info.ignore_above;
 }
 
-// A document number as the field type indexes it.
-struct DocNum {
-  bool ok = false;
-  bool is_int = false;
-  int64_t i = 0;
-  double d = 0;
-};
-
-DocNum doc_number(FieldType t, const rt::Leaf& leaf) {
-  DocNum out;
-  if (leaf.kind != rt::ValueKind::Number && leaf.kind != rt::ValueKind::String) return out;
-  const auto n = parse_number(leaf.text);
-  if (!n || std::isnan(n->d)) return out;
-  switch (t) {
-    case FieldType::Byte:
-    case FieldType::Short:
-    case FieldType::Integer:
-    case FieldType::Long: {
-      if (!std::isfinite(n->d) || n->int_overflow) return out;
-      int64_t v = 0;
-      if (n->is_int) {
-        v = n->i;  // truncated toward zero (coerce)
-      } else {
-        if (!(n->d > -9223372036854775808.0 && n->d < 9223372036854775807.0)) return out;
-        v = static_cast<int64_t>(n->d);
-      }
-      const int64_t lo = t == FieldType::Byte ? -128 : t == FieldType::Short ? -32768
-                         : t == FieldType::Integer ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int64_t>::min();
-      const int64_t hi = t == FieldType::Byte ? 127 : t == FieldType::Short ? 32767
-                         : t == FieldType::Integer ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();
-      if (v < lo || v > hi) return out;
-      return DocNum{true, true, v, static_cast<double>(v)};
-    }
-    case FieldType::UnsignedLong:
-      if (!std::isfinite(n->d) || n->d <= -1.0) return out;
-      if (n->is_int) return DocNum{true, true, std::max<int64_t>(n->i, 0), static_cast<double>(std::max<int64_t>(n->i, 0))};
-      if (n->d >= 18446744073709551616.0) return out;
-      if (n->d < 9223372036854775807.0) {
-        const auto v = static_cast<int64_t>(n->d);
-        return DocNum{true, true, v, static_cast<double>(v)};
-      }
-      return DocNum{true, false, 0, std::trunc(n->d)};
-    case FieldType::Float:
-    case FieldType::HalfFloat: {
-      const auto f = static_cast<float>(n->d);
-      if (!std::isfinite(f)) return out;
-      return DocNum{true, false, 0, static_cast<double>(f)};
-    }
-    default:  // double, scaled_float
-      if (!std::isfinite(n->d)) return out;
-      return DocNum{true, false, 0, n->d};
-  }
-}
-
 int compare_num(const DocNum& a, const NumericTerm& b) {
   if (a.is_int && b.is_int) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
   const double x = a.is_int ? static_cast<double>(a.i) : a.d;
   const double y = b.is_int ? static_cast<double>(b.i) : b.d;
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-// A boolean document value: true/false, "true"/"false", "" (false). -1 when malformed.
-int doc_bool(const rt::Leaf& leaf) {
-  if (leaf.kind == rt::ValueKind::True) return 1;
-  if (leaf.kind == rt::ValueKind::False) return 0;
-  if (leaf.kind != rt::ValueKind::String) return -1;
-  if (leaf.text == "true") return 1;
-  if (leaf.text == "false" || leaf.text.empty()) return 0;
-  return -1;
 }
 
 std::optional<int64_t> doc_date(const rt::Leaf& leaf) {
@@ -328,7 +264,7 @@ void refresh_now(Prepared& p, const kql::Node& n, int64_t now_ms) {
 bool indexed(const FieldInfo& info, const rt::Leaf& leaf) {
   if (leaf.kind == rt::ValueKind::Null) return false;
   switch (class_of(info.type)) {
-    case Class::Numeric: return doc_number(info.type, leaf).ok;
+    case Class::Numeric: return doc_number(num_type_of(info.type), leaf).ok;
     case Class::Boolean: return doc_bool(leaf) >= 0;
     case Class::Ip: return parse_ip(leaf.text).has_value();
     case Class::Date: return doc_date(leaf).has_value();
@@ -364,7 +300,7 @@ bool test(const Prepared& p, const FieldInfo& info, const rt::Leaf& leaf, Scratc
       return text_test(p, s.tokens);
     case Mode::NumEqual:
     case Mode::NumRange: {
-      const DocNum d = doc_number(info.type, leaf);
+      const DocNum d = doc_number(num_type_of(info.type), leaf);
       if (!d.ok) return false;
       const int c = compare_num(d, p.num);
       if (p.mode == Mode::NumEqual) return c == 0;

@@ -49,7 +49,7 @@ std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats&
   std::vector<rt::StringGroupSpec> groups;
   for (uint32_t id = 0; id < plan.atoms.size(); ++id) {
     const plan::Atom& a = plan.atoms[id];
-    if (a.kind == plan::AtomKind::Generic) continue;
+    if (a.kind == plan::AtomKind::Generic || a.kind == plan::AtomKind::Typed) continue;
     auto [it, fresh] = index.emplace(std::make_tuple(a.source, a.lower, a.ignore_above), groups.size());
     if (fresh) {
       rt::StringGroupSpec g;
@@ -63,6 +63,7 @@ std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats&
       case plan::AtomKind::StrExact: g.exact.push_back({a.text, id}), ++stats.exact; break;
       case plan::AtomKind::StrPattern: g.patterns.push_back({a.text, a.caseless, a.utf8, id}), ++stats.patterns; break;
       case plan::AtomKind::StrAny: g.any.push_back(id), ++stats.any; break;
+      case plan::AtomKind::Typed:
       case plan::AtomKind::Generic: break;
     }
   }
@@ -85,6 +86,21 @@ std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats&
   }
   stats.compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return groups;
+}
+
+std::vector<rt::TypedTestSpec> plan_typed(const plan::Plan& plan) {
+  std::map<std::string, uint32_t> slot;
+  for (size_t i = 0; i < plan.fields.paths.size(); ++i) slot.emplace(plan.fields.paths[i], static_cast<uint32_t>(i));
+  std::vector<rt::TypedTestSpec> out;
+  for (uint32_t id = 0; id < plan.atoms.size(); ++id) {
+    const plan::Atom& a = plan.atoms[id];
+    if (a.kind != plan::AtomKind::Typed) continue;
+    rt::TypedTestSpec s = a.typed;
+    s.slot = slot.at(a.source);
+    s.atom = id;
+    out.push_back(s);
+  }
+  return out;
 }
 
 }  // namespace rulec::matchers

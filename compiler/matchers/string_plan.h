@@ -1,4 +1,4 @@
-// Hyperscan planning: the plan's string atoms merged into one group (hash set + database) per field.
+// Matcher planning: string atoms merged into one group (hash set + Hyperscan database) per field; typed tests.
 #pragma once
 
 #include <string>
@@ -19,5 +19,8 @@ struct StringPlanStats {
 // to the group's hash table, patterns to its Hyperscan database (compiled and serialized here).
 // A pattern Hyperscan refuses (too large, unsupported) turns its atom Generic in `plan`.
 std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats);
+
+// The plan's typed atoms (numbers, ips, booleans) as the runtime's typed tests, with their slots.
+std::vector<rt::TypedTestSpec> plan_typed(const plan::Plan& plan);
 
 }  // namespace rulec::matchers

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "compiler/frontend/printer.h"
+#include "compiler/frontend/values.h"
 #include "compiler/interp/matcher.h"
 #include "compiler/interp/typed_match.h"
 #include "compiler/optimizer/plan.h"
@@ -92,7 +93,7 @@ class Builder {
     if (n.field.has_wildcard()) return generic(n);
     const std::string name = n.field.segments.front();
     const interp::FieldRef r = interp::resolve_field(schema_, name);
-    if (!string_class(r.info.type)) return generic(n);
+    if (!string_class(r.info.type)) return typed(n, name, r);
     Atom a;
     a.source = std::string(r.source);
     a.lower = r.info.lowercase;
@@ -142,8 +143,70 @@ class Builder {
         a.key = fmt::format("P|{}|{}{}|{}", group, a.caseless ? "i" : "", a.utf8 ? "u" : "", a.text);
         return atom(std::move(a));
       }
-      default: return generic(n);  // string ranges
+      case Mode::StrRange: {
+        Atom t;
+        t.kind = AtomKind::Typed;
+        t.source = a.source;
+        t.node = &n;
+        t.display = a.display;
+        rt::TypedTestSpec& s = t.typed;
+        s.cls = rt::TypedTestSpec::Class::String;
+        s.kind = rt::TypedTestSpec::Kind::StrRange;
+        s.op = n.op == kql::RangeOp::Lt ? -2 : n.op == kql::RangeOp::Le ? -1 : n.op == kql::RangeOp::Ge ? 1 : 2;
+        s.text = p.text;
+        s.lower = a.lower;
+        s.ignore_above = a.ignore_above;
+        t.key = fmt::format("R|{}|{}|{}", group, static_cast<int>(s.op), s.text);
+        return atom(std::move(t));
+      }
+      default: return generic(n);
     }
+  }
+
+  // A test on a numeric, ip or boolean field: evaluated by the runtime's typed tests.
+  uint32_t typed(const kql::Node& n, const std::string& name, const interp::FieldRef& r) {
+    using Class = rt::TypedTestSpec::Class;
+    using Kind = rt::TypedTestSpec::Kind;
+    const FieldType t = r.info.type;
+    Atom a;
+    a.kind = AtomKind::Typed;
+    a.source = std::string(r.source);
+    a.node = &n;
+    a.display = kql::print(n);
+    rt::TypedTestSpec& s = a.typed;
+    if (is_numeric(t)) s.cls = Class::Number, s.num_type = num_type_of(t);
+    else if (t == FieldType::Ip) s.cls = Class::Ip;
+    else if (t == FieldType::Boolean) s.cls = Class::Bool;
+    else return generic(n);  // text, dates, flattened
+    if (n.kind == kql::NodeKind::Exists) {
+      if (r.source.size() == name.size() && interp::has_subfields(r.info)) return generic(n);
+      s.kind = Kind::Indexed;
+    } else {
+      interp::Prepared p;
+      interp::prepare(p, n, t, r.info.lowercase, 0);
+      using Mode = interp::Prepared::Mode;
+      const bool lower_bound = n.op == kql::RangeOp::Gt || n.op == kql::RangeOp::Ge;
+      const int8_t op = n.op == kql::RangeOp::Lt ? -2 : n.op == kql::RangeOp::Le ? -1 : n.op == kql::RangeOp::Ge ? 1 : 2;
+      switch (p.mode) {
+        case Mode::Never: return false_;
+        case Mode::Any: s.kind = Kind::Indexed; break;
+        case Mode::NumEqual:
+        case Mode::NumRange:
+          s.kind = p.mode == Mode::NumEqual ? Kind::NumEqual : Kind::NumRange;
+          s.is_int = p.num.is_int, s.i = p.num.i, s.d = p.num.d;
+          s.op = lower_bound ? 1 : -1;
+          break;
+        case Mode::IpEqual: s.kind = Kind::IpEqual, s.ip = p.ip; break;
+        case Mode::IpCidr: s.kind = Kind::IpCidr, s.ip = p.cidr.addr, s.prefix = p.cidr.prefix; break;
+        case Mode::IpRange: s.kind = Kind::IpRange, s.ip = p.ip, s.op = op; break;
+        case Mode::BoolEqual: s.kind = Kind::BoolEqual, s.flag = p.flag; break;
+        case Mode::BoolRange: s.kind = Kind::BoolRange, s.flag = p.flag, s.op = op; break;
+        default: return generic(n);
+      }
+    }
+    if (s.kind == Kind::Indexed) a.key = fmt::format("T|{}|{}|indexed", a.source, static_cast<int>(t));
+    else a.key = fmt::format("T|{}|{}|{}", a.source, static_cast<int>(t), kql::dump(n));
+    return atom(std::move(a));
   }
 
   uint32_t generic(const kql::Node& n) {

@@ -15,6 +15,7 @@ void estimate_atom(const Atom& a, Expr& e) {
     case AtomKind::StrExact: e.cost = 1, e.p_true = 0.05; break;
     case AtomKind::StrPattern: e.cost = 1, e.p_true = 0.1; break;
     case AtomKind::StrAny: e.cost = 1, e.p_true = 0.6; break;
+    case AtomKind::Typed: e.cost = 1, e.p_true = 0.1; break;
     case AtomKind::Generic: e.cost = 40, e.p_true = 0.3; break;
   }
 }

@@ -8,6 +8,7 @@
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/schema.h"
+#include "runtime/eval/typed_tests.h"
 
 namespace rulec::plan {
 
@@ -20,7 +21,8 @@ namespace rulec::plan {
 //   Generic:    anything else (numbers, ips, dates, text analysis, nested, free text, field-name
 //               wildcards, object exists): evaluated on demand, once per event, by the evaluator
 //               the engine is given (the reference evaluator on the compiler side).
-enum class AtomKind : uint8_t { StrExact, StrPattern, StrAny, Generic };
+//   Typed:      a number, ip or boolean test (`typed`): each value parsed once per event per type.
+enum class AtomKind : uint8_t { StrExact, StrPattern, StrAny, Typed, Generic };
 
 struct Atom {
   AtomKind kind = AtomKind::Generic;
@@ -31,6 +33,7 @@ struct Atom {
   std::string text;             // StrExact: the normalized value; StrPattern: the regex
   bool caseless = false;        // StrPattern: ASCII case-insensitive (ES DSL case_insensitive)
   bool utf8 = false;            // StrPattern: `.` is one code point (pattern has '?')
+  rt::TypedTestSpec typed;      // Typed (slot and atom are set by the matchers pass)
   const kql::Node* node = nullptr;  // the AST node (Generic evaluation, printing)
   std::string display;          // the test as KQL, for explain
   uint32_t uses = 0;            // references from the DAG

@@ -17,7 +17,12 @@ void fields_of(const kql::Node& n, const Schema& schema, std::set<std::string>& 
     case kql::NodeKind::Range:
     case kql::NodeKind::Exists: {
       if (n.field.has_wildcard()) {
-        all = true;
+        // Every path the pattern can match (and the parent a matching multi-field reads) lies
+        // below its literal prefix up to the last dot before the first wildcard.
+        const std::string& lit = n.field.segments.front();
+        const size_t dot = lit.rfind('.');
+        if (dot == std::string::npos || dot == 0) all = true;
+        else subtrees.insert(lit.substr(0, dot));
         return;
       }
       const std::string& name = n.field.segments.front();

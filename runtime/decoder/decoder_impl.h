@@ -65,15 +65,28 @@ struct Decoder::Impl {
   }
   bool fail_simdjson(simdjson::error_code code);
 
-  // Fields are stored one by one: building a Leaf first costs store-forwarding stalls (measured).
-  [[gnu::always_inline]] void emit(std::string_view path, std::string_view text, ValueKind kind, uint32_t scope,
-                                   uint32_t slot) {
-    Leaf& leaf = ev->leaves.emplace_back();
+  // The leaves: written in place into ev->leaves, which is kept sized to the most leaves seen (so
+  // that no leaf is value-initialized twice) and cut to `n_leaves` at the end of the decode.
+  Leaf* leaf_buf = nullptr;
+  size_t leaf_cap = 0, n_leaves = 0, leaf_high = 16;
+  [[gnu::noinline, gnu::cold]] void grow_leaves() {
+    ev->leaves.resize(std::max<size_t>(16, 2 * leaf_cap));
+    leaf_buf = ev->leaves.data();
+    leaf_cap = ev->leaves.size();
+  }
+  // One leaf, counted when `keep`: the filtered walks decide without a branch (the outcome of a
+  // filter lookup is hard to predict). Fields are stored one by one: building a Leaf first costs
+  // store-forwarding stalls (measured).
+  [[gnu::always_inline]] void put_leaf(std::string_view path, std::string_view text, ValueKind kind, uint32_t scope,
+                                       uint32_t slot, bool keep = true) {
+    if (n_leaves == leaf_cap) [[unlikely]] grow_leaves();
+    Leaf& leaf = leaf_buf[n_leaves];
     leaf.path = path;
     leaf.text = text;
     leaf.kind = kind;
     leaf.scope = scope;
     leaf.slot = slot;
+    n_leaves += keep;
   }
 
   bool may_escape(const char* begin, const char* end) const { return end > first_backslash && begin <= last_backslash; }
@@ -115,6 +128,18 @@ struct Decoder::Impl {
     }
     return true;
   }
+  // Any scalar (c = tok[0], not '{' or '[').
+  [[gnu::always_inline]] bool scalar(od::value& v, std::string_view tok, char c, std::string_view& text, ValueKind& kind) {
+    if (c == '"') {
+      kind = ValueKind::String;
+      return string_text(v, tok, text);
+    }
+    if ((c >= '0' && c <= '9') || c == '-') {
+      kind = ValueKind::Number;
+      return number_text(tok, text);
+    }
+    return literal(tok, c, text, kind);
+  }
   // A member's key: `raw` is just after its opening quote, `value` the first byte of its value.
   // simdjson has checked that the key is a closed string followed by a ':' with only whitespace
   // around it, so the key ends at the last quote before `value` (found without scanning the key).
@@ -139,6 +164,7 @@ struct Decoder::Impl {
   bool trie_object(od::object& obj, size_t depth, uint32_t scope, const FieldFilter::Node* node);
   bool trie_value(od::value& v, std::string_view tok, size_t depth, uint32_t scope, const FieldFilter::Node* node,
                   bool in_array);
+  std::string_view member_path(const FieldFilter::Node* node, std::string_view key);
   // Validation only: no path, leaf or scope (filtered_walk.cpp). Scalars are checked inline.
   bool skip_object(od::object& obj, size_t depth);
   bool skip_container(od::value& v, std::string_view tok, size_t depth);  // tok starts with '{' or '['

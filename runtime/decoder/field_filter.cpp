@@ -1,4 +1,4 @@
-// Field filter construction: the trie of path segments and its edge hash table (see field_filter.h).
+// Field filter construction: the trie of path segments and each node's table of children (see field_filter.h).
 #include "runtime/decoder/field_filter.h"
 
 #include <map>
@@ -8,7 +8,8 @@ namespace rulec::rt {
 
 namespace {
 
-// Calls fn(segment) for each '.'-separated segment of a non-empty path ("a..b" has an empty one).
+// Calls fn(segment) for each '.'-separated segment of a non-empty path ("a..b" has an empty one),
+// until fn returns false.
 template <class Fn>
 void for_each_segment(std::string_view path, Fn&& fn) {
   size_t start = 0;
@@ -29,7 +30,8 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
     std::string path;
     size_t seg_len = 0;  // the last segment: the end of `path`
     uint32_t slot = kNoSlot;
-    bool kept = false, has_children = false;
+    bool kept = false;
+    std::vector<uint32_t> children;
   };
   std::vector<Build> b(1);
   std::map<std::pair<uint32_t, std::string>, uint32_t, std::less<>> index;
@@ -43,7 +45,7 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
         node.parent = cur;
         node.path = cur == 0 ? std::string(seg) : b[cur].path + "." + std::string(seg);
         node.seg_len = seg.size();
-        b[cur].has_children = true;
+        b[cur].children.push_back(it->second);
         b.push_back(std::move(node));
       }
       cur = it->second;
@@ -64,19 +66,19 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
   size_t total = 0;
   for (const Build& n : b) total += n.path.size();
   text_ = std::make_unique<char[]>(total + 1);
-  nodes_.resize(b.size());
+  nodes_.resize(b.size() + 1);  // and the miss() node, last
+  miss_ = static_cast<uint32_t>(b.size());
+  nodes_[miss_].path = std::string_view(text_.get(), 0);
   size_t at = 0;
   for (size_t i = 0; i < b.size(); ++i) {
     if (!b[i].path.empty()) std::memcpy(text_.get() + at, b[i].path.data(), b[i].path.size());
     Node& n = nodes_[i];
     n.path = std::string_view(text_.get() + at, b[i].path.size());
     at += b[i].path.size();
-    n.id = static_cast<uint32_t>(i);
     n.slot = b[i].slot;
     n.kept = b[i].kept;
-    n.has_children = b[i].has_children;
     n.wants_leaf = n.kept || n.slot != kNoSlot;
-    n.wants_object = n.kept || n.has_children || (i == 0 && n.wants_leaf);  // {"":1} is a root leaf
+    n.wants_object = n.kept || !b[i].children.empty() || (i == 0 && n.wants_leaf);  // {"":1} is a root leaf
   }
   std::vector<bool> listed_below(b.size(), false);  // a slot at or below: children come after parents
   for (size_t i = b.size(); i-- > 0;) {
@@ -86,9 +88,7 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
   }
 
   // Each node's children in a table of 2^k slots, with a multiplier that puts them in distinct
-  // slots: tried from a fixed sequence, with a table up to 4 times the number of children.
-  std::vector<std::vector<uint32_t>> kids(b.size());
-  for (size_t i = 1; i < b.size(); ++i) kids[b[i].parent].push_back(static_cast<uint32_t>(i));
+  // slots: tried from a fixed sequence, with tables up to 4 times the number of children.
   uint64_t rng = 0x243F6A8885A308D3ull;
   auto next_seed = [&] {  // splitmix64, odd
     uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
@@ -96,20 +96,18 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return (z ^ (z >> 31)) | 1;
   };
-  edges_.assign(1, Edge{});  // slot 0: the empty table of nodes without children (shift 64 is avoided below)
+  Edge empty;
+  empty.child = miss_;
+  edges_.assign(1, empty);  // slot 0: the table of every node without children (seed 0)
   std::vector<Edge> chained;
   for (size_t p = 0; p < b.size(); ++p) {
+    if (b[p].children.empty()) continue;
     Node& n = nodes_[p];
-    n.table = 0;
-    n.seed = 0;
-    n.shift = 63;  // (x * 0) >> 63 == 0: slot 0, the empty edge
-    if (kids[p].empty()) continue;
     std::vector<Edge> es;
-    for (uint32_t c : kids[p]) {
+    for (uint32_t c : b[p].children) {
       Edge e;
-      const std::string_view seg = nodes_[c].path.substr(nodes_[c].path.size() - b[c].seg_len);
-      words(seg, false, e.w0, e.w1);
-      e.len = static_cast<uint32_t>(seg.size());
+      words(std::string_view(nodes_[c].path).substr(nodes_[c].path.size() - b[c].seg_len), e.w0, e.w1);
+      e.len = static_cast<uint32_t>(b[c].seg_len);
       e.child = c;
       es.push_back(e);
     }
@@ -118,39 +116,39 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
     uint64_t best_seed = 1;
     uint32_t best_bits = bits;
     size_t best_collisions = SIZE_MAX;
-    for (uint32_t b2 = bits; b2 <= bits + 2 && best_collisions > 0; ++b2) {
+    for (uint32_t k = bits; k <= bits + 2 && best_collisions > 0; ++k) {
       for (int tries = 0; tries < 200 && best_collisions > 0; ++tries) {
         const uint64_t seed = next_seed();
-        std::vector<bool> used(size_t{1} << b2, false);
+        std::vector<bool> used(size_t{1} << k, false);
         size_t collisions = 0;
         for (const Edge& e : es) {
-          const size_t slot = (mix(e.len, e.w0, e.w1) * seed) >> (64 - b2);
+          const size_t slot = (mix(e.len, e.w0, e.w1) * seed) >> (64 - k);
           collisions += used[slot];
           used[slot] = true;
         }
         if (collisions < best_collisions) {
           best_collisions = collisions;
           best_seed = seed;
-          best_bits = b2;
+          best_bits = k;
         }
       }
     }
     n.table = static_cast<uint32_t>(edges_.size());
     n.seed = best_seed;
     n.shift = 64 - best_bits;
-    edges_.resize(edges_.size() + (size_t{1} << best_bits));
+    n.chained = best_collisions > 0;
+    edges_.resize(edges_.size() + (size_t{1} << best_bits), empty);
     for (const Edge& e : es) {
       const size_t slot = n.table + ((mix(e.len, e.w0, e.w1) * best_seed) >> n.shift);
       if (edges_[slot].len == kNoSlot) {
         edges_[slot] = e;
-      } else {  // no seed separated them (e.g. long segments alike at both ends): chain it
+      } else {  // e.g. long segments alike at both ends: chained after the tables
         chained.push_back(e);
         chained.back().next = edges_[slot].next;
         edges_[slot].next = kNoSlot - 1 - static_cast<uint32_t>(chained.size() - 1);  // fixed up below
       }
     }
   }
-  // Chained edges go after the tables; their provisional links count down from kNoSlot - 1.
   const uint32_t base = static_cast<uint32_t>(edges_.size());
   auto fix = [&](uint32_t& link) {
     if (link != kNoSlot) link = base + (kNoSlot - 1 - link);
@@ -160,25 +158,44 @@ FieldFilter::FieldFilter(const std::vector<std::string>& paths, const std::vecto
   edges_.insert(edges_.end(), chained.begin(), chained.end());
 }
 
-const FieldFilter::Node* FieldFilter::step_dotted(const Node* n, std::string_view key, bool padded, bool& kept) const {
+const FieldFilter::Node* FieldFilter::child(const Node* n, std::string_view seg) const {
+  uint64_t w0, w1;
+  words(seg, w0, w1);
+  const size_t len = seg.size();
+  uint32_t i = n->table + static_cast<uint32_t>((mix(len, w0, w1) * n->seed) >> n->shift);
+  do {
+    const Edge& e = edges_[i];
+    if (e.len == len && e.w0 == w0 && e.w1 == w1 &&
+        (len <= 16 || std::memcmp(nodes_[e.child].path.data() + nodes_[e.child].path.size() - len + 8, seg.data() + 8,
+                                  len - 16) == 0))
+      return &nodes_[e.child];
+    i = e.next;
+  } while (i != kNoSlot);
+  return nullptr;
+}
+
+const FieldFilter::Node* FieldFilter::step_slow(const Node* n, std::string_view key, bool, bool& kept) const {
+  if (key.empty() && n == root()) return n;
+  kept = n->kept;
+  if (const Node* c = child(n, key)) return c;
+  if (key.find('.') == std::string_view::npos) return miss();
   for_each_segment(key, [&](std::string_view seg) {
     kept = n->kept;
-    n = child(n, seg, padded);
+    n = child(n, seg);
     return n != nullptr;
   });
-  return n;
+  return n ? n : miss();
 }
 
 uint32_t FieldFilter::slot_of(std::string_view path) const {
   bool kept = false;
-  const Node* n = step(root(), path, false, kept);
-  return n ? n->slot : kNoSlot;
+  return step(root(), path, false, kept)->slot;
 }
 
 bool FieldFilter::keeps(std::string_view path) const {
   bool kept = false;
   const Node* n = step(root(), path, false, kept);
-  return n ? n->wants_leaf : kept;
+  return n == miss() ? kept : n->wants_leaf;
 }
 
 }  // namespace rulec::rt

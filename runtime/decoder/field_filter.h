@@ -46,106 +46,80 @@ class FieldFilter {
   // ---- The trie, for the decoder ---------------------------------------------------------------
   struct Node {
     std::string_view path;   // the flattened path of this node ("" for the root)
-    uint64_t seed = 0;       // children: edges_[table + (mix(segment) * seed >> shift)], chosen so
-    uint32_t table = 0;      // that they land in distinct slots (a collision, if any, is chained)
+    uint64_t seed = 0;       // children: edges_[table + (mix(segment) * seed >> shift)], with a seed
+    uint32_t table = 0;      // that puts them in distinct slots (else `chained`: see find())
     uint32_t shift = 63;
-    uint32_t id = 0;
     uint32_t slot = kNoSlot;  // the first listed index of `path`
     bool kept = false;        // at or below a kept prefix (or keep_all): every leaf here is kept
-    bool has_children = false;
+    bool chained = false;     // two children share a slot (no seed separated them)
     bool wants_leaf = false;    // a scalar here is kept: kept || slot != kNoSlot
-    bool wants_object = false;  // an object here may hold a kept leaf: kept || has_children (|| wants_leaf
-                                // at the root, whose objects' "" keys stay at the root)
+    bool wants_object = false;  // an object here may hold a kept leaf: kept || it has children (||
+                                // wants_leaf at the root, whose objects' "" keys stay at the root)
     bool plain = false;         // kept, and no listed path at or below: the unfiltered walk gives the same
   };
   [[nodiscard]] const Node* root() const { return nodes_.data(); }
+  // What step() gives for an unlisted path: wants nothing, has no children, slot kNoSlot.
+  [[nodiscard]] const Node* miss() const { return &nodes_[miss_]; }
 
-  // The child of `n` along one path segment (no '.' in it), or nullptr. When `padded`, 8 bytes from
-  // seg.data() (even past its end) may be read: true for keys in the decoder's padded input.
-  [[nodiscard]] const Node* child(const Node* n, std::string_view seg, bool padded) const {
-    uint64_t w0, w1;
-    words(seg, padded, w0, w1);
-    return find(n, seg, w0, w1);
-  }
-
-  // Where a key (any number of segments) leads from `n`: the node, or nullptr with `kept` telling
-  // whether the (unlisted) path is still inside a kept subtree. An empty key at the root stays
-  // there, as the decoder's flattening joins it to nothing.
+  // Where a key (one or more segments) leads from `n`: its node, or miss() with `kept` telling
+  // whether the unlisted path is still inside a kept subtree. An empty key at the root stays there,
+  // as the decoder's flattening joins it to nothing. When `padded`, 8 bytes from any byte of `key`
+  // may be read (even past its end): true for keys in the decoder's padded input.
+  // Built for the decoder's hot path: a key of up to 16 bytes costs one multiply, one table slot
+  // and no data-dependent branch (whether a key is listed is hard to predict).
   [[nodiscard]] const Node* step(const Node* n, std::string_view key, bool padded, bool& kept) const {
-    if (key.empty() && n == root()) return n;
     kept = n->kept;
-    if (!n->has_children) return nullptr;
+    const size_t len = key.size();
+    if (!padded || len > 16 || len == 0 || n->chained) [[unlikely]]
+      return step_slow(n, key, padded, kept);
     uint64_t w0, w1;
-    words(key, padded, w0, w1);
-    if (const Node* c = find(n, key, w0, w1)) return c;  // the common case: a key without a dot
-    if (!has_dot(key, padded, w0)) return nullptr;
-    return step_dotted(n, key, padded, kept);
+    std::memcpy(&w0, key.data(), 8);
+    std::memcpy(&w1, key.data() + (len > 8 ? len - 8 : 0), 8);
+    w0 &= kFirstBytes[len < 8 ? len : 8];
+    w1 &= len > 8 ? ~uint64_t{0} : 0;
+    const Edge& e = edges_[n->table + ((mix(len, w0, w1) * n->seed) >> n->shift)];
+    const uint32_t match = (e.w0 == w0) & (e.w1 == w1) & (e.len == len);
+    if ((match == 0) & ((dots(w0) | dots(w1)) != 0)) [[unlikely]]  // "a.b": segment by segment
+      return step_slow(n, key, padded, kept);
+    return &nodes_[miss_ ^ ((e.child ^ miss_) & (0u - match))];
   }
 
  private:
-  static_assert(std::endian::native == std::endian::little, "child() reads keys as little-endian words");
+  static_assert(std::endian::native == std::endian::little, "step() reads keys as little-endian words");
   struct Edge {
     uint64_t w0 = 0, w1 = 0;  // the segment's first and last 8 bytes (see words())
     uint32_t len = kNoSlot;   // kNoSlot: an empty slot (matches no segment)
-    uint32_t child = kNoSlot;
-    uint32_t next = kNoSlot;  // another child in this slot (only when no seed separates them)
+    uint32_t child = 0;       // miss_ in an empty slot
+    uint32_t next = kNoSlot;  // another child in this slot (only in `chained` nodes)
   };
+  static constexpr uint64_t kFirstBytes[9] = {0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF, 0xFFFFFFFFFFFF,
+                                              0xFFFFFFFFFFFFFF, ~uint64_t{0}};
 
   // A segment as two words, zero-filled: bytes [0, 8) and [len - 8, len) (0 when len <= 8). Two
   // segments of one length up to 16 bytes are equal exactly when their words are.
-  static void words(std::string_view s, bool padded, uint64_t& w0, uint64_t& w1) {
+  static void words(std::string_view s, uint64_t& w0, uint64_t& w1) {
     const size_t len = s.size();
     w0 = 0;
     w1 = 0;
-    if (padded) {
-      std::memcpy(&w0, s.data(), 8);
-      if (len < 8) w0 &= len == 0 ? 0 : ~uint64_t{0} >> (64 - 8 * len);
-    } else {
-      std::memcpy(&w0, s.data(), len < 8 ? len : 8);
-    }
+    std::memcpy(&w0, s.data(), len < 8 ? len : 8);
     if (len > 8) std::memcpy(&w1, s.data() + len - 8, 8);
   }
-  static uint64_t mix(uint32_t len, uint64_t w0, uint64_t w1) {
+  static uint64_t mix(size_t len, uint64_t w0, uint64_t w1) {
     return w0 ^ (w1 * 0x9E3779B97F4A7C15ull) ^ (uint64_t{len} << 56);
   }
-  // The child along `seg`, whose words() are w0 and w1: one slot, one comparison (usually).
-  const Node* find(const Node* n, std::string_view seg, uint64_t w0, uint64_t w1) const {
-    const uint32_t len = static_cast<uint32_t>(seg.size());
-    uint32_t i = n->table + static_cast<uint32_t>((mix(len, w0, w1) * n->seed) >> n->shift);
-    do {
-      const Edge& e = edges_[i];
-      if (e.w0 == w0 && e.len == len && e.w1 == w1 &&
-          (len <= 16 || std::memcmp(nodes_[e.child].path.data() + nodes_[e.child].path.size() - len + 8,
-                                    seg.data() + 8, len - 16) == 0))
-        return &nodes_[e.child];
-      i = e.next;
-    } while (i != kNoSlot);
-    return nullptr;
-  }
-  // Whether a key, whose first word is w0, has a '.': a word at a time when padded (no call).
-  static bool has_dot(std::string_view key, bool padded, uint64_t w0) {
-    if (!padded) return std::memchr(key.data(), '.', key.size()) != nullptr;
+  static uint64_t dots(uint64_t w) {  // a high bit at each '.' byte (and maybe above one)
     constexpr uint64_t kOnes = 0x0101010101010101ull, kDots = 0x2E * kOnes, kHigh = 0x80 * kOnes;
-    auto dots = [](uint64_t w) {  // a high bit at each '.' byte (and maybe above one)
-      const uint64_t x = w ^ kDots;
-      return (x - kOnes) & ~x & kHigh;
-    };
-    if (dots(w0)) return true;  // w0's bytes past the key are 0, not '.'
-    for (size_t at = 8; at < key.size(); at += 8) {
-      uint64_t w;
-      std::memcpy(&w, key.data() + at, 8);
-      const size_t left = key.size() - at;
-      if (left < 8) w &= ~uint64_t{0} >> (64 - 8 * left);
-      if (dots(w)) return true;
-    }
-    return false;
+    const uint64_t x = w ^ kDots;
+    return (x - kOnes) & ~x & kHigh;
   }
-  const Node* step_dotted(const Node* n, std::string_view key, bool padded, bool& kept) const;
+  const Node* child(const Node* n, std::string_view seg) const;  // one segment, any length; nullptr if none
+  const Node* step_slow(const Node* n, std::string_view key, bool padded, bool& kept) const;
 
   std::unique_ptr<char[]> text_;  // every node's path
   std::vector<Node> nodes_;       // nodes_[0] is the root; parents come before their children
   std::vector<uint32_t> slot_nodes_;
   std::vector<Edge> edges_;       // each node's children table, then chained collisions
+  uint32_t miss_ = 0;             // the last node: see miss()
 };
 
 }  // namespace rulec::rt

@@ -11,14 +11,13 @@
 //  - skip_*: nothing below can be kept. Validation only: no path, no leaf, no scope; keys are
 //    looked at only when the document has a backslash somewhere.
 #include "runtime/decoder/decoder_impl.h"
-#include <cstdlib>
-static const bool g_nolookup = getenv("NOLOOKUP") != nullptr;
 
 namespace rulec::rt {
 
 using Node = FieldFilter::Node;
 
 bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, const Node* node) {
+  const Node* const miss = filter->miss();
   for (auto member : obj) {
     if (auto e = member.error()) return fail_simdjson(e);
     od::field& field = member.value_unsafe();
@@ -30,46 +29,50 @@ bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, c
     bool escaped;
     if (!key_text(field, raw, tok.data(), key, escaped)) return false;
     bool kept = false;
-    if (const Node* next = (node != filter->root() && g_nolookup) ? (kept = false, nullptr) : filter->step(node, key, !escaped, kept)) {
-      if (next->plain) {
-        if (!walk_value(v, tok, depth, scope, next->path, false)) return false;
-      } else if (!trie_value(v, tok, depth, scope, next, false)) {
+    const Node* next = filter->step(node, key, !escaped, kept);
+    const char c = tok.empty() ? '\0' : tok[0];
+    last = tok.data();
+    if (c != '{' && c != '[') {  // a scalar: checked, then kept or not without a branch
+      std::string_view text;
+      ValueKind kind;
+      if (!scalar(v, tok, c, text, kind)) return false;
+      if (kept && next == miss) [[unlikely]] {  // an unlisted path in a kept subtree
+        put_leaf(member_path(node, key), text, kind, scope, kNoSlot);
+      } else if (next->wants_leaf) {
+        put_leaf(next->path, text, kind, scope, next->slot);
+      }
+    } else if (next != miss) {
+      if (!(next->plain ? walk_value(v, tok, depth, scope, next->path, false)
+                        : trie_value(v, tok, depth, scope, next, false)))
         return false;
-      }
     } else if (!kept) {
-      if (!skip_value(v, tok, depth)) return false;
-    } else {  // an unlisted path in a kept subtree: node.key (key alone below the root)
-      const std::string_view prefix = node->path;
-      const size_t n = prefix.empty() ? key.size() : prefix.size() + 1 + key.size();
-      char* dst = arena.alloc(n);
-      if (!prefix.empty()) {
-        std::memcpy(dst, prefix.data(), prefix.size());
-        dst[prefix.size()] = '.';
-        std::memcpy(dst + prefix.size() + 1, key.data(), key.size());
-      } else if (!key.empty()) {
-        std::memcpy(dst, key.data(), key.size());
-      }
-      if (!walk_value(v, tok, depth, scope, std::string_view(dst, n), false)) return false;
+      if (!skip_container(v, tok, depth)) return false;
+    } else if (!walk_value(v, tok, depth, scope, member_path(node, key), false)) {
+      return false;
     }
   }
   return true;
+}
+
+// node.key in the arena (key alone below the root), for an unlisted member of a kept subtree.
+std::string_view Decoder::Impl::member_path(const Node* node, std::string_view key) {
+  const std::string_view prefix = node->path;
+  const size_t n = prefix.empty() ? key.size() : prefix.size() + 1 + key.size();
+  char* dst = arena.alloc(n);
+  if (!prefix.empty()) {
+    std::memcpy(dst, prefix.data(), prefix.size());
+    dst[prefix.size()] = '.';
+    std::memcpy(dst + prefix.size() + 1, key.data(), key.size());
+  } else if (!key.empty()) {
+    std::memcpy(dst, key.data(), key.size());
+  }
+  return {dst, n};
 }
 
 bool Decoder::Impl::trie_value(od::value& v, std::string_view tok, size_t depth, uint32_t scope, const Node* node,
                                bool in_array) {
   last = tok.data();
   const char c = tok.empty() ? '\0' : tok[0];
-  std::string_view text;
-  if (c == '"') {
-    if (!string_text(v, tok, text)) return false;
-    if (node->wants_leaf) emit(node->path, text, ValueKind::String, scope, node->slot);
-    return true;
-  }
-  if ((c >= '0' && c <= '9') || c == '-') {
-    if (!number_text(tok, text)) return false;
-    if (node->wants_leaf) emit(node->path, text, ValueKind::Number, scope, node->slot);
-    return true;
-  }
   if (c == '{') {
     if (depth >= limits.max_depth) return fail(DecodeError::TooDeep, tok.data(), "nesting deeper than the limit");
     od::object obj;
@@ -96,9 +99,10 @@ bool Decoder::Impl::trie_value(od::value& v, std::string_view tok, size_t depth,
     }
     return true;
   }
+  std::string_view text;
   ValueKind kind;
-  if (!literal(tok, c, text, kind)) return false;
-  if (node->wants_leaf) emit(node->path, text, kind, scope, node->slot);
+  if (!scalar(v, tok, c, text, kind)) return false;
+  if (node->wants_leaf) put_leaf(node->path, text, kind, scope, node->slot);
   return true;
 }
 

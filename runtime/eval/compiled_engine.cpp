@@ -26,6 +26,12 @@ std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, 
       return nullptr;
     }
   }
+  if (std::any_of(program.typed.begin(), program.typed.end(), [&](const TypedTestSpec& t) { return t.atom >= program.atom_count; })) {
+    error = "typed test names an atom out of range";
+    return nullptr;
+  }
+  e->typed_ = TypedTests::create(std::move(program.typed), program.slot_paths.size(), error);
+  if (!e->typed_) return nullptr;
   e->filter_ = std::make_unique<FieldFilter>(program.slot_paths, program.subtrees, program.read_all);
   e->strings_ = StringMatcher::create(std::move(program.groups), program.slot_paths.size(), error, &e->rebuilt_);
   if (!e->strings_) return nullptr;
@@ -76,7 +82,9 @@ void CompiledEngine::begin(const Event& ev) {
       if (it == slot_of_.end()) continue;
       slot = it->second;
     }
-    if (slot != kNoSlot && strings_->reads(slot)) strings_->scan(slot, l.text, atoms_.data());
+    if (slot == kNoSlot) continue;
+    if (strings_->reads(slot)) strings_->scan(slot, l.text, atoms_.data());
+    if (typed_->reads(slot)) typed_->scan(slot, l, atoms_.data());
   }
 }
 

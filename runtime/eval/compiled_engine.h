@@ -12,6 +12,7 @@
 #include "runtime/eval/eval_abi.h"
 #include "runtime/eval/evaluator.h"
 #include "runtime/eval/string_matcher.h"
+#include "runtime/eval/typed_tests.h"
 
 namespace rulec::rt {
 
@@ -34,6 +35,7 @@ struct CompiledProgram {
   std::vector<std::string> subtrees;        // FieldFilter subtrees
   bool read_all = false;                    // the whole document is read
   std::vector<StringGroupSpec> groups;
+  std::vector<TypedTestSpec> typed;
   EvalFn fn = nullptr;                      // generated code
   std::shared_ptr<void> code;               // keeps `fn`'s code alive
   std::unique_ptr<AtomOracle> oracle;       // required when some atom is evaluated on demand
@@ -68,6 +70,7 @@ class CompiledEngine final : public Evaluator {
   CompiledProgram p_;
   std::unique_ptr<FieldFilter> filter_;
   std::unique_ptr<StringMatcher> strings_;
+  std::unique_ptr<TypedTests> typed_;
   std::unordered_map<std::string_view, uint32_t> slot_of_;  // slow path for foreign events
   size_t rebuilt_ = 0;
   int64_t now_ms_ = 0;

@@ -74,7 +74,7 @@ void choose(const kql::Node& n, bool positive, uint32_t s, Assignment& a, Rng& r
 
 std::string describe(const kql::Node& n, const std::string& prefix) {
   std::string s = kql::print(n);
-  if (s.size() > 160) s = s.substr(0, 157) + "...";
+  if (s.size() > 160) s = utf8_prefix(s, 157) + "...";
   return prefix.empty() ? s : "in " + prefix.substr(0, prefix.size() - 1) + ": " + s;
 }
 
@@ -352,7 +352,7 @@ RuleEvents EventSynth::synthesize(const interp::CompiledRule& rule, uint64_t see
       for (const kql::Node* n : sc.pos) note += " [" + describe(*n, sc.prefix) + "]";
       for (const kql::Node* n : sc.neg) note += " [not " + describe(*n, sc.prefix) + "]";
     }
-    if (note.size() > 600) note = note.substr(0, 597) + "...";
+    if (note.size() > 600) note = utf8_prefix(note, 597) + "...";
     out.satisfying.push_back({to_json(s->doc, rng), impl_->rule_holds(rule, s->doc), std::move(note)});
   }
   if (bases.empty()) return out;

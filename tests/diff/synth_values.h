@@ -57,6 +57,13 @@ std::string literal_text(const kql::Value& v);
 // A KQL wildcard on a text field, split on whitespace as query_string does (ES DSL patterns stay whole).
 std::vector<kql::Pattern> text_pieces(const kql::Pattern& p);
 
+// The first `n` bytes of `s`, fewer when byte n is inside a UTF-8 sequence (never cuts a character).
+inline std::string utf8_prefix(std::string_view s, size_t n) {
+  if (n >= s.size()) return std::string(s);
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return std::string(s.substr(0, n));
+}
+
 // Lowercase ASCII letters only (the synthesizer never relies on non-ASCII case mappings).
 std::string ascii_lower(std::string_view s);
 // A pattern's text with `*` filled with random text and `?` with one character; `flip_case`

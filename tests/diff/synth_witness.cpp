@@ -184,7 +184,7 @@ JVal witness(const kql::Node& atom, const FieldInfo& info, Rng& rng, int64_t now
       if (range) {
         const std::string b = ascii_lower(q);
         if (lower_bound(op)) return jstring(surround(rng.chance(50) ? "zzzz" : b + random_word(rng, 2), rng));
-        return jstring(surround(rng.chance(50) ? "0" : (b.size() > 1 ? b.substr(0, b.size() - 1) : "0"), rng));
+        return jstring(surround(rng.chance(50) ? "0" : (b.size() > 1 ? utf8_prefix(b, b.size() - 1) : "0"), rng));
       }
       if (qv.pattern.has_wildcard() || qv.pattern.case_insensitive) {
         const auto pieces = text_pieces(qv.pattern);
@@ -204,8 +204,8 @@ JVal witness(const kql::Node& atom, const FieldInfo& info, Rng& rng, int64_t now
   switch (op) {
     case kql::RangeOp::Gt: b += random_word(rng, 1 + rng.below(3)); break;
     case kql::RangeOp::Ge: if (rng.chance(50)) b += random_word(rng, 1 + rng.below(3)); break;
-    case kql::RangeOp::Lt: b = b.empty() ? b : b.substr(0, rng.below(b.size())); break;
-    case kql::RangeOp::Le: if (!b.empty() && rng.chance(50)) b = b.substr(0, rng.below(b.size())); break;
+    case kql::RangeOp::Lt: b = utf8_prefix(b, rng.below(b.size())); break;
+    case kql::RangeOp::Le: if (!b.empty() && rng.chance(50)) b = utf8_prefix(b, rng.below(b.size())); break;
   }
   return jstring(flip && rng.chance(50) ? flip_some_case(b, rng) : b);
 }
@@ -305,7 +305,7 @@ std::optional<JVal> cross_bound(const kql::Node& atom, const FieldInfo& info, in
       const std::string b = info.lowercase ? ascii_lower(q) : q;
       if (atom.op == kql::RangeOp::Gt || atom.op == kql::RangeOp::Lt) return jstring(b);
       if (atom.op == kql::RangeOp::Le) return jstring(b + "a");
-      return b.empty() ? std::nullopt : std::optional<JVal>(jstring(b.substr(0, b.size() - 1)));
+      return b.empty() ? std::nullopt : std::optional<JVal>(jstring(utf8_prefix(b, b.size() - 1)));
     }
     case VClass::Text: return std::nullopt;
   }

@@ -224,6 +224,48 @@ TEST(FieldFilter, OddKeysFlattenAsWithoutFilter) {
             (std::vector<L>{{"a.", "1", N, 1, {}}, {"a..b", "2", N, 3, {}}}));
 }
 
+// Keys are looked up as words (8 bytes at a time): every length, and keys one byte off anywhere.
+TEST(FieldFilter, SegmentsOfEveryLength) {
+  Strings paths;
+  for (size_t len = 1; len <= 24; ++len) {
+    std::string seg;
+    for (size_t k = 0; k < len; ++k) seg += static_cast<char>('a' + (len + k) % 26);
+    paths.push_back("p." + seg);
+  }
+  const FieldFilter f(paths);
+  std::string doc = "{\"p\":{";
+  std::vector<L> want;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string seg = paths[i].substr(2);
+    doc += "\"" + seg + "\":" + std::to_string(i) + ",";
+    want.emplace_back(paths[i], std::to_string(i), N, static_cast<uint32_t>(i), Strings{});
+    for (size_t at = 0; at < seg.size(); ++at) {  // one byte off, one byte short, one byte longer
+      std::string off = seg;
+      off[at] = off[at] == 'z' ? 'y' : 'z';
+      doc += "\"" + off + "\":-1,\"" + seg.substr(0, at) + "\":-2,\"" + seg + off[at] + "\":-3,";
+    }
+    doc += "\"" + seg.substr(0, seg.size() / 2) + "." + seg.substr(seg.size() / 2) + "\":-4,";  // a dot inside
+  }
+  doc.back() = '}';
+  doc += "}";
+  EXPECT_EQ(decode_with(f, doc), want);
+  check(doc, Spec{paths, {}, false});
+}
+
+// Children alike in their first and last 8 bytes, of one length: no table seed separates them.
+TEST(FieldFilter, LongSegmentsAlikeAtBothEnds) {
+  const Strings paths = {"n.aaaaaaaa_1_bbbbbbbb", "n.aaaaaaaa_2_bbbbbbbb", "n.aaaaaaaa_3_bbbbbbbb", "n.x", "n.yy"};
+  const FieldFilter f(paths);
+  EXPECT_EQ(decode_with(f, R"({"n":{"aaaaaaaa_3_bbbbbbbb":3,"x":4,"aaaaaaaa_4_bbbbbbbb":0,"aaaaaaaa_1_bbbbbbbb":1,)"
+                           R"("yy":5,"y":0,"aaaaaaaa_2_bbbbbbbb":2,"aaaaaaaa_2_bbbbbbbbb":0}})"),
+            (std::vector<L>{{"n.aaaaaaaa_3_bbbbbbbb", "3", N, 2, {}},
+                            {"n.x", "4", N, 3, {}},
+                            {"n.aaaaaaaa_1_bbbbbbbb", "1", N, 0, {}},
+                            {"n.yy", "5", N, 4, {}},
+                            {"n.aaaaaaaa_2_bbbbbbbb", "2", N, 1, {}}}));
+  for (size_t i = 0; i < paths.size(); ++i) EXPECT_EQ(f.slot_of(paths[i]), i);
+}
+
 TEST(FieldFilter, LeafPathsPointIntoTheFilter) {
   const FieldFilter f({"a.b"}, {"c"});
   Decoder d;

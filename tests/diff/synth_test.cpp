@@ -231,6 +231,7 @@ TEST(Synth, RandomEventsFromTheRulesVocabulary) {
   std::cout << "[synth] random events: " << with_match << "/" << events.size() << " match some rule; " << pairs
             << " (event, rule) matches; " << rules_hit << " rules matched at least once\n";
   EXPECT_GT(with_match, events.size() / 20);
+  EXPECT_GT(rules_hit, 100u) << "themed random events reach many rules";
   EXPECT_LT(with_match, events.size());
 }
 
@@ -304,6 +305,18 @@ TEST(RandomQueries, ParseAndEvaluateWithBothAnswers) {
     }
     hit += any;
     if (!any && misses.size() < 4000) misses += "  " + queries[i] + "\n    " + clip(first, 500) + "\n";
+  }
+  // Every event made from random queries decodes: near misses and random events too.
+  for (size_t i = 0; i < compiled.size(); i += 3) {
+    synth.learn(compiled[i], i);
+    for (const SynthEvent& e : synth.synthesize(compiled[i], i).near_misses) {
+      Decoded d(e.json);
+      ASSERT_TRUE(d.ok) << d.error << ": " << e.json;
+    }
+  }
+  for (const auto& json : synth.random_events(3000, 9)) {
+    Decoded d(json);
+    ASSERT_TRUE(d.ok) << d.error << ": " << json;
   }
   const size_t tried = (compiled.size() + 2) / 3;
   std::cout << "[random] synthesized events matched for " << hit << "/" << tried << " random queries\n";
