@@ -113,7 +113,8 @@ class Emitter {
   }
 
   llvm::Value* atom(uint32_t a) {
-    if (plan_.atoms[a].kind == plan::AtomKind::Generic) {
+    const plan::AtomKind k = plan_.atoms[a].kind;
+    if (k == plan::AtomKind::Generic || k == plan::AtomKind::StrPattern) {  // answered on first use
       llvm::Value* r = b_.CreateCall(lazy_ty_, lazy_, {frame_, llvm::ConstantInt::get(i32_, a)});
       return b_.CreateICmpNE(r, llvm::ConstantInt::get(i32_, 0));
     }

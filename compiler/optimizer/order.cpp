@@ -13,7 +13,7 @@ namespace {
 void estimate_atom(const Atom& a, Expr& e) {
   switch (a.kind) {
     case AtomKind::StrExact: e.cost = 1, e.p_true = 0.05; break;
-    case AtomKind::StrPattern: e.cost = 1, e.p_true = 0.1; break;
+    case AtomKind::StrPattern: e.cost = 4, e.p_true = 0.1; break;  // a scan on first use
     case AtomKind::StrAny: e.cost = 1, e.p_true = 0.6; break;
     case AtomKind::Typed: e.cost = 1, e.p_true = 0.1; break;
     case AtomKind::Generic: e.cost = 40, e.p_true = 0.3; break;

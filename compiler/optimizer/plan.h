@@ -16,7 +16,8 @@ namespace rulec::plan {
 //   StrExact:   some indexed value of `source` (normalized) equals `text`: one hash probe per value
 //               answers every exact test on that source and normalization.
 //   StrPattern: some indexed value matches the Hyperscan expression `regex`: one scan per value
-//               answers every pattern on that source and normalization.
+//               answers every pattern on that source and normalization; the scan runs when the
+//               first rule needs one of the group's patterns in an event (not before).
 //   StrAny:     `source` has an indexed value (exists on a keyword field, unbounded ranges).
 //   Generic:    anything else (numbers, ips, dates, text analysis, nested, free text, field-name
 //               wildcards, object exists): evaluated on demand, once per event, by the evaluator

@@ -41,13 +41,29 @@ std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, 
   e->known_.assign(words(e->p_.atom_count), 0);
   e->value_.assign(words(e->p_.atom_count), 0);
   e->memo_.assign(e->p_.memo_count, 0);
+  e->pattern_group_.assign(e->p_.atom_count, -1);
+  const auto& groups = e->strings_->groups();
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (const auto& pat : groups[g].patterns) e->pattern_group_[pat.atom] = static_cast<int32_t>(g);
+  e->group_scanned_.assign(words(groups.size()), 0);
   return e;
 }
 
 CompiledEngine::~CompiledEngine() = default;
 
+void CompiledEngine::scan_patterns(uint32_t g) {
+  group_scanned_[g >> 6] |= uint64_t{1} << (g & 63);
+  const uint32_t slot = strings_->groups()[g].slot;
+  for (const auto& [s, leaf] : slot_leaves_)
+    if (s == slot) strings_->scan_patterns(g, ev_->leaves[leaf].text, atoms_.data());
+}
+
 uint32_t CompiledEngine::lazy_atom(EvalFrame* frame, uint32_t atom) {
   auto* e = static_cast<CompiledEngine*>(frame->engine);
+  if (const int32_t g = e->pattern_group_[atom]; g >= 0) {
+    if (!((e->group_scanned_[g >> 6] >> (g & 63)) & 1)) e->scan_patterns(static_cast<uint32_t>(g));
+    return (e->atoms_[atom >> 6] >> (atom & 63)) & 1;
+  }
   const uint64_t bit = uint64_t{1} << (atom & 63);
   uint64_t& known = e->known_[atom >> 6];
   uint64_t& value = e->value_[atom >> 6];
@@ -71,10 +87,13 @@ void CompiledEngine::begin(const Event& ev) {
   std::fill(known_.begin(), known_.end(), 0);
   std::fill(value_.begin(), value_.end(), 0);
   if (!memo_.empty()) std::memset(memo_.data(), 0, memo_.size());
+  std::fill(group_scanned_.begin(), group_scanned_.end(), 0);
+  slot_leaves_.clear();
   ev_ = &ev;
   oracle_ready_ = false;
   const bool fast = ev.filter == filter_.get();
-  for (const Leaf& l : ev.leaves) {
+  for (size_t i = 0; i < ev.leaves.size(); ++i) {
+    const Leaf& l = ev.leaves[i];
     if (l.kind == ValueKind::Null) continue;
     uint32_t slot = l.slot;
     if (!fast) {
@@ -83,7 +102,10 @@ void CompiledEngine::begin(const Event& ev) {
       slot = it->second;
     }
     if (slot == kNoSlot) continue;
-    if (strings_->reads(slot)) strings_->scan(slot, l.text, atoms_.data());
+    if (strings_->reads(slot)) {
+      for (uint32_t g : strings_->groups_of(slot)) strings_->scan_exact(g, l.text, atoms_.data());
+      slot_leaves_.emplace_back(slot, static_cast<uint32_t>(i));
+    }
     if (typed_->reads(slot)) typed_->scan(slot, l, atoms_.data());
   }
 }
@@ -101,7 +123,7 @@ void CompiledEngine::profile(const Event& ev, const std::vector<RuleFn>& rule_fn
   using Clock = std::chrono::steady_clock;
   rule_ns.resize(p_.rule_count, 0.0);
   group_ns.resize(strings_->groups().size(), 0.0);
-  begin(ev);  // the scans again, timed per group below (their bits are the same)
+  begin(ev);  // the exact tests again, timed per group below (their bits are the same)
   std::fill(atoms_.begin(), atoms_.end(), 0);
   const bool fast = ev.filter == filter_.get();
   for (const Leaf& l : ev.leaves) {
@@ -114,7 +136,7 @@ void CompiledEngine::profile(const Event& ev, const std::vector<RuleFn>& rule_fn
     if (slot == kNoSlot || !strings_->reads(slot)) continue;
     for (uint32_t g : strings_->groups_of(slot)) {
       const auto t0 = Clock::now();
-      strings_->scan_group(g, l.text, atoms_.data());
+      strings_->scan_exact(g, l.text, atoms_.data());  // patterns: charged to the rule that needs them
       group_ns[g] += std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
     }
   }

@@ -16,6 +16,8 @@
 
 namespace rulec::rt {
 
+// Pattern atoms are answered on first use in an event: the group's Hyperscan database scans every
+// value of its field then (most rules fail on cheap exact tests before reaching a pattern).
 // Evaluates the atoms the string matcher cannot (numbers, ips, dates, text analysis, nested
 // queries, free text...) on demand. The compiler side plugs in the reference evaluator.
 class AtomOracle {
@@ -81,6 +83,10 @@ class CompiledEngine final : public Evaluator {
   std::vector<uint64_t> known_;   // on-demand atoms evaluated this event
   std::vector<uint64_t> value_;   // and their values
   std::vector<uint8_t> memo_;
+  std::vector<int32_t> pattern_group_;          // atom -> its group when a pattern atom, else -1
+  std::vector<std::pair<uint32_t, uint32_t>> slot_leaves_;  // this event's (slot, leaf) with string groups
+  std::vector<uint64_t> group_scanned_;         // pattern groups scanned this event
+  void scan_patterns(uint32_t group);
 };
 
 }  // namespace rulec::rt

@@ -161,23 +161,36 @@ int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void
 }
 }  // namespace
 
-void StringMatcher::scan_group(uint32_t g, std::string_view value, uint64_t* atom_bits) {
-  const StringGroupSpec& spec = groups_[g];
-  if (spec.ignore_above && value.size() > spec.ignore_above && utf16_length(value) > spec.ignore_above)
-    return;  // not indexed: missing
-  std::string_view v = value;
+// The value as the group indexes it (lowercased for a lowercase normalizer); false when it is
+// longer than ignore_above (not indexed: missing).
+bool StringMatcher::normalize(const StringGroupSpec& spec, std::string_view value, std::string_view& out) {
+  if (spec.ignore_above && value.size() > spec.ignore_above && utf16_length(value) > spec.ignore_above) return false;
+  out = value;
   if (spec.lower) {
     utf8_lower(value, lower_);
-    v = lower_;
+    out = lower_;
   }
+  if (!out.data()) out = std::string_view("", 0);
+  return true;
+}
+
+void StringMatcher::scan_exact(uint32_t g, std::string_view value, uint64_t* atom_bits) {
+  const StringGroupSpec& spec = groups_[g];
+  if (spec.any.empty() && !tables_[g]) return;
+  std::string_view v;
+  if (!normalize(spec, value, v)) return;
   for (uint32_t a : spec.any) set_bit(atom_bits, a);
   if (tables_[g]) tables_[g]->lookup(v, atom_bits);
-  if (dbs_[g]) {
-    ScanCtx ctx{&spec, atom_bits};
-    if (!v.data()) v = std::string_view("", 0);
-    // An error here can only be a corrupt database (checked at load) or a callback stop: ignore.
-    (void)hs_scan(dbs_[g], v.data(), static_cast<unsigned>(v.size()), 0, scratch_, on_match, &ctx);
-  }
+}
+
+void StringMatcher::scan_patterns(uint32_t g, std::string_view value, uint64_t* atom_bits) {
+  const StringGroupSpec& spec = groups_[g];
+  if (!dbs_[g]) return;
+  std::string_view v;
+  if (!normalize(spec, value, v)) return;
+  ScanCtx ctx{&spec, atom_bits};
+  // An error here can only be a corrupt database (checked at load) or a callback stop: ignore.
+  (void)hs_scan(dbs_[g], v.data(), static_cast<unsigned>(v.size()), 0, scratch_, on_match, &ctx);
 }
 
 }  // namespace rulec::rt

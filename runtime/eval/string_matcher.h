@@ -52,7 +52,15 @@ class StringMatcher {
       for (uint32_t g : by_slot_[slot]) scan_group(g, value, atom_bits);
   }
   // The same for one group only (profiling attributes time per group).
-  void scan_group(uint32_t group, std::string_view value, uint64_t* atom_bits);
+  void scan_group(uint32_t group, std::string_view value, uint64_t* atom_bits) {
+    scan_exact(group, value, atom_bits);
+    scan_patterns(group, value, atom_bits);
+  }
+  // The two halves: presence and exact values (a hash probe, done for every value), and the
+  // Hyperscan scan (done only when some rule reaches one of the group's patterns).
+  void scan_exact(uint32_t group, std::string_view value, uint64_t* atom_bits);
+  void scan_patterns(uint32_t group, std::string_view value, uint64_t* atom_bits);
+  bool has_patterns(uint32_t group) const { return dbs_[group] != nullptr; }
   const std::vector<uint32_t>& groups_of(uint32_t slot) const { return by_slot_[slot]; }
   bool reads(uint32_t slot) const { return slot < by_slot_.size() && !by_slot_[slot].empty(); }
   const std::vector<StringGroupSpec>& groups() const { return groups_; }
@@ -60,6 +68,7 @@ class StringMatcher {
  private:
   struct Table;  // exact values of one group: open addressing
   StringMatcher() = default;
+  bool normalize(const StringGroupSpec& spec, std::string_view value, std::string_view& out);
   std::vector<StringGroupSpec> groups_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<hs_database*> dbs_;
