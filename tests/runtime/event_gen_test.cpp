@@ -41,7 +41,7 @@ std::string gen(const std::string& args) {
 }  // namespace
 
 TEST(EventGen, WebScenarioBytesUnchanged) {
-  if (!have_gen()) GTEST_SKIP() << "rulec-gen not built";
+  ASSERT_TRUE(have_gen()) << "rulec-gen is not built";
   std::string out = gen("--seed 1 --events 200 --days 7");
   EXPECT_EQ(out.size(), 263852u);
   EXPECT_EQ(fnv1a(out), 0x24806985bb97ad53ull);  // the output before the mixed scenario existed
@@ -49,7 +49,7 @@ TEST(EventGen, WebScenarioBytesUnchanged) {
 }
 
 TEST(EventGen, MixedIsDeterministicPerSeed) {
-  if (!have_gen()) GTEST_SKIP() << "rulec-gen not built";
+  ASSERT_TRUE(have_gen()) << "rulec-gen is not built";
   TempDir d;
   std::string a = gen("--scenario mixed --count 3000 --seed 7");
   gen("--scenario mixed --events 3000 --seed 7 -o " + d.str("a.ndjson"));
@@ -60,7 +60,7 @@ TEST(EventGen, MixedIsDeterministicPerSeed) {
 }
 
 TEST(EventGen, MixedEventsAreValidSizedAndMixed) {
-  if (!have_gen()) GTEST_SKIP() << "rulec-gen not built";
+  ASSERT_TRUE(have_gen()) << "rulec-gen is not built";
   const std::vector<std::string> ls = lines(gen("--scenario mixed --count 10000 --seed 3"));
   ASSERT_EQ(ls.size(), 10000u);
   std::map<std::string, int> category, os;
@@ -98,7 +98,7 @@ TEST(EventGen, MixedEventsAreValidSizedAndMixed) {
 }
 
 TEST(EventGen, SuspiciousFractionIsAnOption) {
-  if (!have_gen()) GTEST_SKIP() << "rulec-gen not built";
+  ASSERT_TRUE(have_gen()) << "rulec-gen is not built";
   const char* markers[] = {"NOPASSWD", "--privileged", "sshd-keygen-wrapper", "AnyDesk", "169.254.169.254",
                            "/etc/shadow", "pastebin.com", "seclogo", "MSBuild.exe", "/tmp/f"};
   auto count = [&](const std::string& args) {
@@ -112,7 +112,7 @@ TEST(EventGen, SuspiciousFractionIsAnOption) {
 }
 
 TEST(EventGen, HelpNamesTheScenarios) {
-  if (!have_gen()) GTEST_SKIP() << "rulec-gen not built";
+  ASSERT_TRUE(have_gen()) << "rulec-gen is not built";
   CmdResult r = run_shell(bin("rulec-gen") + " --help");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("mixed"), std::string::npos);
