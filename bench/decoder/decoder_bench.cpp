@@ -77,8 +77,10 @@ std::string make_event(Rng& r, uint64_t seq) {
   for (size_t k = r.below(5); k > 0; --k) args.push_back(r.pick(kArgs));
   std::string cmd, argv;
   for (const auto& a : args) {
-    cmd += (cmd.empty() ? "" : " ") + a;
-    argv += (argv.empty() ? "" : ",") + q(a);
+    cmd += cmd.empty() ? "" : " ";  // (appended in two steps: GCC 12 warns on "lit" + string)
+    cmd += a;
+    argv += argv.empty() ? "" : ",";
+    argv += q(a);
   }
   if (r.below(8) == 0) {  // a quoted shell command: escapes in the JSON
     cmd += " \\\"$(id -u)\\\"";
@@ -87,7 +89,10 @@ std::string make_event(Rng& r, uint64_t seq) {
   const uint64_t ms = 1767225600000ull + seq * 137 + r.below(100);
   const std::string host = "web-" + std::to_string(1 + r.below(12));
   std::string ancestry;
-  for (size_t k = 1 + r.below(3); k > 0; --k) ancestry += (ancestry.empty() ? "" : ",") + q(b64(r, 54));
+  for (size_t k = 1 + r.below(3); k > 0; --k) {
+    ancestry += ancestry.empty() ? "" : ",";
+    ancestry += q(b64(r, 54));
+  }
   std::string e = "{\"@timestamp\":" + q(ts(ms));
   e += ",\"agent\":{\"id\":" + q(hex(r, 8) + "-" + hex(r, 4) + "-" + hex(r, 4) + "-" + hex(r, 12)) +
        ",\"type\":\"endpoint\",\"version\":\"8.12.0\"}";

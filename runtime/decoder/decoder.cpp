@@ -114,12 +114,12 @@ bool Decoder::Impl::walk_value(od::value& v, std::string_view tok, size_t depth,
   // Tested most frequent first: cheaper than a jump table, whose target is hard to predict.
   if (c == '"') {
     if (!string_text(v, tok, text)) return false;
-    put_leaf(path, text, ValueKind::String, scope, kNoSlot);
+    emit(path, text, ValueKind::String, scope, kNoSlot);
     return true;
   }
   if ((c >= '0' && c <= '9') || c == '-') {
     if (!number_text(tok, text)) return false;
-    put_leaf(path, text, ValueKind::Number, scope, kNoSlot);
+    emit(path, text, ValueKind::Number, scope, kNoSlot);
     return true;
   }
   if (c == '{') {
@@ -146,7 +146,7 @@ bool Decoder::Impl::walk_value(od::value& v, std::string_view tok, size_t depth,
   }
   ValueKind kind;
   if (!literal(tok, c, text, kind)) return false;
-  put_leaf(path, text, kind, scope, kNoSlot);
+  emit(path, text, kind, scope, kNoSlot);
   return true;
 }
 
@@ -193,23 +193,18 @@ DecodeError Decoder::Impl::run(std::string_view padded_json, Event& e, std::stri
   error_char = -1;
   e.raw = json;
   e.filter = filter;
-  if (e.leaves.size() < leaf_high) e.leaves.resize(leaf_high);
-  leaf_buf = e.leaves.data();
-  leaf_cap = e.leaves.size();
-  n_leaves = 0;
+  e.leaves.clear();
   e.scopes.clear();
   e.scopes.push_back(Scope{0, {}});
   arena.reset();
 
   if (json.size() > limits.max_line_bytes) {
-    e.leaves.clear();
     if (message) *message = fmt::format("document of {} bytes is longer than the limit of {} bytes", json.size(), limits.max_line_bytes);
     return DecodeError::TooLong;
   }
   size_t first = 0;
   while (first < json.size() && is_ws(json[first])) ++first;
   if (first == json.size()) {
-    e.leaves.clear();
     if (message) *message = "blank line";
     return DecodeError::Empty;
   }
@@ -258,11 +253,7 @@ DecodeError Decoder::Impl::run(std::string_view padded_json, Event& e, std::stri
       }
     }
   }
-  if (error == DecodeError::None) {
-    leaf_high = std::max(leaf_high, n_leaves);
-    e.leaves.resize(n_leaves);
-    return DecodeError::None;
-  }
+  if (error == DecodeError::None) return DecodeError::None;
 
   e.leaves.clear();
   e.scopes.resize(1);

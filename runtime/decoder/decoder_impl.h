@@ -65,28 +65,15 @@ struct Decoder::Impl {
   }
   bool fail_simdjson(simdjson::error_code code);
 
-  // The leaves: written in place into ev->leaves, which is kept sized to the most leaves seen (so
-  // that no leaf is value-initialized twice) and cut to `n_leaves` at the end of the decode.
-  Leaf* leaf_buf = nullptr;
-  size_t leaf_cap = 0, n_leaves = 0, leaf_high = 16;
-  [[gnu::noinline, gnu::cold]] void grow_leaves() {
-    ev->leaves.resize(std::max<size_t>(16, 2 * leaf_cap));
-    leaf_buf = ev->leaves.data();
-    leaf_cap = ev->leaves.size();
-  }
-  // One leaf, counted when `keep`: the filtered walks decide without a branch (the outcome of a
-  // filter lookup is hard to predict). Fields are stored one by one: building a Leaf first costs
-  // store-forwarding stalls (measured).
-  [[gnu::always_inline]] void put_leaf(std::string_view path, std::string_view text, ValueKind kind, uint32_t scope,
-                                       uint32_t slot, bool keep = true) {
-    if (n_leaves == leaf_cap) [[unlikely]] grow_leaves();
-    Leaf& leaf = leaf_buf[n_leaves];
+  // Fields are stored one by one: building a Leaf first costs store-forwarding stalls (measured).
+  [[gnu::always_inline]] void emit(std::string_view path, std::string_view text, ValueKind kind, uint32_t scope,
+                                   uint32_t slot) {
+    Leaf& leaf = ev->leaves.emplace_back();
     leaf.path = path;
     leaf.text = text;
     leaf.kind = kind;
     leaf.scope = scope;
     leaf.slot = slot;
-    n_leaves += keep;
   }
 
   bool may_escape(const char* begin, const char* end) const { return end > first_backslash && begin <= last_backslash; }

@@ -37,9 +37,9 @@ bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, c
       ValueKind kind;
       if (!scalar(v, tok, c, text, kind)) return false;
       if (kept && next == miss) [[unlikely]] {  // an unlisted path in a kept subtree
-        put_leaf(member_path(node, key), text, kind, scope, kNoSlot);
+        emit(member_path(node, key), text, kind, scope, kNoSlot);
       } else if (next->wants_leaf) {
-        put_leaf(next->path, text, kind, scope, next->slot);
+        emit(next->path, text, kind, scope, next->slot);
       }
     } else if (next != miss) {
       if (!(next->plain ? walk_value(v, tok, depth, scope, next->path, false)
@@ -102,7 +102,7 @@ bool Decoder::Impl::trie_value(od::value& v, std::string_view tok, size_t depth,
   std::string_view text;
   ValueKind kind;
   if (!scalar(v, tok, c, text, kind)) return false;
-  if (node->wants_leaf) put_leaf(node->path, text, kind, scope, node->slot);
+  if (node->wants_leaf) emit(node->path, text, kind, scope, node->slot);
   return true;
 }
 

@@ -12,14 +12,28 @@ namespace rulec::rt {
 
 namespace {
 
-uint64_t hash_bytes(std::string_view s) {
-  // FNV-1a, then a final mix: values are short, and the table is built once.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+uint64_t mix(uint64_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
   return h;
+}
+
+// Eight bytes at a time (the tail zero-padded), each word folded in with a multiply and a mix.
+uint64_t hash_bytes(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = mix(h ^ (w * 0xC2B2AE3D27D4EB4Full));
+  }
+  if (i < s.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    h = mix(h ^ (w * 0xC2B2AE3D27D4EB4Full));
+  }
+  return mix(h);
 }
 
 void set_bit(uint64_t* bits, uint32_t i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
@@ -44,6 +58,8 @@ struct StringMatcher::Table {
   std::string bytes;
   std::vector<uint32_t> atoms;
   uint64_t mask = 0;
+  uint64_t lengths[4] = {};  // which value lengths < 256 occur (a value of another length is no member)
+  bool long_values = false;  // some value is 256 bytes or longer
 
   explicit Table(const std::vector<StringGroupSpec::Exact>& exact) {
     size_t cap = 8;
@@ -54,6 +70,8 @@ struct StringMatcher::Table {
     std::vector<std::vector<uint32_t>> lists;
     std::vector<size_t> slot_of;
     for (const auto& e : exact) {
+      if (e.value.size() < 256) lengths[e.value.size() >> 6] |= uint64_t{1} << (e.value.size() & 63);
+      else long_values = true;
       const uint64_t h = hash_bytes(e.value);
       size_t i = h & mask;
       while (slots[i].count) {
@@ -81,6 +99,8 @@ struct StringMatcher::Table {
         s.count = static_cast<uint32_t>(lists[l].size());
       }
   }
+
+  bool may_hold(size_t n) const { return n < 256 ? (lengths[n >> 6] >> (n & 63)) & 1 : long_values; }
 
   void lookup(std::string_view v, uint64_t* bits) const {
     const uint64_t h = hash_bytes(v);
@@ -177,10 +197,13 @@ bool StringMatcher::normalize(const StringGroupSpec& spec, std::string_view valu
 void StringMatcher::scan_exact(uint32_t g, std::string_view value, uint64_t* atom_bits) {
   const StringGroupSpec& spec = groups_[g];
   if (spec.any.empty() && !tables_[g]) return;
+  // No exact value has this length: nothing to probe (before lowercasing only when the group does
+  // not lowercase, as lowercasing may change the length in bytes).
+  if (spec.any.empty() && !spec.lower && !tables_[g]->may_hold(value.size())) return;
   std::string_view v;
   if (!normalize(spec, value, v)) return;
   for (uint32_t a : spec.any) set_bit(atom_bits, a);
-  if (tables_[g]) tables_[g]->lookup(v, atom_bits);
+  if (tables_[g] && tables_[g]->may_hold(v.size())) tables_[g]->lookup(v, atom_bits);
 }
 
 void StringMatcher::scan_patterns(uint32_t g, std::string_view value, uint64_t* atom_bits) {
