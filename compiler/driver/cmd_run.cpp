@@ -111,10 +111,11 @@ Runner add_run_command(CLI::App& app) {
     rt::RuleBits bits(engine->evaluator().rule_count());
     const int64_t wall = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
+    const bool needs_now = engine->needs_now();
     auto start = std::chrono::steady_clock::now();
     bool ok = true;
     while (ok && reader.next(ev)) {
-      engine->set_now_ms(event_now(ev, wall));
+      if (needs_now) engine->set_now_ms(event_now(ev, wall));
       engine->evaluator().evaluate(ev, bits);
       ok = detector->on_event(ev, bits);
     }

@@ -84,6 +84,8 @@ void ActiveEngine::set_now_ms(int64_t now_ms) {
   else built_->engine->set_now_ms(now_ms);
 }
 
+bool ActiveEngine::needs_now() const { return interp_ || built_->engine->needs_now(); }
+
 const rt::FieldFilter* ActiveEngine::filter() const { return built_ ? &built_->engine->filter() : nullptr; }
 
 int64_t event_now(const rt::Event& ev, int64_t fallback) {

@@ -36,6 +36,8 @@ class ActiveEngine {
                                               const std::vector<interp::CompiledRule>& compiled, const Schema& schema);
   rt::Evaluator& evaluator();
   void set_now_ms(int64_t now_ms);
+  // False when no test of the rule set reads `now`: callers may skip finding the event's time.
+  bool needs_now() const;
   // The decoder filter the engine wants (nullptr: decode everything).
   const rt::FieldFilter* filter() const;
   const engine::Built* built() const { return built_ ? &*built_ : nullptr; }

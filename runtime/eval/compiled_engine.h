@@ -54,6 +54,8 @@ class CompiledEngine final : public Evaluator {
   // event is looked up by path (slower, same answers).
   void evaluate(const Event& ev, RuleBits& matched) override;
   void set_now_ms(int64_t now_ms) { now_ms_ = now_ms; }
+  // Does any test depend on `now` (date math, evaluated on demand)? If not, set_now_ms can be skipped.
+  bool needs_now() const { return p_.oracle != nullptr; }
   const FieldFilter& filter() const { return *filter_; }
 
   // Profiling (benchmarks): evaluates `ev` rule by rule through `rule_fns` (one per rule), adding
