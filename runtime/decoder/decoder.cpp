@@ -1,16 +1,23 @@
 // Event decoding: one JSON document into flattened leaves and array-of-object scopes (simdjson On-Demand).
 //
 // Why On-Demand: measured with bench/decoder/decoder_bench.cpp on 10k generated Elastic Defend
-// process events (1.6-1.9 KB, 61 leaves each), RelWithDebInfo, simdjson 3.0.1 (stage 1 dispatched
-// to its icelake kernel), 2-vCPU AMD EPYC VM shared with other builds; best of 10 interleaved runs:
-//   On-Demand iterate + visit every token (ceiling)   650 ns/event  1.54 M events/s  2.6 GB/s
-//   DOM parse only (ceiling)                          721 ns/event  1.39 M events/s  2.4 GB/s
-//   DOM parse + walk into Event (numbers re-printed) 1764 ns/event  0.57 M events/s  966 MB/s
-//   On-Demand decode into Event (this file)          1735 ns/event  0.58 M events/s  983 MB/s
-// The full decodes are level (within the noise of this machine, ~5%); the On-Demand ceiling is
-// ~10% above DOM's, and only On-Demand keeps a number's text as written (DOM gives doubles and
-// int64s: `1.0`, `-0`, `1e3` and integers beyond 64 bits would be lost). So: On-Demand. Most of the
-// decode time is building the leaves (paths, views), common to both.
+// process events (1.6-1.9 KB, 61 leaves each), Release (-O3), simdjson 3.0.1 (stage 1 dispatched to
+// its icelake kernel), 2-vCPU AMD EPYC VM shared with other builds; best of 10 interleaved runs:
+//   On-Demand iterate + visit every token (ceiling)   622 ns/event  1.61 M events/s  2.7 GB/s
+//   DOM parse only (ceiling)                          688 ns/event  1.45 M events/s  2.5 GB/s
+//   DOM parse + walk into Event (numbers re-printed) 1700 ns/event  0.59 M events/s  1.0 GB/s
+//   On-Demand decode into Event (this file)          1326 ns/event  0.75 M events/s  1.3 GB/s
+//   ... filtered (filtered_walk.cpp), 8 paths         970 ns/event  1.03 M events/s  1.8 GB/s  (10 leaves)
+//   ... filtered, 300 paths                          1209 ns/event  0.83 M events/s  1.4 GB/s  (61 leaves)
+//   ... filtered, no path (validation only)           740 ns/event  1.35 M events/s  2.3 GB/s
+// Only On-Demand keeps a number's text as written (DOM gives doubles and int64s: `1.0`, `-0`, `1e3`
+// and integers beyond 64 bits would be lost), and its ceiling is the higher. Before the filter work
+// this file decoded at 1687 ns/event on the same build and machine (1735 in RelWithDebInfo): keys
+// are now measured backwards from their value instead of scanned, and strings are searched for
+// backslashes only when they overlap the span between the document's first and last backslash.
+// A filter of 8 paths costs 1.56x the ceiling: 1.19x is the validation every skipped token still
+// needs (numbers, literals, escapes: On-Demand checks none of them when not asked to parse), the
+// rest is mostly the lookup of each key of the objects on the filter's paths (~3 ns per key).
 //
 // How: stage 1 (structural indexing, UTF-8 validation) runs in the library with runtime dispatch to
 // the best SIMD kernel. The walk then only looks at raw tokens: a number keeps its JSON text as
@@ -20,9 +27,10 @@
 // true/false/null are checked literally. Each member's path is written once into a reused arena
 // and shared by its leaves and children; nothing allocates once the buffers have grown to the
 // largest document seen. (The On-Demand walking code itself is compiled here for generic x86-64,
-// simdjson's "fallback" kernel; only stage 1 uses SIMD.)
-// Recursion is bounded by DecoderLimits::max_depth: one level per JSON nesting level, about 350
-// bytes of stack per object level (RelWithDebInfo), so ~90 KB at the default limit of 256.
+// simdjson's "fallback" kernel; only stage 1 uses SIMD.) With a FieldFilter the walk follows its
+// trie instead (filtered_walk.cpp), with the same checks on every token.
+// Recursion is bounded by DecoderLimits::max_depth: one level per JSON nesting level, 250 to 400
+// bytes of stack per object level (Release), so ~100 KB at the default limit of 256.
 #include "runtime/decoder/decoder.h"
 
 #include <fmt/format.h>

@@ -47,7 +47,7 @@ class FieldFilter {
   struct Node {
     std::string_view path;   // the flattened path of this node ("" for the root)
     uint64_t seed = 0;       // children: edges_[table + (mix(segment) * seed >> shift)], with a seed
-    uint32_t table = 0;      // that puts them in distinct slots (else `chained`: see find())
+    uint32_t table = 0;      // that puts them in distinct slots (else `chained`: see child())
     uint32_t shift = 63;
     uint32_t slot = kNoSlot;  // the first listed index of `path`
     bool kept = false;        // at or below a kept prefix (or keep_all): every leaf here is kept

@@ -4,12 +4,12 @@
 // in document order, so a document is accepted or refused (with the same error at the same byte)
 // whatever the filter:
 //  - trie_*: the value's path is a trie node. No path is built: leaves and scopes take the node's
-//    path (owned by the filter). Each key is looked up in the node's children (one hash probe;
-//    dotted keys step segment by segment).
+//    path (owned by the filter). Each key is looked up in the node's children (FieldFilter::step:
+//    one table slot; dotted keys step segment by segment).
 //  - walk_* (decoder.cpp): an unlisted path inside a kept subtree, or a kept node with nothing
 //    listed below it: the unfiltered walk, paths built in the arena.
-//  - skip_*: nothing below can be kept. Validation only: no path, no leaf, no scope; keys are
-//    looked at only when the document has a backslash somewhere.
+//  - skip_*: nothing below can be kept. Validation only: no path, no leaf, no scope; a key is
+//    looked at only when it may hold a backslash (between the document's first and last one).
 #include "runtime/decoder/decoder_impl.h"
 
 namespace rulec::rt {
@@ -32,7 +32,7 @@ bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, c
     const Node* next = filter->step(node, key, !escaped, kept);
     const char c = tok.empty() ? '\0' : tok[0];
     last = tok.data();
-    if (c != '{' && c != '[') {  // a scalar: checked, then kept or not without a branch
+    if (c != '{' && c != '[') {  // a scalar: checked whatever the filter, then kept if its node wants it
       std::string_view text;
       ValueKind kind;
       if (!scalar(v, tok, c, text, kind)) return false;

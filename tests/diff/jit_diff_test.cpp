@@ -82,7 +82,7 @@ TEST(JitDiff, RandomQueriesOnRandomEvents) {
     ASSERT_TRUE(parsed) << q;
     asts.push_back(std::move(parsed.ast));
     plan::RuleAsts r;
-    r.name = "q" + std::to_string(rules.size());
+    r.name = std::string("q").append(std::to_string(rules.size()));
     r.query = asts.back().get();
     rules.push_back(r);
     compiled.push_back({asts.back().get(), nullptr, {}});

@@ -280,6 +280,28 @@ DecodeError decode_error(std::string_view json, std::string* msg = nullptr, Deco
   return e;
 }
 
+// Strings and keys are searched for escapes only between the document's first and last backslash:
+// escapes first, last, alone, in keys only, and plain strings around them.
+TEST(Decoder, EscapesAnywhereInTheDocument) {
+  EXPECT_EQ(decode_ok(R"({"a":"\n","b":"x","c":"y"})"),
+            (std::vector<L>{{"a", "\n", S, 0}, {"b", "x", S, 0}, {"c", "y", S, 0}}));
+  EXPECT_EQ(decode_ok(R"({"a":"x","b":"y","c":"\t"})"),
+            (std::vector<L>{{"a", "x", S, 0}, {"b", "y", S, 0}, {"c", "\t", S, 0}}));
+  EXPECT_EQ(decode_ok(R"({"a":"\"","b":"plain","c":"\\"})"),
+            (std::vector<L>{{"a", "\"", S, 0}, {"b", "plain", S, 0}, {"c", "\\", S, 0}}));
+  EXPECT_EQ(decode_ok(R"({"p":"x","k\u0065y":"v","q":"y"})"),
+            (std::vector<L>{{"p", "x", S, 0}, {"key", "v", S, 0}, {"q", "y", S, 0}}));
+  EXPECT_EQ(decode_ok(R"({"\\":"\\"})"), (std::vector<L>{{"\\", "\\", S, 0}}));
+  // Keys end at the quote before their ':', whatever the whitespace (or escaped quotes) around.
+  EXPECT_EQ(decode_ok("{ \"a\" :\n\t\"x\" ,\"b\\\"\"\r\n:\"y\", \"\" : 1 }"),
+            (std::vector<L>{{"a", "x", S, 0}, {"b\"", "y", S, 0}, {"", "1", N, 0}}));
+  std::string msg;
+  EXPECT_EQ(decode_error(R"({"a":"x","b":"\q","c":"y"})", &msg), DecodeError::BadJson);
+  EXPECT_EQ(msg, "invalid escape in a string at byte 13");
+  EXPECT_EQ(decode_error(R"({"a":"x","\q":1,"c":"y"})", &msg), DecodeError::BadJson);
+  EXPECT_EQ(msg, "invalid escape in a key at byte 9");
+}
+
 TEST(Decoder, BadJson) {
   for (const char* bad : {R"({"a":1,})", R"({"a" 1})", R"({"a":1)", R"({"a":[1,2})", R"({a:1})", R"({"a":01})",
                           R"({"a":1.})", R"({"a":.5})", R"({"a":+1})", R"({"a":-})", R"({"a":1e})", R"({"a":NaN})",
