@@ -15,6 +15,7 @@
 
 #include "runtime/decoder/arena.h"
 #include "runtime/decoder/decoder.h"
+#include "runtime/decoder/raw_walk.h"
 #include "runtime/decoder/field_filter.h"
 
 namespace {
@@ -160,43 +161,13 @@ void finish(benchmark::State& state, size_t checksum) {
 
 // ---- ceilings: simdjson alone ------------------------------------------------------------------
 
-// On-Demand: visit every key and value token, as the decoder does, but build nothing.
-// (Results are used in place, not moved out: those copies cost store-forwarding stalls.)
-size_t od_walk(od::value& v) {
-  const std::string_view tok = v.raw_json_token();
-  size_t n = 1;
-  if (tok[0] == '{') {
-    od::object o;
-    if (v.get_object().get(o)) return 0;
-    for (auto f : o) {
-      if (f.error()) return 0;
-      n += od_walk(f.value_unsafe().value());
-    }
-  } else if (tok[0] == '[') {
-    od::array a;
-    if (v.get_array().get(a)) return 0;
-    for (auto e : a) {
-      if (e.error()) return 0;
-      n += od_walk(e.value_unsafe());
-    }
-  }
-  return n;
-}
-
+// On-Demand: visit every key and value token, as the decoder does, but build nothing
+// (runtime/decoder/raw_walk.h, the baseline `rulec bench` reports too).
 void BM_OnDemandWalk(benchmark::State& state) {
   od::parser parser;
   size_t sum = 0;
   for (auto _ : state) {
-    for (std::string_view line : corpus().lines) {
-      od::document doc;
-      if (parser.iterate(line.data(), line.size(), line.size() + Decoder::kPadding).get(doc)) continue;
-      od::object root;
-      if (doc.get_object().get(root)) continue;
-      for (auto f : root) {
-        if (f.error()) break;
-        sum += od_walk(f.value_unsafe().value());
-      }
-    }
+    for (std::string_view line : corpus().lines) sum += raw_walk(parser, line);
   }
   finish(state, sum);
 }
