@@ -46,7 +46,7 @@ struct Input {
 };
 
 bool load_input(const std::string& path, Input& in) {
-  if (!read_input(path, in.buf)) return false;
+  if (!read_input(path, in.buf, rt::Decoder::kPadding)) return false;
   const size_t n = in.buf.size();
   in.buf.append(rt::Decoder::kPadding, ' ');
   for (size_t i = 0; i < n;) {

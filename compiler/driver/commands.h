@@ -21,7 +21,8 @@ Runner add_run_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 
-// Reads a whole file ("-" for stdin) into `out`; false (with a message on stderr) on failure.
-bool read_input(const std::string& path, std::string& out);
+// Reads a whole file ("-" for stdin) into `out`, with room for `spare` more bytes; false (with a
+// message on stderr) on failure.
+bool read_input(const std::string& path, std::string& out, size_t spare = 0);
 
 }  // namespace rulec::driver
