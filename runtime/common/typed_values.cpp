@@ -83,7 +83,8 @@ std::optional<Number> parse_number(std::string_view text) {
   } else if (ec != std::errc() || ptr != last) {
     return std::nullopt;
   }
-  n.has_fraction = std::fmod(n.d, 1.0) != 0.0;  // NaN compares unequal too
+  // d % 1 != 0: true for NaN and the infinities (their remainder is NaN), else a fractional part.
+  n.has_fraction = !std::isfinite(n.d) || n.d != std::trunc(n.d);
 
   // The exact integer part, as BigDecimal / Long.parseLong would give it.
   n.plain = !trimmed && !suffix && exp > -(int64_t{1} << 31) && exp < (int64_t{1} << 31);
