@@ -93,7 +93,7 @@ void print_plan(const engine::Built& b, bool all_rules) {
   const size_t generic = p.atoms.size() - std::count_if(p.atoms.begin(), p.atoms.end(), [](const plan::Atom& a) {
                            return a.kind != plan::AtomKind::Generic;
                          });
-  fmt::print("rules: {}\natoms: {} ({} string tests answered by the scans, {} evaluated on demand)\n", p.roots.size(),
+  fmt::print("rules: {}\natoms: {} ({} answered by the string scans and typed tests, {} evaluated on demand)\n", p.roots.size(),
              p.atoms.size(), p.atoms.size() - generic, generic);
   fmt::print("expressions: {} in the DAG, {} shared sub-expressions computed once per event\n", p.exprs.size(),
              p.memo_count);
@@ -157,11 +157,12 @@ Runner add_explain_command(CLI::App& app) {
   cmd->footer(
       "The plan: every string test of every rule merged per field into one hash table (exact values)\n"
       "and one Hyperscan database (patterns), scanned once per value; the boolean structure of all\n"
-      "rules as one DAG whose shared parts are computed once per event; the residual tests (numbers,\n"
-      "ips, dates, text, nested, free text) evaluated on demand.\n"
+      "rules as one DAG whose shared parts are computed once per event; numbers, ips, booleans and\n"
+      "keyword ranges as typed tests; the residual tests (dates, text analysis, nested queries, free\n"
+      "text, object exists) evaluated on demand by the reference evaluator.\n"
       "Examples:\n"
       "  rulec explain rules/\n"
-      "  rulec explain rules/seed.toml --ir > seed.ll");
+      "  rulec explain rules/persistence_webserver_unusual_child_execution.toml --ir > seed.ll");
   return [opts]() {
     auto schema = opts->schema.load();
     if (!schema) return kExitFindings;
