@@ -24,6 +24,9 @@ namespace {
 struct Options {
   std::vector<std::string> rules;
   bool ir = false;
+  std::string emit = "plan";
+  std::string output = "-";
+  codegen::ObjectOptions target;
   bool all_rules = false;
   SchemaOptions schema;
 };
@@ -151,7 +154,12 @@ Runner add_explain_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("explain", "Print how a rule set is compiled: fields, databases, shared work");
   cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
-  cmd->add_flag("--ir", opts->ir, "Print the LLVM IR of the evaluation function instead");
+  cmd->add_flag("--ir", opts->ir, "Print the LLVM IR of the evaluation function instead (= --emit ir)");
+  cmd->add_option("--emit", opts->emit, "Stop after: plan (the default), ir (LLVM IR), obj (an ELF object, to -o)")
+      ->check(CLI::IsMember({"plan", "ir", "obj"}));
+  cmd->add_option("-o,--output", opts->output, "Where --emit obj writes (- for stdout)");
+  cmd->add_option("--target", opts->target.triple, "Target triple for --emit obj (default x86_64-linux-gnu)");
+  cmd->add_option("--cpu", opts->target.cpu, "Target CPU for --emit obj (default: x86-64 on x86_64, generic elsewhere)");
   cmd->add_flag("--all", opts->all_rules, "List every rule with its optimized expression");
   opts->schema.add_to(cmd);
   cmd->footer(
@@ -162,23 +170,38 @@ Runner add_explain_command(CLI::App& app) {
       "text, object exists) evaluated on demand by the reference evaluator.\n"
       "Examples:\n"
       "  rulec explain rules/\n"
-      "  rulec explain rules/persistence_webserver_unusual_child_execution.toml --ir > seed.ll");
+      "  rulec explain rules/persistence_webserver_unusual_child_execution.toml --ir > seed.ll\n"
+      "  rulec explain rules/ --emit obj --target aarch64-linux-gnu -o rules.o");
   return [opts]() {
     auto schema = opts->schema.load();
     if (!schema) return kExitFindings;
     LoadedRules loaded;
     if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
     std::string error;
+    if (opts->ir) opts->emit = "ir";
     engine::BuildOptions bo;
-    bo.keep_ir = opts->ir;
+    bo.keep_ir = opts->emit == "ir";
     bo.jit = false;
+    if (opts->emit == "obj") bo.object = opts->target;
     auto built = engine::build(loaded.plan_rules(), *schema, error, bo);
     if (!built) {
       fmt::print(stderr, "rulec: {}\n", error);
       return kExitFindings;
     }
-    if (opts->ir) fmt::print("{}", built->ir);
-    else print_plan(*built, opts->all_rules);
+    if (opts->emit == "ir") {
+      fmt::print("{}", built->ir);
+    } else if (opts->emit == "obj") {
+      std::FILE* f = opts->output == "-" ? stdout : std::fopen(opts->output.c_str(), "wb");
+      const bool ok = f && std::fwrite(built->object.data(), 1, built->object.size(), f) == built->object.size() &&
+                      std::fflush(f) == 0;
+      if (f && f != stdout) std::fclose(f);
+      if (!ok) {
+        fmt::print(stderr, "rulec: cannot write {}\n", opts->output);
+        return kExitFindings;
+      }
+    } else {
+      print_plan(*built, opts->all_rules);
+    }
     return kExitOk;
   };
 }

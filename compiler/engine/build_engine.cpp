@@ -65,6 +65,14 @@ std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schem
     llvm::raw_string_ostream os(out.ir);
     module->print(os, nullptr);
   }
+  if (opts.object && !opts.jit) {
+    auto obj = codegen::emit_object(*module, *opts.object);
+    if (!obj) {
+      error = "LLVM: " + llvm::toString(obj.takeError());
+      return std::nullopt;
+    }
+    out.object = std::move(*obj);
+  }
   out.stats.codegen_ms = ms_since(t);
   if (!opts.jit) {
     out.stats.total_ms = ms_since(t0);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/codegen/object_emitter.h"
 #include "compiler/frontend/schema.h"
 #include "compiler/matchers/string_plan.h"
 #include "compiler/optimizer/plan.h"
@@ -23,6 +24,7 @@ struct BuildOptions {
   bool keep_ir = false;   // fill Built::ir with the module's text
   bool jit = true;        // false: stop after the IR (explain)
   bool per_rule = false;  // also compile one function per rule (Built::rule_fns, for profiling)
+  std::optional<codegen::ObjectOptions> object;  // with jit = false: compile ahead of time (Built::object)
 };
 
 struct Built {
@@ -31,6 +33,7 @@ struct Built {
   std::unique_ptr<rt::CompiledEngine> engine;
   BuildStats stats;
   std::string ir;
+  std::string object;                // ELF relocatable object (BuildOptions::object)
   std::vector<rt::RuleFn> rule_fns;  // per_rule only
 };
 
