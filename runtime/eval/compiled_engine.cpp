@@ -82,7 +82,7 @@ uint32_t CompiledEngine::lazy_atom(EvalFrame* frame, uint32_t atom) {
   return (value & bit) ? 1 : 0;
 }
 
-void CompiledEngine::begin(const Event& ev) {
+void CompiledEngine::begin(const Event& ev, double* group_ns) {
   std::fill(atoms_.begin(), atoms_.end(), 0);
   std::fill(known_.begin(), known_.end(), 0);
   std::fill(value_.begin(), value_.end(), 0);
@@ -103,7 +103,15 @@ void CompiledEngine::begin(const Event& ev) {
     }
     if (slot == kNoSlot) continue;
     if (strings_->reads(slot)) {
-      for (uint32_t g : strings_->groups_of(slot)) strings_->scan_exact(g, l.text, atoms_.data());
+      for (uint32_t g : strings_->groups_of(slot)) {
+        if (!group_ns) {
+          strings_->scan_exact(g, l.text, atoms_.data());
+          continue;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        strings_->scan_exact(g, l.text, atoms_.data());
+        group_ns[g] += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+      }
       slot_leaves_.emplace_back(slot, static_cast<uint32_t>(i));
     }
     if (typed_->reads(slot)) typed_->scan(slot, l, atoms_.data());
@@ -123,23 +131,7 @@ void CompiledEngine::profile(const Event& ev, const std::vector<RuleFn>& rule_fn
   using Clock = std::chrono::steady_clock;
   rule_ns.resize(p_.rule_count, 0.0);
   group_ns.resize(strings_->groups().size(), 0.0);
-  begin(ev);  // the exact tests again, timed per group below (their bits are the same)
-  std::fill(atoms_.begin(), atoms_.end(), 0);
-  const bool fast = ev.filter == filter_.get();
-  for (const Leaf& l : ev.leaves) {
-    if (l.kind == ValueKind::Null) continue;
-    uint32_t slot = l.slot;
-    if (!fast) {
-      auto it = slot_of_.find(l.path);
-      slot = it == slot_of_.end() ? kNoSlot : it->second;
-    }
-    if (slot == kNoSlot || !strings_->reads(slot)) continue;
-    for (uint32_t g : strings_->groups_of(slot)) {
-      const auto t0 = Clock::now();
-      strings_->scan_exact(g, l.text, atoms_.data());  // patterns: charged to the rule that needs them
-      group_ns[g] += std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
-    }
-  }
+  begin(ev, group_ns.data());  // pattern scans are charged to the rule that first needs them
   EvalFrame frame{atoms_.data(), memo_.data(), &CompiledEngine::lazy_atom, this};
   for (size_t r = 0; r < rule_fns.size() && r < p_.rule_count; ++r) {
     const auto t0 = Clock::now();

@@ -69,7 +69,9 @@ class CompiledEngine final : public Evaluator {
  private:
   CompiledEngine() = default;
   static uint32_t lazy_atom(EvalFrame* frame, uint32_t atom);
-  void begin(const Event& ev);
+  // Resets the per-event state and runs the exact and typed tests of every slot value (timing each
+  // string group's exact tests into group_ns when given).
+  void begin(const Event& ev, double* group_ns = nullptr);
 
   CompiledProgram p_;
   std::unique_ptr<FieldFilter> filter_;
