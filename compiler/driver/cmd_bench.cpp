@@ -19,7 +19,6 @@
 
 namespace rulec::driver {
 
-using engine::ActiveEngine;
 using engine::LoadedRules;
 using engine::event_now;
 using engine::load_runnable;

@@ -14,9 +14,7 @@
 
 namespace rulec::driver {
 
-using engine::ActiveEngine;
 using engine::LoadedRules;
-using engine::event_now;
 using engine::load_runnable;
 
 namespace {

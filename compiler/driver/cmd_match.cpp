@@ -15,9 +15,6 @@
 namespace rulec::driver {
 
 using engine::ActiveEngine;
-using engine::LoadedRules;
-using engine::event_now;
-using engine::load_runnable;
 
 Runner add_match_command(CLI::App& app) {
   struct Options {
