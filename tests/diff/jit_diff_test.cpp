@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/test_util.h"
 #include "compiler/engine/build_engine.h"
 #include "compiler/engine/loaded_rules.h"
 #include "compiler/frontend/parser.h"
@@ -16,12 +17,7 @@ namespace rulec::diff {
 namespace {
 
 const Schema& schema() {
-  static const Schema s = [] {
-    Diagnostic err;
-    auto b = Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
-    EXPECT_TRUE(b) << err.message;
-    return b ? std::move(*b) : Schema();
-  }();
+  static const Schema s = testing::load_builtin_schema();
   return s;
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/test_util.h"
 #include "bench/gen/event_gen.h"
 #include "compiler/engine/build_engine.h"
 #include "compiler/engine/loaded_rules.h"
@@ -16,12 +17,7 @@ namespace rulec {
 namespace {
 
 const Schema& corpus_schema() {
-  static const Schema s = [] {
-    Diagnostic err;
-    auto b = Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
-    EXPECT_TRUE(b) << err.message;
-    return b ? std::move(*b) : Schema();
-  }();
+  static const Schema s = testing::load_builtin_schema();
   return s;
 }
 

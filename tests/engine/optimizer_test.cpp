@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/test_util.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/optimizer/plan.h"
 
@@ -12,12 +13,7 @@ namespace rulec::plan {
 namespace {
 
 const Schema& schema() {
-  static const Schema s = [] {
-    Diagnostic err;
-    auto b = Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
-    EXPECT_TRUE(b) << err.message;
-    return b ? std::move(*b) : Schema();
-  }();
+  static const Schema s = testing::load_builtin_schema();
   return s;
 }
 
