@@ -98,16 +98,7 @@ bool Decoder::Impl::walk_object(od::object& obj, size_t depth, uint32_t scope, s
     std::string_view key;
     bool escaped;
     if (!key_text(field, raw, tok.data(), key, escaped)) return false;
-    const size_t n = prefix.empty() ? key.size() : prefix.size() + 1 + key.size();
-    char* dst = arena.alloc(n);
-    if (!prefix.empty()) {
-      std::memcpy(dst, prefix.data(), prefix.size());
-      dst[prefix.size()] = '.';
-      std::memcpy(dst + prefix.size() + 1, key.data(), key.size());
-    } else if (!key.empty()) {
-      std::memcpy(dst, key.data(), key.size());
-    }
-    if (!walk_value(v, tok, depth, scope, std::string_view(dst, n), false)) return false;
+    if (!walk_value(v, tok, depth, scope, join_path(prefix, key), false)) return false;
   }
   return true;
 }

@@ -151,7 +151,19 @@ struct Decoder::Impl {
   bool trie_object(od::object& obj, size_t depth, uint32_t scope, const FieldFilter::Node* node);
   bool trie_value(od::value& v, std::string_view tok, size_t depth, uint32_t scope, const FieldFilter::Node* node,
                   bool in_array);
-  std::string_view member_path(const FieldFilter::Node* node, std::string_view key);
+  // prefix.key in the arena (key alone when prefix is empty): a member's flattened path.
+  std::string_view join_path(std::string_view prefix, std::string_view key) {
+    const size_t n = prefix.empty() ? key.size() : prefix.size() + 1 + key.size();
+    char* dst = arena.alloc(n);
+    if (!prefix.empty()) {
+      std::memcpy(dst, prefix.data(), prefix.size());
+      dst[prefix.size()] = '.';
+      std::memcpy(dst + prefix.size() + 1, key.data(), key.size());
+    } else if (!key.empty()) {
+      std::memcpy(dst, key.data(), key.size());
+    }
+    return {dst, n};
+  }
   // Validation only: no path, leaf or scope (filtered_walk.cpp). Scalars are checked inline.
   bool skip_object(od::object& obj, size_t depth);
   bool skip_container(od::value& v, std::string_view tok, size_t depth);  // tok starts with '{' or '['

@@ -37,7 +37,7 @@ bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, c
       ValueKind kind;
       if (!scalar(v, tok, c, text, kind)) return false;
       if (kept && next == miss) [[unlikely]] {  // an unlisted path in a kept subtree
-        emit(member_path(node, key), text, kind, scope, kNoSlot);
+        emit(join_path(node->path, key), text, kind, scope, kNoSlot);
       } else if (next->wants_leaf) {
         emit(next->path, text, kind, scope, next->slot);
       }
@@ -47,27 +47,13 @@ bool Decoder::Impl::trie_object(od::object& obj, size_t depth, uint32_t scope, c
         return false;
     } else if (!kept) {
       if (!skip_container(v, tok, depth)) return false;
-    } else if (!walk_value(v, tok, depth, scope, member_path(node, key), false)) {
+    } else if (!walk_value(v, tok, depth, scope, join_path(node->path, key), false)) {
       return false;
     }
   }
   return true;
 }
 
-// node.key in the arena (key alone below the root), for an unlisted member of a kept subtree.
-std::string_view Decoder::Impl::member_path(const Node* node, std::string_view key) {
-  const std::string_view prefix = node->path;
-  const size_t n = prefix.empty() ? key.size() : prefix.size() + 1 + key.size();
-  char* dst = arena.alloc(n);
-  if (!prefix.empty()) {
-    std::memcpy(dst, prefix.data(), prefix.size());
-    dst[prefix.size()] = '.';
-    std::memcpy(dst + prefix.size() + 1, key.data(), key.size());
-  } else if (!key.empty()) {
-    std::memcpy(dst, key.data(), key.size());
-  }
-  return {dst, n};
-}
 
 bool Decoder::Impl::trie_value(od::value& v, std::string_view tok, size_t depth, uint32_t scope, const Node* node,
                                bool in_array) {
