@@ -165,6 +165,12 @@ class Emitter {
 std::unique_ptr<llvm::Module> emit_module(const plan::Plan& plan, llvm::LLVMContext& ctx, const EmitOptions& opts) {
   auto m = std::make_unique<llvm::Module>("rulec", ctx);
   Emitter(plan, ctx, *m).emit(opts);
+  auto* i32 = llvm::Type::getInt32Ty(ctx);
+  auto* shape_ty = llvm::ArrayType::get(i32, 3);
+  auto* shape = llvm::ConstantArray::get(
+      shape_ty, {llvm::ConstantInt::get(i32, plan.roots.size()), llvm::ConstantInt::get(i32, plan.atoms.size()),
+                 llvm::ConstantInt::get(i32, plan.memo_count)});
+  new llvm::GlobalVariable(*m, shape_ty, true, llvm::GlobalValue::ExternalLinkage, shape, rt::kShapeSymbol);
   return m;
 }
 

@@ -64,7 +64,7 @@ Runner add_match_command(CLI::App& app) {
     std::vector<std::string> files = opts->files.empty() ? std::vector<std::string>{"-"} : opts->files;
     rt::EventReader reader(files);
     report_skips_to_stderr(reader);
-    reader.set_filter(engine->filter());
+    reader.set_filter(engine->decode_filter());
     rt::Event ev;
     rt::RuleBits bits(1);
     uint64_t selected = 0;

@@ -1,5 +1,4 @@
 // `rulec run RULES...`: detection on an event stream; alerts as NDJSON, a summary on stderr.
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,13 +9,13 @@
 #include "compiler/driver/engine_setup.h"
 #include "compiler/engine/loaded_rules.h"
 #include "runtime/common/dates.h"
+#include "runtime/sensor/detect_loop.h"
 #include "runtime/state/detector.h"
 
 namespace rulec::driver {
 
 using engine::ActiveEngine;
 using engine::LoadedRules;
-using engine::event_now;
 using engine::load_runnable;
 
 namespace {
@@ -32,32 +31,6 @@ struct Options {
   uint64_t checkpoint_events = 200000;
   SchemaOptions schema;
 };
-
-void print_summary(const rt::Detector& d, const rt::EventReader& reader, double seconds) {
-  uint64_t alerts = 0, suppressed = 0;
-  for (size_t i = 0; i < d.rules().size(); ++i) {
-    const auto& c = d.counters()[i];
-    alerts += c.alerts;
-    suppressed += c.suppressed;
-    if (!c.matched) continue;
-    fmt::print(stderr, "  {:<60.60} matched {:>9}  alerts {:>6}", d.rules()[i].name, c.matched, c.alerts);
-    if (c.suppressed) fmt::print(stderr, "  suppressed by max_signals {}", c.suppressed);
-    if (c.learned) fmt::print(stderr, "  learned {}", c.learned);
-    if (c.no_time) fmt::print(stderr, "  no event time {}", c.no_time);
-    if (c.late) fmt::print(stderr, "  late {}", c.late);
-    if (c.duplicates) fmt::print(stderr, "  already written {}", c.duplicates);
-    fmt::print(stderr, "\n");
-  }
-  double n = static_cast<double>(reader.events_read());
-  double mb = static_cast<double>(reader.bytes_read()) / 1e6;
-  fmt::print(stderr,
-             "rulec run: {} events read, {} lines skipped, {} rules, {} alerts ({} suppressed by max_signals), "
-             "{:.0f} events/s, {:.1f} MB/s, {:.0f} ns/event, {:.2f} s\n",
-             reader.events_read(), reader.lines_skipped(), d.rules().size(), alerts, suppressed,
-             seconds > 0 ? n / seconds : 0.0, seconds > 0 ? mb / seconds : 0.0, n > 0 ? seconds * 1e9 / n : 0.0,
-             seconds);
-  if (d.evictions()) fmt::print(stderr, "rulec run: {} state entries evicted by --max-state-mb\n", d.evictions());
-}
 
 }  // namespace
 
@@ -106,22 +79,9 @@ Runner add_run_command(CLI::App& app) {
     std::vector<std::string> events = opts->events.empty() ? std::vector<std::string>{"-"} : opts->events;
     rt::EventReader reader(events);
     report_skips_to_stderr(reader);
-    reader.set_filter(engine->filter());
-    rt::Event ev;
-    rt::RuleBits bits(engine->evaluator().rule_count());
-    const int64_t wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch()).count();
-    const bool needs_now = engine->needs_now();
-    auto start = std::chrono::steady_clock::now();
-    bool ok = true;
-    while (ok && reader.next(ev)) {
-      if (needs_now) engine->set_now_ms(event_now(ev, wall));
-      engine->evaluator().evaluate(ev, bits);
-      ok = detector->on_event(ev, bits);
-    }
-    ok = ok && detector->finish();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    print_summary(*detector, reader, seconds);
+    const rt::LoopResult res = rt::run_detection(reader, *detector, engine.get());
+    rt::print_summary("rulec run", *detector, reader, res.seconds);
+    const bool ok = res.ok;
     if (!ok) {
       fmt::print(stderr, "rulec: {}; state kept at its last checkpoint\n", detector->error());
       return kExitFindings;

@@ -20,6 +20,9 @@ Runner add_match_command(CLI::App& app);
 Runner add_run_command(CLI::App& app);
 Runner add_explain_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
+Runner add_compile_command(CLI::App& app);
+Runner add_keygen_command(CLI::App& app);
+Runner add_inspect_command(CLI::App& app);
 
 // Reads a whole file ("-" for stdin) into `out`, with room for `spare` more bytes; false (with a
 // message on stderr) on failure.

@@ -34,20 +34,6 @@ std::optional<Schema> SchemaOptions::load() const {
   return schema;
 }
 
-void report_skips_to_stderr(rt::EventReader& reader) {
-  reader.set_on_skip(
-      [](const rt::SkippedLine& s, void* ctx) {
-        auto* r = static_cast<rt::EventReader*>(ctx);
-        const std::string& path = s.input < r->paths().size() ? r->paths()[s.input] : std::string("?");
-        if (s.error == rt::DecodeError::None)
-          fmt::print(stderr, "rulec: {}: {}\n", path == "-" ? "<stdin>" : path, s.message);
-        else
-          fmt::print(stderr, "rulec: {}:{}: skipped: {}{}{}\n", path == "-" ? "<stdin>" : path, s.line,
-                     rt::to_string(s.error), s.message.empty() ? "" : ": ", s.message);
-      },
-      &reader);
-}
-
 void add_engine_option(CLI::App* cmd, std::string& engine) {
   cmd->add_option("--engine", engine,
                   "Evaluator: jit (compiled rules, the default) or interp (the reference interpreter)")

@@ -1,6 +1,8 @@
 // Shared driver set-up: schema options, event-input skip reporting, engine choice.
 #pragma once
 
+#include "runtime/sensor/detect_loop.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +26,7 @@ struct SchemaOptions {
 // `--engine jit|interp` on a subcommand.
 void add_engine_option(CLI::App* cmd, std::string& engine);
 
-// Prints each skipped input line to stderr as `PATH:LINE: skipped: REASON`.
-void report_skips_to_stderr(rt::EventReader& reader);
+// Prints each skipped input line to stderr as `rulec: PATH:LINE: skipped: REASON`.
+inline void report_skips_to_stderr(rt::EventReader& reader) { rt::report_skips_to_stderr(reader, "rulec"); }
 
 }  // namespace rulec::driver

@@ -1,4 +1,4 @@
-// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench).
+// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench, compile, keygen, inspect).
 #include <cstdio>
 #include <vector>
 
@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
       "  rulec run rules/ -e events.ndjson --state st/   detect and write alerts\n"
       "  rulec explain rules/                    show the compiled plan\n"
       "  rulec bench rules/ --events events.ndjson   measure throughput against raw parsing\n"
+      "  rulec keygen build                      create build.key and build.pub\n"
+      "  rulec compile rules/ -o r.rbundle --sign build.key   compile a bundle for rulesensor\n"
+      "  rulec inspect r.rbundle                 print a bundle's manifest and rules\n"
       "Run `rulec COMMAND --help` for a command's options.");
 
   // Each add_* registers its subcommand last; remember it with its runner.
@@ -33,6 +36,9 @@ int main(int argc, char** argv) {
   add(add_run_command(app));
   add(add_explain_command(app));
   add(add_bench_command(app));
+  add(add_compile_command(app));
+  add(add_keygen_command(app));
+  add(add_inspect_command(app));
 
   try {
     app.parse(argc, argv);

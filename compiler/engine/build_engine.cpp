@@ -38,6 +38,19 @@ class InterpOracle final : public rt::AtomOracle {
 
 }  // namespace
 
+rt::CompiledProgram program_tables(const plan::Plan& plan, const std::vector<rt::StringGroupSpec>& groups) {
+  rt::CompiledProgram prog;
+  prog.rule_count = static_cast<uint32_t>(plan.roots.size());
+  prog.atom_count = static_cast<uint32_t>(plan.atoms.size());
+  prog.memo_count = plan.memo_count;
+  prog.slot_paths = plan.fields.paths;
+  prog.subtrees = plan.fields.subtrees;
+  prog.read_all = plan.fields.all;
+  prog.groups = groups;
+  prog.typed = matchers::plan_typed(plan);
+  return prog;
+}
+
 std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schema& schema, std::string& error,
                            const BuildOptions& opts) {
   const auto t0 = Clock::now();
@@ -46,7 +59,7 @@ std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schem
   out.stats.plan_ms = ms_since(t0);
 
   auto t = Clock::now();
-  out.groups = matchers::plan_strings(out.plan, out.stats.strings);
+  out.groups = matchers::plan_strings(out.plan, out.stats.strings, opts.strings);
   out.stats.groups = out.groups.size();
   out.stats.strings_ms = ms_since(t);
 
@@ -100,15 +113,7 @@ std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schem
   }
   out.stats.jit_ms = ms_since(t);
 
-  rt::CompiledProgram prog;
-  prog.rule_count = static_cast<uint32_t>(out.plan.roots.size());
-  prog.atom_count = static_cast<uint32_t>(out.plan.atoms.size());
-  prog.memo_count = out.plan.memo_count;
-  prog.slot_paths = out.plan.fields.paths;
-  prog.subtrees = out.plan.fields.subtrees;
-  prog.read_all = out.plan.fields.all;
-  prog.groups = out.groups;
-  prog.typed = matchers::plan_typed(out.plan);
+  rt::CompiledProgram prog = program_tables(out.plan, out.groups);
   prog.fn = *fn;
   prog.code = std::shared_ptr<codegen::Jit>(std::move(*jit));
   std::vector<const kql::Node*> nodes;

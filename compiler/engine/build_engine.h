@@ -25,6 +25,7 @@ struct BuildOptions {
   bool jit = true;        // false: stop after the IR (explain)
   bool per_rule = false;  // also compile one function per rule (Built::rule_fns, for profiling)
   std::optional<codegen::ObjectOptions> object;  // with jit = false: compile ahead of time (Built::object)
+  matchers::StringPlanOptions strings;            // Hyperscan target (ahead of time)
 };
 
 struct Built {
@@ -36,6 +37,9 @@ struct Built {
   std::string object;                // ELF relocatable object (BuildOptions::object)
   std::vector<rt::RuleFn> rule_fns;  // per_rule only
 };
+
+// The program's tables (everything of the engine but the code and the on-demand oracle).
+rt::CompiledProgram program_tables(const plan::Plan& plan, const std::vector<rt::StringGroupSpec>& groups);
 
 // The schema and the ASTs behind `rules` must outlive the engine (on-demand atoms evaluate their
 // AST nodes with the reference evaluator). nullopt with `error` when LLVM or Hyperscan fail.

@@ -41,6 +41,7 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     if (why.empty()) info = lower_rule_info(rule, schema, why);
     if (!info) {
       fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
+      out.left_out.emplace_back(&rule, why);
       continue;
     }
     interp::CompiledRule c{a.query.get(), rule.filters_ast.get(), {}};
@@ -86,13 +87,6 @@ void ActiveEngine::set_now_ms(int64_t now_ms) {
 
 bool ActiveEngine::needs_now() const { return interp_ || built_->engine->needs_now(); }
 
-const rt::FieldFilter* ActiveEngine::filter() const { return built_ ? &built_->engine->filter() : nullptr; }
-
-int64_t event_now(const rt::Event& ev, int64_t fallback) {
-  for (const rt::Leaf& l : ev.leaves)
-    if (l.path == "@timestamp")
-      if (auto t = event_time_ms(l.text, l.kind)) return *t;
-  return fallback;
-}
+const rt::FieldFilter* ActiveEngine::decode_filter() const { return built_ ? &built_->engine->filter() : nullptr; }
 
 }  // namespace rulec::engine

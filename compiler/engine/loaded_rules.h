@@ -10,6 +10,7 @@
 #include "compiler/frontend/analyze.h"
 #include "compiler/frontend/rule.h"
 #include "compiler/interp/interp.h"
+#include "runtime/common/dates.h"
 #include "runtime/eval/rule_info.h"
 
 namespace rulec::engine {
@@ -20,6 +21,7 @@ struct LoadedRules {
   std::vector<AnalyzedRule> analyzed;
   std::vector<interp::CompiledRule> compiled;
   std::vector<rt::RuleInfo> infos;
+  std::vector<std::pair<const Rule*, std::string>> left_out;  // rules not run, with the reason
   // The same rules as the optimizer takes them (with the fields the runtime reads).
   std::vector<plan::RuleAsts> plan_rules() const;
 };
@@ -29,17 +31,15 @@ struct LoadedRules {
 bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out);
 
 // The evaluator a command runs: the compiled engine (JIT, the default) or the reference interpreter.
-class ActiveEngine {
+class ActiveEngine final : public rt::StreamEngine {
  public:
   // nullopt (reason printed on stderr) when the compiled engine cannot be built.
   static std::unique_ptr<ActiveEngine> create(const std::string& name, const std::vector<plan::RuleAsts>& rules,
                                               const std::vector<interp::CompiledRule>& compiled, const Schema& schema);
-  rt::Evaluator& evaluator();
-  void set_now_ms(int64_t now_ms);
-  // False when no test of the rule set reads `now`: callers may skip finding the event's time.
-  bool needs_now() const;
-  // The decoder filter the engine wants (nullptr: decode everything).
-  const rt::FieldFilter* filter() const;
+  rt::Evaluator& evaluator() override;
+  void set_now_ms(int64_t now_ms) override;
+  bool needs_now() const override;
+  const rt::FieldFilter* decode_filter() const override;
   const engine::Built* built() const { return built_ ? &*built_ : nullptr; }
 
  private:
@@ -48,6 +48,6 @@ class ActiveEngine {
 };
 
 // @timestamp of the event, for date math in queries (`now` is the event's time on a stream).
-int64_t event_now(const rt::Event& ev, int64_t fallback);
+using rulec::event_now;
 
 }  // namespace rulec::engine

@@ -12,7 +12,7 @@ namespace rulec::matchers {
 namespace {
 
 // Compiles the group's patterns; on a refused pattern, returns its index in `bad`.
-bool compile(const rt::StringGroupSpec& g, std::string& out, long& bad) {
+bool compile(const rt::StringGroupSpec& g, const hs_platform_info_t* platform, std::string& out, long& bad) {
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
   for (size_t i = 0; i < g.patterns.size(); ++i) {
@@ -23,7 +23,7 @@ bool compile(const rt::StringGroupSpec& g, std::string& out, long& bad) {
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
   if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                       nullptr, &db, &err) != HS_SUCCESS) {
+                       platform, &db, &err) != HS_SUCCESS) {
     bad = err ? err->expression : -1;
     hs_free_compile_error(err);
     return false;
@@ -42,7 +42,7 @@ bool compile(const rt::StringGroupSpec& g, std::string& out, long& bad) {
 
 }  // namespace
 
-std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats) {
+std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats, const StringPlanOptions& opts) {
   std::map<std::string, uint32_t> slot;
   for (size_t i = 0; i < plan.fields.paths.size(); ++i) slot.emplace(plan.fields.paths[i], static_cast<uint32_t>(i));
   std::map<std::tuple<std::string, bool, uint32_t>, size_t> index;
@@ -71,7 +71,10 @@ std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats&
   for (auto& g : groups) {
     while (!g.patterns.empty()) {
       long bad = -1;
-      if (compile(g, g.database, bad)) break;
+      if (compile(g, opts.platform, g.database, bad)) {
+        if (!opts.keep_databases) g.database.clear();
+        break;
+      }
       if (bad < 0 || static_cast<size_t>(bad) >= g.patterns.size()) {
         // Not attributable to one pattern: every pattern of the group goes on-demand.
         for (const auto& p : g.patterns) plan.atoms[p.atom].kind = plan::AtomKind::Generic;

@@ -7,6 +7,8 @@
 #include "compiler/optimizer/plan.h"
 #include "runtime/eval/string_matcher.h"
 
+struct hs_platform_info;
+
 namespace rulec::matchers {
 
 struct StringPlanStats {
@@ -15,10 +17,16 @@ struct StringPlanStats {
   double compile_ms = 0;    // Hyperscan compile time
 };
 
+struct StringPlanOptions {
+  const hs_platform_info* platform = nullptr;  // the CPU tier databases are built for; nullptr: this host
+  bool keep_databases = true;  // false: patterns are checked, but the sensor builds the databases (another arch)
+};
+
 // Groups the plan's string atoms by (document path, normalization, ignore_above): exact values go
 // to the group's hash table, patterns to its Hyperscan database (compiled and serialized here).
 // A pattern Hyperscan refuses (too large, unsupported) turns its atom Generic in `plan`.
-std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats);
+std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats,
+                                             const StringPlanOptions& opts = {});
 
 // The plan's typed atoms (numbers, ips, booleans) as the runtime's typed tests, with their slots.
 std::vector<rt::TypedTestSpec> plan_typed(const plan::Plan& plan);

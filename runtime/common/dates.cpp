@@ -202,4 +202,11 @@ std::string iso8601_ms(int64_t ms) {
                      rem / 1000 % 60, rem % 1000);
 }
 
+int64_t event_now(const rt::Event& ev, int64_t fallback) {
+  for (const rt::Leaf& l : ev.leaves)
+    if (l.path == "@timestamp")
+      if (auto t = event_time_ms(l.text, l.kind)) return *t;
+  return fallback;
+}
+
 }  // namespace rulec

@@ -64,6 +64,7 @@ class Decoder {
 // One input line that was not an event: where and why.
 struct SkippedLine {
   uint32_t input = 0;
+  std::string_view path;  // the input's path ("-" for stdin)
   uint64_t line = 0;
   DecodeError error = DecodeError::None;
   std::string message;

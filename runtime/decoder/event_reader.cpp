@@ -53,7 +53,10 @@ struct EventReader::Impl {
   ~Impl() { close_input(); }
 
   void report(DecodeError e, std::string msg) {
-    if (on_skip) on_skip(SkippedLine{input, line, e, std::move(msg)}, on_skip_ctx);
+    if (on_skip) {
+      std::string_view path = input < paths.size() ? std::string_view(paths[input]) : std::string_view("?");
+      on_skip(SkippedLine{input, path, line, e, std::move(msg)}, on_skip_ctx);
+    }
   }
 
   void too_long(uint64_t length) {

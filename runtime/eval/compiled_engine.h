@@ -43,7 +43,7 @@ struct CompiledProgram {
   std::unique_ptr<AtomOracle> oracle;       // required when some atom is evaluated on demand
 };
 
-class CompiledEngine final : public Evaluator {
+class CompiledEngine final : public Evaluator, public StreamEngine {
  public:
   // nullptr with `error` when the program is inconsistent or a database does not build.
   static std::unique_ptr<CompiledEngine> create(CompiledProgram program, std::string& error);
@@ -53,10 +53,12 @@ class CompiledEngine final : public Evaluator {
   // Events decoded with filter() take the fast path (slots come from the decoder); any other
   // event is looked up by path (slower, same answers).
   void evaluate(const Event& ev, RuleBits& matched) override;
-  void set_now_ms(int64_t now_ms) { now_ms_ = now_ms; }
+  void set_now_ms(int64_t now_ms) override { now_ms_ = now_ms; }
   // Does any test depend on `now` (date math, evaluated on demand)? If not, set_now_ms can be skipped.
-  bool needs_now() const { return p_.oracle != nullptr; }
+  bool needs_now() const override { return p_.oracle != nullptr; }
   const FieldFilter& filter() const { return *filter_; }
+  const FieldFilter* decode_filter() const override { return filter_.get(); }
+  Evaluator& evaluator() override { return *this; }
 
   // Profiling (benchmarks): evaluates `ev` rule by rule through `rule_fns` (one per rule), adding
   // each rule's time to `rule_ns` and each string group's scan time to `group_ns` (nanoseconds).

@@ -20,6 +20,9 @@ static_assert(sizeof(EvalFrame) == 32);
 using EvalFn = void (*)(EvalFrame* frame, uint64_t* rules);
 
 inline constexpr const char* kEvalSymbol = "rulec_eval";
+// A constant [3 x i32] beside it: the rule, atom and memo counts the code was generated for. A
+// loader checks them against the program tables before the code runs.
+inline constexpr const char* kShapeSymbol = "rulec_shape";
 
 // Profiling builds also export one function per rule, `rulec_rule_<index>`: is rule `index` matched?
 using RuleFn = bool (*)(EvalFrame* frame);

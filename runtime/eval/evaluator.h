@@ -42,4 +42,17 @@ class Evaluator {
   virtual void evaluate(const Event& ev, RuleBits& matched) = 0;
 };
 
+class FieldFilter;
+
+// An evaluator as a stream runs it: the decoder filter it wants and the event time it reads.
+class StreamEngine {
+ public:
+  virtual ~StreamEngine() = default;
+  virtual Evaluator& evaluator() = 0;
+  virtual const FieldFilter* decode_filter() const = 0;  // nullptr: decode every field
+  // False when no test reads `now` (date math): the loop may skip finding the event's time.
+  virtual bool needs_now() const = 0;
+  virtual void set_now_ms(int64_t now_ms) = 0;
+};
+
 }  // namespace rulec::rt

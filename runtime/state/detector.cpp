@@ -162,6 +162,29 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
   return d;
 }
 
+Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
+  ReloadStats st;
+  std::unordered_map<std::string, size_t> old_index;
+  for (size_t i = 0; i < rules_.size(); ++i) old_index.emplace(rules_[i].rule_id, i);
+  std::vector<RuleCounters> counters(rules.size());
+  std::vector<RuleState> state(rules.size());
+  for (size_t i = 0; i < rules.size(); ++i) {
+    auto it = old_index.find(rules[i].rule_id);
+    if (it == old_index.end() || rules_[it->second].definition_hash != rules[i].definition_hash) {
+      ++st.added;
+      continue;
+    }
+    state[i] = std::move(state_[it->second]);
+    counters[i] = counters_[it->second];
+    ++st.kept;
+  }
+  st.dropped = rules_.size() - st.kept;
+  rules_ = std::move(rules);
+  counters_ = std::move(counters);
+  state_ = std::move(state);
+  return st;
+}
+
 uint64_t Detector::state_entries() const {
   uint64_t n = 0;
   for (const auto& s : state_) n += s.entries();

@@ -53,6 +53,14 @@ class Detector {
   [[nodiscard]] bool finish();
   [[nodiscard]] bool checkpoint();
 
+  // Hot reload, between two events: switches to `rules`. Rules whose id and definition hash are
+  // unchanged keep their state (new-terms history, threshold groups, max_signals buckets) and
+  // counters; the others start fresh. The alert sink, recent alert ids and watermark carry over.
+  struct ReloadStats {
+    size_t kept = 0, added = 0, dropped = 0;
+  };
+  ReloadStats replace_rules(std::vector<RuleInfo> rules);
+
   const std::vector<RuleInfo>& rules() const { return rules_; }
   const std::vector<RuleCounters>& counters() const { return counters_; }
   uint64_t evictions() const { return evictions_; }

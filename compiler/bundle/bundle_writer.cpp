@@ -1,0 +1,65 @@
+// The bundle container writer (the layout is defined in runtime/bundle/bundle_format.h).
+#include "compiler/bundle/bundle_writer.h"
+
+#include <sodium.h>
+
+#include <cstdlib>
+
+#include "runtime/common/byte_io.h"
+
+namespace rulec::bundle {
+
+namespace {
+// libsodium's hashing and signing work before sodium_init (which only picks faster code paths and
+// seeds its random generator); calling it is still required by its documentation.
+void init_sodium() {
+  if (sodium_init() < 0) std::abort();
+}
+}  // namespace
+
+std::string hash_hex(std::string_view bytes) {
+  init_sodium();
+  std::array<uint8_t, kHashSize> h{};
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr, 0);
+  return rt::to_hex(h.data(), h.size());
+}
+
+std::string write_bundle(const BundleParts& parts, const SecretKey* key, int64_t signed_at_ms) {
+  init_sodium();
+  const std::string* sections[kSectionCount] = {&parts.manifest, &parts.rules, &parts.program, &parts.databases, &parts.code};
+  auto align = [](uint64_t v) { return (v + kAlign - 1) / kAlign * kAlign; };
+  uint64_t offsets[kSectionCount];
+  uint64_t pos = kHeaderSize + kSectionCount * kEntrySize;
+  for (uint32_t i = 0; i < kSectionCount; ++i) {
+    pos = align(pos);
+    offsets[i] = pos;
+    pos += sections[i]->size();
+  }
+  const uint64_t content = pos;
+
+  rt::ByteWriter w;
+  w.raw(std::string_view(kMagic, sizeof kMagic));
+  w.u32(kFormatVersion);
+  w.u32(kSectionCount);
+  w.u32(key ? kFlagSigned : 0);
+  w.u32(0);
+  w.u64(content);
+  for (uint32_t i = 0; i < kSectionCount; ++i) {
+    w.u32(i + 1);
+    w.u32(0);
+    w.u64(offsets[i]);
+    w.u64(sections[i]->size());
+  }
+  for (uint32_t i = 0; i < kSectionCount; ++i) {
+    while (w.size() < offsets[i]) w.u8(0);
+    w.raw(*sections[i]);
+  }
+  std::string out = w.take();
+  std::array<uint8_t, kHashSize> checksum{};
+  crypto_generichash(checksum.data(), checksum.size(), reinterpret_cast<const unsigned char*>(out.data()), out.size(), nullptr, 0);
+  out.append(reinterpret_cast<const char*>(checksum.data()), checksum.size());
+  if (key) out += signature_block(*key, checksum, signed_at_ms);
+  return out;
+}
+
+}  // namespace rulec::bundle

@@ -1,0 +1,23 @@
+// Writing a bundle's container: header, section table, aligned sections, checksum, optional signature.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "compiler/bundle/keys.h"
+
+namespace rulec::bundle {
+
+// The encoded sections, in SectionId order.
+struct BundleParts {
+  std::string manifest, rules, program, databases, code;
+};
+
+// The bundle bytes. With `key`, the signed flag is set and the signature block (signed at
+// `signed_at_ms`) follows the checksum; everything before it depends only on `parts`.
+std::string write_bundle(const BundleParts& parts, const SecretKey* key, int64_t signed_at_ms);
+
+// BLAKE2b-256 of `bytes`, as hex (manifest hashes).
+std::string hash_hex(std::string_view bytes);
+
+}  // namespace rulec::bundle

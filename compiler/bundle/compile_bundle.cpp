@@ -1,0 +1,187 @@
+// Ahead-of-time compilation of a rule set into a bundle: CPU tiers, rule selection, sections, manifest.
+#include "compiler/bundle/compile_bundle.h"
+
+#include <hs/hs.h>
+
+#include <chrono>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "compiler/bundle/bundle_writer.h"
+#include "compiler/bundle/linker.h"
+#include "compiler/engine/build_engine.h"
+#include "runtime/common/dates.h"
+#include "runtime/loader/code_loader.h"
+#include "runtime/loader/sections.h"
+
+namespace rulec::bundle {
+
+namespace {
+
+struct Tier {
+  std::string name;                   // as asked ("native" resolved to a named tier)
+  std::string llvm_cpu;
+  std::vector<std::string> required;  // CPU features a sensor must have (code_loader.h names)
+  unsigned long long hs_features = 0;
+  bool host_databases = true;         // Hyperscan databases serialized here (same architecture)
+};
+
+bool resolve_tier(const std::string& triple, const std::string& cpu, Tier& t, std::string& error) {
+  const std::string arch = triple.substr(0, triple.find('-'));
+  const bool host = arch == rt::host_arch();
+  std::string name = cpu;
+  if (name == "native") {
+    if (!host) return error = fmt::format("--cpu native needs the target to be this machine's architecture ({})", rt::host_arch()), false;
+    std::string ignored;
+    name = arch != "x86_64"                                ? "baseline"
+           : rt::check_cpu_features({"x86-64-v4"}, ignored) ? "avx512"
+           : rt::check_cpu_features({"x86-64-v3"}, ignored) ? "avx2"
+                                                             : "baseline";
+  }
+  t = Tier{};
+  t.name = name;
+  t.host_databases = host;
+  if (arch == "x86_64") {
+    if (name == "baseline") t.llvm_cpu = "x86-64", t.required = {"x86-64"};
+    else if (name == "avx2") t.llvm_cpu = "x86-64-v3", t.required = {"x86-64-v3"}, t.hs_features = HS_CPU_FEATURES_AVX2;
+    else if (name == "avx512") t.llvm_cpu = "x86-64-v4", t.required = {"x86-64-v4"}, t.hs_features = HS_CPU_FEATURES_AVX512;
+    else return error = fmt::format("unknown CPU tier '{}' (baseline, avx2, avx512 or native)", cpu), false;
+  } else if (arch == "aarch64") {
+    if (name != "baseline") return error = fmt::format("CPU tier '{}' is not available for {} (use baseline)", cpu, triple), false;
+    t.llvm_cpu = "generic", t.required = {"armv8-a"};
+  } else {
+    return error = fmt::format("unsupported target {}: x86_64-linux-gnu and aarch64-linux-gnu are", triple), false;
+  }
+  if (triple.find("-linux") == std::string::npos) return error = fmt::format("unsupported target {}: only Linux targets", triple), false;
+  return true;
+}
+
+// Which rules reach an atom the sensor runtime cannot evaluate (today: on-demand atoms).
+std::vector<bool> rules_needing_oracle(const plan::Plan& plan) {
+  std::vector<bool> out(plan.roots.size(), false);
+  std::vector<int8_t> memo(plan.exprs.size(), -1);
+  std::function<bool(uint32_t)> needs = [&](uint32_t x) -> bool {
+    if (memo[x] >= 0) return memo[x];
+    const plan::Expr& e = plan.exprs[x];
+    bool v = e.op == plan::Op::Atom && plan.atoms[e.atom].kind == plan::AtomKind::Generic;
+    for (uint32_t k : e.kids) v = needs(k) || v;
+    memo[x] = v;
+    return v;
+  };
+  for (size_t r = 0; r < plan.roots.size(); ++r) out[r] = needs(plan.roots[r]);
+  return out;
+}
+
+std::string label(const rt::RuleInfo& i) { return fmt::format("{} \"{}\"", i.rule_id, i.name); }
+
+}  // namespace
+
+bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, const CompileOptions& opts, std::string& bytes,
+                    CompileReport& report, std::string& error) {
+  const auto t0 = std::chrono::steady_clock::now();
+  report = CompileReport{};
+  Tier tier;
+  if (!resolve_tier(opts.target, opts.cpu, tier, error)) return false;
+  report.tier = tier.name;
+  for (const auto& [rule, why] : loaded.left_out) report.excluded.emplace_back(fmt::format("{} \"{}\"", rule->rule_id, rule->name), why);
+
+  hs_platform_info_t platform{};
+  platform.tune = HS_TUNE_FAMILY_GENERIC;
+  platform.cpu_features = tier.hs_features;
+  engine::BuildOptions bo;
+  bo.jit = false;
+  bo.object = codegen::ObjectOptions{opts.target, tier.llvm_cpu, ""};
+  bo.strings.platform = &platform;
+  bo.strings.keep_databases = tier.host_databases;
+
+  // Rules the sensor cannot run are dropped and the rest compiled again.
+  std::vector<size_t> keep(loaded.infos.size());
+  for (size_t i = 0; i < keep.size(); ++i) keep[i] = i;
+  std::optional<engine::Built> built;
+  for (int pass = 0; pass < 2; ++pass) {
+    const auto all = loaded.plan_rules();
+    std::vector<plan::RuleAsts> rules;
+    for (size_t i : keep) rules.push_back(all[i]);
+    if (rules.empty()) return error = "no rule left to compile", false;
+    built = engine::build(rules, schema, error, bo);
+    if (!built) return false;
+    const auto needs = rules_needing_oracle(built->plan);
+    std::vector<size_t> next;
+    for (size_t k = 0; k < keep.size(); ++k) {
+      if (!needs[k]) next.push_back(keep[k]);
+      else
+        report.excluded.emplace_back(label(loaded.infos[keep[k]]),
+                                     "uses a test the sensor runtime does not evaluate natively yet (text analysis, dates, "
+                                     "nested, object exists or field-name wildcards; see `rulec explain`)");
+    }
+    if (next.size() == keep.size()) break;
+    keep = std::move(next);
+    if (pass == 1) return error = "internal error: rule selection did not settle", false;
+  }
+
+  std::string so;
+  if (!link_shared_object(built->object, opts.target, so, error)) return false;
+
+  BundleParts parts;
+  std::vector<rt::BundledRule> rules;
+  for (size_t i : keep) {
+    const Rule* src = loaded.analyzed[i].rule;
+    rules.push_back(rt::BundledRule{loaded.infos[i], src->query, src->language, src->origin.path});
+  }
+  rt::ByteWriter w;
+  rt::encode_rules(w, rules);
+  parts.rules = w.take();
+  const rt::CompiledProgram prog = engine::program_tables(built->plan, built->groups);
+  rt::encode_program(w, prog);
+  parts.program = w.take();
+  rt::encode_databases(w, prog.groups);
+  parts.databases = w.take();
+  parts.code = so;
+
+  nlohmann::ordered_json m;
+  m["format_version"] = kFormatVersion;
+  m["rulec_version"] = RULEC_VERSION;
+  m["hyperscan_version"] = hs_version();
+  m["target"] = opts.target;
+  m["cpu"] = {{"tier", tier.name}, {"asked", opts.cpu}, {"llvm_cpu", tier.llvm_cpu}, {"required", tier.required}};
+  m["created"] = iso8601_ms(opts.created_ms);
+  auto& mr = m["rules"] = nlohmann::ordered_json::array();
+  for (const auto& r : rules) {
+    rt::ByteWriter one;
+    rt::encode_rules(one, {r});
+    mr.push_back({{"rule_id", r.info.rule_id}, {"name", r.info.name}, {"type", r.info.type_name}, {"hash", hash_hex(one.bytes())}});
+  }
+  auto& me = m["excluded"] = nlohmann::ordered_json::array();
+  for (const auto& [who, why] : report.excluded) me.push_back({{"rule", who}, {"reason", why}});
+  auto& md = m["databases"] = nlohmann::ordered_json::array();
+  for (size_t g = 0; g < prog.groups.size(); ++g) {
+    const auto& grp = prog.groups[g];
+    if (grp.patterns.empty()) continue;
+    ++report.databases;
+    if (grp.database.empty()) ++report.databases_rebuilt_at_load;
+    md.push_back({{"group", g},
+                  {"field", prog.slot_paths[grp.slot]},
+                  {"patterns", grp.patterns.size()},
+                  {"bytes", grp.database.size()},
+                  {"hash", grp.database.empty() ? std::string("(built at load)") : hash_hex(grp.database)}});
+  }
+  auto& mf = m["fields"] = nlohmann::ordered_json::array();
+  for (const auto& path : prog.slot_paths) {
+    const FieldInfo fi = schema.lookup(path);
+    mf.push_back({{"path", path}, {"type", to_string(fi.type)}, {"known", fi.known}, {"ignore_above", fi.ignore_above},
+                  {"lowercase", fi.lowercase}});
+  }
+  m["subtrees"] = prog.subtrees;
+  m["code"] = {{"bytes", so.size()}, {"hash", hash_hex(so)}};
+  parts.manifest = m.dump(1);
+
+  bytes = write_bundle(parts, opts.key, opts.signed_at_ms);
+  report.rules = rules.size();
+  report.code_bytes = so.size();
+  report.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return true;
+}
+
+}  // namespace rulec::bundle

@@ -1,0 +1,37 @@
+// `rulec compile`'s pipeline: loaded rules -> plan -> object (TargetMachine) -> lld -> sections -> bundle.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compiler/bundle/keys.h"
+#include "compiler/engine/loaded_rules.h"
+
+namespace rulec::bundle {
+
+struct CompileOptions {
+  std::string target = "x86_64-linux-gnu";
+  std::string cpu = "baseline";   // baseline | avx2 | avx512 | native
+  const SecretKey* key = nullptr; // sign when set
+  int64_t created_ms = 0;         // the manifest's creation time (reproducible: not the wall clock)
+  int64_t signed_at_ms = 0;       // the signature's time
+};
+
+struct CompileReport {
+  size_t rules = 0;
+  std::vector<std::pair<std::string, std::string>> excluded;  // "id \"name\"", reason
+  std::string tier;                                           // the CPU tier used ("native" resolved)
+  size_t databases = 0, databases_rebuilt_at_load = 0;
+  size_t code_bytes = 0;
+  double ms = 0;
+};
+
+// Compiles `loaded` into bundle bytes. Rules the sensor cannot run natively are left out and
+// listed in the report and the manifest; the bundle still builds when at least one rule remains.
+// False with the reason (unknown target or tier, LLVM, lld or Hyperscan failure, no rule left).
+[[nodiscard]] bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, const CompileOptions& opts,
+                                  std::string& bytes, CompileReport& report, std::string& error);
+
+}  // namespace rulec::bundle

@@ -1,0 +1,152 @@
+// `rulec compile RULES... -o FILE.rbundle`: ahead-of-time compilation into a (signed) rule bundle.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "compiler/bundle/compile_bundle.h"
+#include "compiler/bundle/keys.h"
+#include "compiler/driver/commands.h"
+#include "compiler/driver/engine_setup.h"
+
+namespace rulec::driver {
+
+namespace {
+
+struct Options {
+  std::vector<std::string> rules;
+  std::string output;
+  std::string target = "x86_64-linux-gnu";
+  std::string cpu = "baseline";
+  std::string sign;
+  SchemaOptions schema;
+};
+
+// Reproducible creation time: $SOURCE_DATE_EPOCH, else the newest rule file's modification time.
+int64_t creation_ms(const engine::LoadedRules& loaded) {
+  if (const char* e = std::getenv("SOURCE_DATE_EPOCH")) return std::strtoll(e, nullptr, 10) * 1000;
+  int64_t newest = 0;
+  for (const auto& a : loaded.analyzed) {
+    struct stat st {};
+    if (::stat(a.rule->origin.path.c_str(), &st) == 0) newest = std::max<int64_t>(newest, int64_t{st.st_mtim.tv_sec} * 1000);
+  }
+  return newest;
+}
+
+// Writes `bytes` to `path` through a temporary file renamed over it, so a sensor watching the
+// path never sees a partial bundle. "-" is stdout.
+bool write_output(const std::string& path, const std::string& bytes, std::string& error) {
+  if (path == "-") {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0)
+      return error = fmt::format("cannot write to stdout: {}", std::strerror(errno)), false;
+    return true;
+  }
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return error = fmt::format("cannot create {}: {}", tmp, std::strerror(errno)), false;
+  size_t done = 0;
+  bool ok = true;
+  while (ok && done < bytes.size()) {
+    const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    ok = w > 0;
+    if (ok) done += static_cast<size_t>(w);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  const int saved = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = fmt::format("cannot write {}: {}", path, std::strerror(ok ? errno : saved));
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Runner add_compile_command(CLI::App& app) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("compile", "Compile rules ahead of time into a bundle for rulesensor");
+  cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
+  cmd->add_option("-o,--output", opts->output, "The bundle to write (.rbundle); - for stdout")->required();
+  cmd->add_option("--target", opts->target, "Target triple: x86_64-linux-gnu (the default) or aarch64-linux-gnu");
+  cmd->add_option("--cpu", opts->cpu, "CPU tier of the code and Hyperscan databases")
+      ->check(CLI::IsMember({"baseline", "avx2", "avx512", "native"}));
+  cmd->add_option("--sign", opts->sign, "Sign with this secret key (NAME.key from `rulec keygen`)");
+  opts->schema.add_to(cmd);
+  cmd->footer(
+      "The bundle holds native code (LLVM, linked by lld), the Hyperscan databases and their patterns,\n"
+      "the rule metadata and a manifest, under a checksum and an optional Ed25519 signature. Rules that\n"
+      "cannot be compiled are listed and left out. The same rules give a byte-identical bundle (the\n"
+      "creation time is $SOURCE_DATE_EPOCH or the newest rule file's time; only a signature's time varies).\n"
+      "Exit status: 0 bundle written, 1 error (no rule, target, I/O), 2 usage.\n"
+      "Examples:\n"
+      "  rulec keygen build && rulec compile rules/ -o rules.rbundle --sign build.key\n"
+      "  rulec compile rules/ -o arm.rbundle --target aarch64-linux-gnu --sign build.key");
+  return [opts]() {
+    auto schema = opts->schema.load();
+    if (!schema) return kExitFindings;
+    std::string error;
+    bundle::SecretKey key;
+    if (!opts->sign.empty() && !bundle::read_secret_key(opts->sign, key, error)) {
+      fmt::print(stderr, "rulec: {}\n", error);
+      return kExitFindings;
+    }
+    engine::LoadedRules loaded;
+    if (!engine::load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
+    bundle::CompileOptions co;
+    co.target = opts->target;
+    co.cpu = opts->cpu;
+    co.key = opts->sign.empty() ? nullptr : &key;
+    co.created_ms = creation_ms(loaded);
+    co.signed_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string bytes;
+    bundle::CompileReport rep;
+    if (!bundle::compile_bundle(loaded, *schema, co, bytes, rep, error)) {
+      fmt::print(stderr, "rulec: compile: {}\n", error);
+      return kExitFindings;
+    }
+    if (!write_output(opts->output, bytes, error)) {
+      fmt::print(stderr, "rulec: {}\n", error);
+      return kExitFindings;
+    }
+    for (const auto& [who, why] : rep.excluded) fmt::print(stderr, "rulec: left out {}: {}\n", who, why);
+    fmt::print(stderr, "rulec compile: {} rules -> {} ({} bytes, {} {}, code {} bytes, {} Hyperscan databases{}), {}, {:.0f} ms; {} rules left out\n",
+               rep.rules, opts->output, bytes.size(), opts->target, rep.tier, rep.code_bytes, rep.databases,
+               rep.databases_rebuilt_at_load ? fmt::format(" built at load on the target", rep.databases_rebuilt_at_load) : "",
+               co.key ? "signed by " + rt::key_fingerprint(key.public_key()) : std::string("unsigned"), rep.ms,
+               rep.excluded.size());
+    return kExitOk;
+  };
+}
+
+Runner add_keygen_command(CLI::App& app) {
+  auto name = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("keygen", "Create an Ed25519 key pair for signing bundles");
+  cmd->add_option("name", *name, "Writes NAME.key (secret, mode 0600) and NAME.pub")->required();
+  cmd->footer("Existing files are never overwritten. Exit status: 0 written, 1 error, 2 usage.\nExample:\n  rulec keygen build   # build.key, build.pub");
+  return [name]() {
+    std::string error;
+    if (!bundle::generate_key_pair(*name, error)) {
+      fmt::print(stderr, "rulec: keygen: {}\n", error);
+      return kExitFindings;
+    }
+    rt::PublicKey pk;
+    if (!rt::read_public_key(*name + ".pub", pk, error)) {
+      fmt::print(stderr, "rulec: keygen: {}\n", error);
+      return kExitFindings;
+    }
+    fmt::print("{}.key (secret), {}.pub: key {}\n", *name, *name, rt::key_fingerprint(pk));
+    return kExitOk;
+  };
+}
+
+}  // namespace rulec::driver

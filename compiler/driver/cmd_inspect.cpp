@@ -1,0 +1,87 @@
+// `rulec inspect FILE.rbundle`: prints a bundle's manifest, signature and rules after checking it.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "compiler/driver/commands.h"
+#include "runtime/common/dates.h"
+#include "runtime/loader/bundle_loader.h"
+
+namespace rulec::driver {
+
+Runner add_inspect_command(CLI::App& app) {
+  struct Options {
+    std::string file;
+    std::string trusted_key;
+    bool json = false;
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("inspect", "Print a bundle's manifest and rules");
+  cmd->add_option("bundle", opts->file, "The bundle (.rbundle); - for stdin")->required();
+  cmd->add_option("--trusted-key", opts->trusted_key, "Also verify the signature with this public key");
+  cmd->add_flag("--json", opts->json, "Print the manifest as JSON");
+  cmd->footer("The structure and checksum are always checked. Exit status: 0 valid, 1 damaged or\n"
+              "signature refused, 2 usage.\nExample:\n  rulec inspect rules.rbundle --trusted-key build.pub");
+  return [opts]() {
+    std::string bytes, error;
+    if (!read_input(opts->file, bytes)) return kExitFindings;
+    rt::BundleView view;
+    if (!rt::parse_bundle(bytes, view, error)) {
+      fmt::print(stderr, "rulec: {}: {}\n", opts->file, error);
+      return kExitFindings;
+    }
+    std::string sig = "unsigned";
+    if (view.signature.present)
+      sig = fmt::format("signed by key {} at {}", rt::key_fingerprint(view.signature.key), iso8601_ms(view.signature.signed_at_ms));
+    if (!opts->trusted_key.empty()) {
+      rt::PublicKey pk;
+      if (!rt::read_public_key(opts->trusted_key, pk, error) || !rt::verify_bundle_signature(view, pk, error)) {
+        fmt::print(stderr, "rulec: {}: {}\n", opts->file, error);
+        return kExitFindings;
+      }
+      sig += " (verified)";
+    } else if (view.signature.present) {
+      sig += " (not verified: no --trusted-key)";
+    }
+    auto m = nlohmann::ordered_json::parse(view.section(bundle::SectionId::Manifest), nullptr, false);
+    std::vector<rt::BundledRule> rules;
+    if (m.is_discarded() || !m.is_object() || !rt::decode_rules(view.section(bundle::SectionId::Rules), rules, error)) {
+      fmt::print(stderr, "rulec: {}: {}\n", opts->file, m.is_discarded() ? "manifest: not valid JSON" : error);
+      return kExitFindings;
+    }
+    if (opts->json) {
+      m["signature"] = sig;
+      fmt::print("{}\n", m.dump(2));
+      return kExitOk;
+    }
+    auto str = [&](const char* k) { return m.contains(k) ? (m[k].is_string() ? m[k].get<std::string>() : m[k].dump()) : "?"; };
+    fmt::print("bundle      {} ({} bytes)\n", opts->file, bytes.size());
+    fmt::print("format      {}\nrulec       {}\nhyperscan   {}\ntarget      {}\n", view.format_version, str("rulec_version"),
+               str("hyperscan_version"), str("target"));
+    if (m.contains("cpu") && m["cpu"].is_object())
+      fmt::print("cpu tier    {} (llvm cpu {}, requires {})\n", m["cpu"].value("tier", "?"), m["cpu"].value("llvm_cpu", "?"),
+                 m["cpu"].contains("required") ? m["cpu"]["required"].dump() : "?");
+    fmt::print("created     {}\nsignature   {}\nchecksum    {}\n", str("created"), sig,
+               rt::to_hex(view.checksum.data(), view.checksum.size()));
+    for (uint32_t i = 1; i <= bundle::kSectionCount; ++i)
+      fmt::print("section     {:<10} {:>9} bytes\n", bundle::section_name(static_cast<bundle::SectionId>(i)),
+                 view.section(static_cast<bundle::SectionId>(i)).size());
+    if (m.contains("databases") && m["databases"].is_array()) {
+      fmt::print("databases   {}\n", m["databases"].size());
+      for (const auto& d : m["databases"])
+        if (d.is_object())
+          fmt::print("  {:<40} {:>5} patterns {:>8} bytes  {}\n", d.value("field", "?"), d.value("patterns", 0), d.value("bytes", 0),
+                     d.value("hash", "?").substr(0, 16));
+    }
+    fmt::print("rules       {}\n", rules.size());
+    for (const auto& r : rules)
+      fmt::print("  {:<36} {:<10} {:<8} {}\n    {}\n", r.info.rule_id, r.info.type_name, r.info.severity, r.info.name, r.query);
+    if (m.contains("excluded") && m["excluded"].is_array() && !m["excluded"].empty()) {
+      fmt::print("left out    {}\n", m["excluded"].size());
+      for (const auto& e : m["excluded"])
+        if (e.is_object()) fmt::print("  {}: {}\n", e.value("rule", "?"), e.value("reason", "?"));
+    }
+    return kExitOk;
+  };
+}
+
+}  // namespace rulec::driver

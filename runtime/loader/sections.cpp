@@ -1,0 +1,167 @@
+// Bundle sections: rules (RuleInfo + source), program tables and Hyperscan databases, bounds-checked.
+#include "runtime/loader/sections.h"
+
+#include <fmt/format.h>
+
+namespace rulec::rt {
+
+namespace {
+
+constexpr uint32_t kMaxTermFields = 16;
+
+void put_fields(ByteWriter& w, const std::vector<TermField>& f) {
+  w.u32(static_cast<uint32_t>(f.size()));
+  for (const auto& t : f) w.str(t.path), w.u32(t.ignore_above);
+}
+
+std::vector<TermField> get_fields(ByteReader& r) {
+  std::vector<TermField> f(r.count(8));
+  if (f.size() > kMaxTermFields) r.fail("too many term fields");
+  if (!r.ok()) return {};
+  for (auto& t : f) t.path = r.str(), t.ignore_above = r.u32();
+  return f;
+}
+
+bool finish(ByteReader& r, const char* section, std::string& error) {
+  if (r.ok() && !r.at_end()) r.fail("unexpected bytes after the last record");
+  if (!r.ok()) error = fmt::format("{} section: {}", section, r.error());
+  return r.ok();
+}
+
+}  // namespace
+
+void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules) {
+  w.u32(static_cast<uint32_t>(rules.size()));
+  for (const auto& b : rules) {
+    const RuleInfo& r = b.info;
+    w.str(r.rule_id), w.str(r.name), w.str(r.type_name), w.str(r.rule_type_id), w.str(r.severity);
+    w.i64(r.risk_score);
+    w.strs(r.tags);
+    w.str(r.threat_json), w.str(r.description);
+    w.i64(r.version);
+    w.u8(static_cast<uint8_t>(r.kind));
+    w.i64(r.interval_ms), w.i64(r.lookback_ms), w.i64(r.max_signals);
+    w.str(r.timestamp_field);
+    put_fields(w, r.new_terms_fields);
+    w.i64(r.history_window_ms);
+    put_fields(w, r.threshold_fields);
+    w.i64(r.threshold_value);
+    w.str(r.cardinality_field), w.u32(r.cardinality_ignore_above), w.i64(r.cardinality_value);
+    w.u64(r.definition_hash);
+    w.str(b.query), w.str(b.language), w.str(b.source);
+  }
+}
+
+bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error) {
+  ByteReader r(bytes);
+  rules.assign(r.count(64), {});
+  for (auto& b : rules) {
+    if (!r.ok()) break;
+    RuleInfo& i = b.info;
+    i.rule_id = r.str(), i.name = r.str(), i.type_name = r.str(), i.rule_type_id = r.str(), i.severity = r.str();
+    i.risk_score = r.i64();
+    i.tags = r.strs();
+    i.threat_json = r.str(), i.description = r.str();
+    i.version = r.i64();
+    const uint8_t kind = r.u8();
+    if (kind > static_cast<uint8_t>(DetectionKind::Threshold)) r.fail(fmt::format("unknown detection kind {}", kind));
+    i.kind = static_cast<DetectionKind>(kind);
+    i.interval_ms = r.i64(), i.lookback_ms = r.i64(), i.max_signals = r.i64();
+    i.timestamp_field = r.str();
+    i.new_terms_fields = get_fields(r);
+    i.history_window_ms = r.i64();
+    i.threshold_fields = get_fields(r);
+    i.threshold_value = r.i64();
+    i.cardinality_field = r.str(), i.cardinality_ignore_above = r.u32(), i.cardinality_value = r.i64();
+    i.definition_hash = r.u64();
+    b.query = r.str(), b.language = r.str(), b.source = r.str();
+    if (r.ok() && (i.rule_id.empty() || i.interval_ms <= 0 || i.max_signals < 0 || i.lookback_ms < 0))
+      r.fail(fmt::format("rule \"{}\": invalid identity or schedule", i.rule_id));
+    if (r.ok() && i.kind == DetectionKind::NewTerms && i.new_terms_fields.empty())
+      r.fail(fmt::format("new-terms rule \"{}\" has no term field", i.rule_id));
+  }
+  return finish(r, "rules", error);
+}
+
+void encode_program(ByteWriter& w, const CompiledProgram& p) {
+  w.u32(p.rule_count), w.u32(p.atom_count), w.u32(p.memo_count);
+  w.strs(p.slot_paths);
+  w.strs(p.subtrees);
+  w.boolean(p.read_all);
+  w.u32(static_cast<uint32_t>(p.groups.size()));
+  for (const auto& g : p.groups) {
+    w.u32(g.slot), w.boolean(g.lower), w.u32(g.ignore_above);
+    w.u32(static_cast<uint32_t>(g.exact.size()));
+    for (const auto& e : g.exact) w.str(e.value), w.u32(e.atom);
+    w.u32(static_cast<uint32_t>(g.patterns.size()));
+    for (const auto& x : g.patterns) w.str(x.regex), w.boolean(x.caseless), w.boolean(x.utf8), w.u32(x.atom);
+    w.u32(static_cast<uint32_t>(g.any.size()));
+    for (uint32_t a : g.any) w.u32(a);
+  }
+  w.u32(static_cast<uint32_t>(p.typed.size()));
+  for (const auto& t : p.typed) {
+    w.u8(static_cast<uint8_t>(t.kind)), w.u8(static_cast<uint8_t>(t.cls)), w.u8(static_cast<uint8_t>(t.num_type));
+    w.u32(t.slot), w.u32(t.atom);
+    w.u8(static_cast<uint8_t>(t.op)), w.boolean(t.is_int), w.i64(t.i), w.f64(t.d);
+    w.raw(std::string_view(reinterpret_cast<const char*>(t.ip.bytes.data()), t.ip.bytes.size()));
+    w.u8(t.prefix), w.boolean(t.flag), w.str(t.text), w.boolean(t.lower), w.u32(t.ignore_above);
+  }
+}
+
+bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& error) {
+  ByteReader r(bytes);
+  p.rule_count = r.u32(), p.atom_count = r.u32(), p.memo_count = r.u32();
+  // Per-event buffers are sized by these counts: bound them by what the section can describe.
+  if (r.ok() && (p.atom_count > bytes.size() * 8 + 64 || p.memo_count > p.atom_count + bytes.size() || p.rule_count > bytes.size()))
+    r.fail(fmt::format("counts out of proportion to the section ({} rules, {} atoms, {} memo slots)", p.rule_count,
+                       p.atom_count, p.memo_count));
+  p.slot_paths = r.strs();
+  p.subtrees = r.strs();
+  p.read_all = r.boolean();
+  const auto slots = static_cast<uint32_t>(p.slot_paths.size());
+  p.groups.assign(r.count(13), {});
+  for (auto& g : p.groups) {
+    if (!r.ok()) break;
+    g.slot = r.index(slots, "string group slot");
+    g.lower = r.boolean(), g.ignore_above = r.u32();
+    g.exact.resize(r.count(8));
+    for (auto& e : g.exact) e.value = r.str(), e.atom = r.index(p.atom_count, "exact-value atom");
+    g.patterns.resize(r.count(10));
+    for (auto& x : g.patterns)
+      x.regex = r.str(), x.caseless = r.boolean(), x.utf8 = r.boolean(), x.atom = r.index(p.atom_count, "pattern atom");
+    g.any.resize(r.count(4));
+    for (auto& a : g.any) a = r.index(p.atom_count, "exists atom");
+  }
+  p.typed.assign(r.count(50), {});
+  for (auto& t : p.typed) {
+    if (!r.ok()) break;
+    const uint8_t kind = r.u8(), cls = r.u8(), num = r.u8();
+    if (kind > static_cast<uint8_t>(TypedTestSpec::Kind::StrRange) || cls > static_cast<uint8_t>(TypedTestSpec::Class::String) ||
+        num > static_cast<uint8_t>(NumType::Double))
+      r.fail("typed test: unknown kind, class or number type");
+    t.kind = static_cast<TypedTestSpec::Kind>(kind), t.cls = static_cast<TypedTestSpec::Class>(cls);
+    t.num_type = static_cast<NumType>(num);
+    t.slot = r.index(slots, "typed test slot"), t.atom = r.index(p.atom_count, "typed test atom");
+    t.op = static_cast<int8_t>(r.u8()), t.is_int = r.boolean(), t.i = r.i64(), t.d = r.f64();
+    std::string_view ip = r.raw(t.ip.bytes.size());
+    if (r.ok()) std::copy(ip.begin(), ip.end(), t.ip.bytes.begin());
+    t.prefix = r.u8(), t.flag = r.boolean(), t.text = r.str(), t.lower = r.boolean(), t.ignore_above = r.u32();
+    if (r.ok() && (t.op < -2 || t.op > 2 || t.prefix > 128)) r.fail("typed test: operator or prefix out of range");
+  }
+  return finish(r, "program", error);
+}
+
+void encode_databases(ByteWriter& w, const std::vector<StringGroupSpec>& groups) {
+  w.u32(static_cast<uint32_t>(groups.size()));
+  for (const auto& g : groups) w.str(g.database);
+}
+
+bool decode_databases(std::string_view bytes, std::vector<StringGroupSpec>& groups, std::string& error) {
+  ByteReader r(bytes);
+  const uint32_t n = r.u32();
+  if (r.ok() && n != groups.size()) r.fail(fmt::format("{} databases for {} string groups", n, groups.size()));
+  for (size_t i = 0; i < groups.size() && r.ok(); ++i) groups[i].database = r.str();
+  return finish(r, "databases", error);
+}
+
+}  // namespace rulec::rt

@@ -1,0 +1,33 @@
+// Encoding and decoding of a bundle's rule, program and database sections (one definition for both sides).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/common/byte_io.h"
+#include "runtime/eval/compiled_engine.h"
+#include "runtime/eval/rule_info.h"
+
+namespace rulec::rt {
+
+// A rule as a bundle carries it: what the detector and alerts need, and the source for `inspect`.
+struct BundledRule {
+  RuleInfo info;
+  std::string query;     // the KQL query as written
+  std::string language;  // "kuery" / "lucene"
+  std::string source;    // the file it came from
+};
+
+void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules);
+[[nodiscard]] bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error);
+
+// The program's tables (everything of CompiledProgram but the code and the databases).
+void encode_program(ByteWriter& w, const CompiledProgram& p);
+// Decodes and validates every count and index (slots, atoms, rules) against the program's sizes.
+[[nodiscard]] bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& error);
+
+// One serialized Hyperscan database per string group (empty: rebuilt from the patterns at load).
+void encode_databases(ByteWriter& w, const std::vector<StringGroupSpec>& groups);
+[[nodiscard]] bool decode_databases(std::string_view bytes, std::vector<StringGroupSpec>& groups, std::string& error);
+
+}  // namespace rulec::rt

@@ -1,0 +1,212 @@
+// rulesensor's run: load the bundle, install signal handlers and the file watcher, serve reloads and counters.
+#include "runtime/sensor/app/sensor.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "runtime/common/dates.h"
+#include "runtime/loader/bundle_loader.h"
+#include "runtime/sensor/detect_loop.h"
+
+namespace rulec::sensor {
+
+namespace {
+
+constexpr const char* kProgram = "rulesensor";
+
+std::atomic<uint32_t> g_attention{0};
+std::atomic<int> g_stops{0};
+
+void on_signal(int sig) {
+  switch (sig) {
+    case SIGHUP: g_attention.fetch_or(rt::kAttentionReload); break;
+    case SIGUSR1: g_attention.fetch_or(rt::kAttentionCounters); break;
+    default:
+      if (g_stops.fetch_add(1) > 0) _exit(1);  // the second stop request: at once
+      g_attention.fetch_or(rt::kAttentionStop);
+  }
+}
+
+void install_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  for (int s : {SIGHUP, SIGUSR1, SIGTERM, SIGINT}) sigaction(s, &sa, nullptr);
+}
+
+// What identifies a version of the bundle file on disk.
+struct FileStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return FileStamp{st.st_dev, st.st_ino, st.st_size, int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+// Polls the bundle file and raises a reload request when it changes (replaced or rewritten).
+class Watcher {
+ public:
+  Watcher(std::string path, uint64_t every_ms) : path_(std::move(path)), every_ms_(every_ms), seen_(stamp_of(path_)) {
+    if (every_ms_) thread_ = std::thread([this] { loop(); });
+  }
+  ~Watcher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  // The loaded bundle's stamp (after a reload attempt, whatever its outcome).
+  void loaded(FileStamp s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen_ = s;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(every_ms_), [this] { return stop_; })) {
+      const FileStamp now = stamp_of(path_);
+      if (now.ino != 0 && !(now == seen_)) {
+        seen_ = now;
+        g_attention.fetch_or(rt::kAttentionReload);
+      }
+    }
+  }
+  std::string path_;
+  uint64_t every_ms_;
+  FileStamp seen_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+std::string describe(const rt::LoadedBundle& b) {
+  const auto& m = b.manifest;
+  std::string tier = m.contains("cpu") && m["cpu"].contains("tier") && m["cpu"]["tier"].is_string() ? m["cpu"]["tier"].get<std::string>() : "?";
+  std::string s = fmt::format("{} rules, {} {}, {}", b.rules.size(), m.value("target", "?"), tier,
+                              b.signature.present ? "signed by " + rt::key_fingerprint(b.signature.key) : std::string("unsigned"));
+  s += fmt::format(", loaded in {:.1f} ms", b.load_ms);
+  if (!b.notes.empty()) s += "; " + b.notes;
+  return s;
+}
+
+class CountersOut {
+ public:
+  explicit CountersOut(const std::string& path) : path_(path) {}
+  void write(const std::string& json) {
+    if (path_ == "-") {
+      fmt::print(stderr, "{}\n", json);
+      return;
+    }
+    std::FILE* f = std::fopen(path_.c_str(), "a");
+    if (!f) {
+      fmt::print(stderr, "{}: cannot write counters to {}: {}\n", kProgram, path_, std::strerror(errno));
+      return;
+    }
+    fmt::print(f, "{}\n", json);
+    std::fclose(f);
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+int run(const Options& o) {
+  rt::LoadOptions lopts;
+  lopts.allow_unsigned = o.allow_unsigned;
+  std::string error;
+  if (!o.trusted_key.empty()) {
+    rt::PublicKey key;
+    if (!rt::read_public_key(o.trusted_key, key, error)) {
+      fmt::print(stderr, "{}: {}\n", kProgram, error);
+      return 1;
+    }
+    lopts.trusted = key;
+  }
+  FileStamp stamp = stamp_of(o.bundle);
+  auto bundle = rt::load_bundle_file(o.bundle, lopts, error);
+  if (!bundle) {
+    fmt::print(stderr, "{}: refused {}\n", kProgram, error);
+    return 1;
+  }
+  fmt::print(stderr, "{}: loaded {}: {}\n", kProgram, o.bundle, describe(*bundle));
+
+  rt::DetectorOptions dopts;
+  dopts.state_dir = o.state;
+  dopts.learn = o.learn;
+  dopts.max_state_mb = o.max_state_mb;
+  dopts.checkpoint_events = o.checkpoint_events;
+  std::string recovered;
+  auto detector = rt::Detector::create(bundle->infos(), dopts, o.alerts, error, recovered);
+  if (!detector) {
+    fmt::print(stderr, "{}: {}\n", kProgram, error);
+    return 1;
+  }
+  if (!recovered.empty()) fmt::print(stderr, "{}: {}\n", kProgram, recovered);
+
+  std::vector<std::string> events = o.events.empty() ? std::vector<std::string>{"-"} : o.events;
+  rt::EventReader reader(events);
+  rt::report_skips_to_stderr(reader, kProgram);
+  CountersOut counters(o.counters);
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+
+  install_signals();
+  Watcher watcher(o.bundle, o.watch_ms);
+  watcher.loaded(stamp);
+
+  rt::LoopControl control;
+  control.attention = &g_attention;
+  control.serve = [&](uint32_t req, rt::StreamEngine*& engine) {
+    if (req & rt::kAttentionReload) {
+      const FileStamp s = stamp_of(o.bundle);
+      watcher.loaded(s);
+      std::string why;
+      auto next = rt::load_bundle_file(o.bundle, lopts, why);
+      if (!next) {
+        fmt::print(stderr, "{}: reload refused, the running bundle stays: {}\n", kProgram, why);
+      } else {
+        const auto st = detector->replace_rules(next->infos());
+        engine = next->engine.get();
+        bundle = std::move(next);  // the old bundle (code, databases) is released here, after the switch
+        fmt::print(stderr, "{}: reloaded {} after {} events: {}; state kept for {} rules, {} new, {} removed or changed\n",
+                   kProgram, o.bundle, reader.events_read(), describe(*bundle), st.kept, st.added, st.dropped);
+      }
+    }
+    if (req & rt::kAttentionCounters) counters.write(rt::counters_json(*detector, reader, elapsed()));
+    return !(req & rt::kAttentionStop);
+  };
+  const rt::LoopResult res = rt::run_detection(reader, *detector, bundle->engine.get(), &control);
+  rt::print_summary(kProgram, *detector, reader, res.seconds);
+  counters.write(rt::counters_json(*detector, reader, res.seconds));
+  if (res.stopped) fmt::print(stderr, "{}: stopped by signal; alerts flushed and state checkpointed\n", kProgram);
+  if (!res.ok) {
+    fmt::print(stderr, "{}: {}; state kept at its last checkpoint\n", kProgram, detector->error());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace rulec::sensor

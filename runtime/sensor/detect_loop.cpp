@@ -1,0 +1,117 @@
+// The shared detection loop, its stderr summary and its JSON counters.
+#include "runtime/sensor/detect_loop.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "runtime/common/dates.h"
+
+namespace rulec::rt {
+
+namespace {
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control) {
+  LoopResult res;
+  reader.set_filter(engine->decode_filter());
+  Event ev;
+  RuleBits bits(engine->evaluator().rule_count());
+  const int64_t wall = wall_ms();
+  bool needs_now = engine->needs_now();
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<uint32_t>* attention = control ? control->attention : nullptr;
+  while (res.ok) {
+    if (attention && attention->load(std::memory_order_relaxed)) {
+      const uint32_t req = attention->exchange(0);
+      StreamEngine* before = engine;
+      if (!control->serve(req, engine)) {
+        res.stopped = true;
+        break;
+      }
+      if (engine != before) {
+        reader.set_filter(engine->decode_filter());
+        needs_now = engine->needs_now();
+      }
+    }
+    if (!reader.next(ev)) break;
+    if (needs_now) engine->set_now_ms(event_now(ev, wall));
+    engine->evaluator().evaluate(ev, bits);
+    res.ok = detector.on_event(ev, bits);
+  }
+  res.ok = res.ok && detector.finish();
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return res;
+}
+
+void print_summary(const char* program, const Detector& d, const EventReader& reader, double seconds) {
+  uint64_t alerts = 0, suppressed = 0;
+  for (size_t i = 0; i < d.rules().size(); ++i) {
+    const auto& c = d.counters()[i];
+    alerts += c.alerts;
+    suppressed += c.suppressed;
+    if (!c.matched) continue;
+    fmt::print(stderr, "  {:<60.60} matched {:>9}  alerts {:>6}", d.rules()[i].name, c.matched, c.alerts);
+    if (c.suppressed) fmt::print(stderr, "  suppressed by max_signals {}", c.suppressed);
+    if (c.learned) fmt::print(stderr, "  learned {}", c.learned);
+    if (c.no_time) fmt::print(stderr, "  no event time {}", c.no_time);
+    if (c.late) fmt::print(stderr, "  late {}", c.late);
+    if (c.duplicates) fmt::print(stderr, "  already written {}", c.duplicates);
+    fmt::print(stderr, "\n");
+  }
+  const double n = static_cast<double>(reader.events_read());
+  const double mb = static_cast<double>(reader.bytes_read()) / 1e6;
+  fmt::print(stderr,
+             "{}: {} events read, {} lines skipped, {} rules, {} alerts ({} suppressed by max_signals), "
+             "{:.0f} events/s, {:.1f} MB/s, {:.0f} ns/event, {:.2f} s\n",
+             program, reader.events_read(), reader.lines_skipped(), d.rules().size(), alerts, suppressed,
+             seconds > 0 ? n / seconds : 0.0, seconds > 0 ? mb / seconds : 0.0, n > 0 ? seconds * 1e9 / n : 0.0, seconds);
+  if (d.evictions()) fmt::print(stderr, "{}: {} state entries evicted by --max-state-mb\n", program, d.evictions());
+}
+
+void report_skips_to_stderr(EventReader& reader, const char* program) {
+  reader.set_on_skip(
+      [](const SkippedLine& s, void* p) {
+        const char* program = static_cast<const char*>(p);
+        const std::string_view shown = s.path == "-" ? std::string_view("<stdin>") : s.path;
+        if (s.error == DecodeError::None)
+          fmt::print(stderr, "{}: {}: {}\n", program, shown, s.message);
+        else
+          fmt::print(stderr, "{}: {}:{}: skipped: {}{}{}\n", program, shown, s.line, to_string(s.error),
+                     s.message.empty() ? "" : ": ", s.message);
+      },
+      const_cast<char*>(program));
+}
+
+std::string counters_json(const Detector& d, const EventReader& reader, double seconds) {
+  nlohmann::ordered_json j;
+  const double n = static_cast<double>(reader.events_read());
+  const double mb = static_cast<double>(reader.bytes_read()) / 1e6;
+  j["events"] = reader.events_read();
+  j["bytes"] = reader.bytes_read();
+  j["lines_skipped"] = reader.lines_skipped();
+  j["seconds"] = seconds;
+  j["events_per_s"] = seconds > 0 ? n / seconds : 0.0;
+  j["mb_per_s"] = seconds > 0 ? mb / seconds : 0.0;
+  j["ns_per_event"] = n > 0 ? seconds * 1e9 / n : 0.0;
+  j["state_entries"] = d.state_entries();
+  auto& rules = j["rules"] = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < d.rules().size(); ++i) {
+    const auto& c = d.counters()[i];
+    rules.push_back({{"rule_id", d.rules()[i].rule_id},
+                     {"name", d.rules()[i].name},
+                     {"matched", c.matched},
+                     {"alerts", c.alerts},
+                     {"suppressed", c.suppressed}});
+  }
+  return j.dump();
+}
+
+}  // namespace rulec::rt

@@ -1,0 +1,51 @@
+// The detection loop `rulec run` and `rulesensor` share: events -> engine -> detector -> alerts, summary, counters.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "runtime/decoder/decoder.h"
+#include "runtime/eval/evaluator.h"
+#include "runtime/state/detector.h"
+
+namespace rulec::rt {
+
+// Requests raised asynchronously (signal handlers, a file watcher) and served between two events.
+enum Attention : uint32_t {
+  kAttentionReload = 1,    // SIGHUP or the bundle file replaced
+  kAttentionCounters = 2,  // SIGUSR1: print per-rule counters
+  kAttentionStop = 4,      // SIGTERM / SIGINT: stop reading, flush, checkpoint
+};
+
+struct LoopControl {
+  std::atomic<uint32_t>* attention = nullptr;
+  // Called between two events with the pending requests (already cleared). It may switch the
+  // engine (the loop re-reads `engine` and its decoder filter) and the detector's rules. Returns
+  // false to stop the loop.
+  std::function<bool(uint32_t requests, StreamEngine*& engine)> serve;
+};
+
+struct LoopResult {
+  bool ok = true;          // false: an I/O error writing alerts or state (detector.error())
+  bool stopped = false;    // ended by a stop request rather than the end of input
+  double seconds = 0;
+};
+
+// Reads every event of `reader`, evaluates it with `engine` and feeds the detector; then finish()
+// (flush, checkpoint). The engine's decoder filter is applied to the reader.
+LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control = nullptr);
+
+// The summary on stderr: per-rule lines for rules that matched, then totals and throughput,
+// each line prefixed by `program` ("rulec run", "rulesensor").
+void print_summary(const char* program, const Detector& d, const EventReader& reader, double seconds);
+
+// Prints each skipped input line to stderr as `PROGRAM: PATH:LINE: skipped: REASON` (and unreadable
+// inputs as `PROGRAM: PATH: REASON`). `program` must outlive the reader (a string literal).
+void report_skips_to_stderr(EventReader& reader, const char* program);
+
+// Per-rule counters and throughput as one JSON object (one line).
+std::string counters_json(const Detector& d, const EventReader& reader, double seconds);
+
+}  // namespace rulec::rt
