@@ -161,13 +161,13 @@ void encode_generic(ByteWriter& w, const GenericProgram& p) {
 bool decode_generic(ByteReader& r, GenericProgram& p, uint32_t atom_count, std::string& error) {
   p = GenericProgram{};
   if (r.u32() != kVersion && r.ok()) r.fail("unknown on-demand test format version");
-  // Minimum record sizes: a field 4 + 7 bytes, a value 2 + 100, a node 1 + 4 + 4 + 1 + 5 + 4 + 4.
+  // Minimum record sizes: a field 4 + 7 bytes, a value 2 + 97, a node 1 + 4 + 4 + 1 + 5 + 4 + 4.
   p.fields.resize(r.count(11));
   for (auto& f : p.fields) {
     f.name = r.str();
     f.info = get_info(r);
   }
-  p.values.resize(r.count(102));
+  p.values.resize(r.count(99));
   for (auto& v : p.values) {
     v.type = get_type(r);
     v.lower = r.boolean();
