@@ -77,7 +77,9 @@ TEST(GenericProgram, EveryCorpusAtomIsNative) {
   EXPECT_TRUE(b.fallback_rules.empty());
   for (uint32_t a : c.generic_atoms) EXPECT_TRUE(b.generic.has(a)) << b.plan.atoms[a].display;
   for (uint32_t a = 0; a < b.plan.atoms.size(); ++a) {
-    if (b.plan.atoms[a].kind != plan::AtomKind::Generic) EXPECT_FALSE(b.generic.has(a));
+    if (b.plan.atoms[a].kind != plan::AtomKind::Generic) {
+      EXPECT_FALSE(b.generic.has(a));
+    }
   }
   std::string error;
   EXPECT_TRUE(rt::validate_generic(b.generic, static_cast<uint32_t>(b.plan.atoms.size()), error)) << error;
