@@ -58,22 +58,6 @@ bool resolve_tier(const std::string& triple, const std::string& cpu, Tier& t, st
   return true;
 }
 
-// Which rules reach an atom the sensor runtime cannot evaluate (today: on-demand atoms).
-std::vector<bool> rules_needing_oracle(const plan::Plan& plan) {
-  std::vector<bool> out(plan.roots.size(), false);
-  std::vector<int8_t> memo(plan.exprs.size(), -1);
-  std::function<bool(uint32_t)> needs = [&](uint32_t x) -> bool {
-    if (memo[x] >= 0) return memo[x];
-    const plan::Expr& e = plan.exprs[x];
-    bool v = e.op == plan::Op::Atom && plan.atoms[e.atom].kind == plan::AtomKind::Generic;
-    for (uint32_t k : e.kids) v = needs(k) || v;
-    memo[x] = v;
-    return v;
-  };
-  for (size_t r = 0; r < plan.roots.size(); ++r) out[r] = needs(plan.roots[r]);
-  return out;
-}
-
 std::string label(const rt::RuleInfo& i) { return fmt::format("{} \"{}\"", i.rule_id, i.name); }
 
 }  // namespace
@@ -107,14 +91,14 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
     if (rules.empty()) return error = "no rule left to compile", false;
     built = engine::build(rules, schema, error, bo);
     if (!built) return false;
-    const auto needs = rules_needing_oracle(built->plan);
+    std::vector<bool> needs(keep.size(), false);
+    for (uint32_t r : built->fallback_rules) needs[r] = true;
     std::vector<size_t> next;
     for (size_t k = 0; k < keep.size(); ++k) {
       if (!needs[k]) next.push_back(keep[k]);
       else
         report.excluded.emplace_back(label(loaded.infos[keep[k]]),
-                                     "uses a test the sensor runtime does not evaluate natively yet (text analysis, dates, "
-                                     "nested, object exists or field-name wildcards; see `rulec explain`)");
+                                     "uses a test only the reference evaluator answers (see `rulec explain`)");
     }
     if (next.size() == keep.size()) break;
     keep = std::move(next);
@@ -133,7 +117,8 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
   rt::ByteWriter w;
   rt::encode_rules(w, rules);
   parts.rules = w.take();
-  const rt::CompiledProgram prog = engine::program_tables(built->plan, built->groups);
+  rt::CompiledProgram prog = engine::program_tables(built->plan, built->groups);
+  prog.generic = built->generic;
   rt::encode_program(w, prog);
   parts.program = w.take();
   rt::encode_databases(w, prog.groups);

@@ -96,6 +96,10 @@ void print_plan(const engine::Built& b, bool all_rules) {
                          });
   fmt::print("rules: {}\natoms: {} ({} answered by the string scans and typed tests, {} evaluated on demand)\n", p.roots.size(),
              p.atoms.size(), p.atoms.size() - generic, generic);
+  fmt::print("on demand: {} atoms native ({} test nodes, {} prepared values, {} schema fields), {} by the reference "
+             "evaluator in {} rules\n",
+             generic - b.fallback_atoms.size(), b.generic.nodes.size(), b.generic.values.size(), b.generic.fields.size(),
+             b.fallback_atoms.size(), b.fallback_rules.size());
   fmt::print("expressions: {} in the DAG, {} shared sub-expressions computed once per event\n", p.exprs.size(),
              p.memo_count);
   fmt::print("compile: plan {:.1f} ms, hyperscan {:.1f} ms, llvm ir {:.1f} ms\n", b.stats.plan_ms, b.stats.strings_ms,
@@ -165,7 +169,7 @@ Runner add_explain_command(CLI::App& app) {
       "and one Hyperscan database (patterns), scanned once per value; the boolean structure of all\n"
       "rules as one DAG whose shared parts are computed once per event; numbers, ips, booleans and\n"
       "keyword ranges as typed tests; the residual tests (dates, text analysis, nested queries, free\n"
-      "text, object exists) evaluated on demand by the reference evaluator.\n"
+      "text, object exists) evaluated on demand by the runtime's native on-demand tests.\n"
       "Examples:\n"
       "  rulec explain rules/\n"
       "  rulec explain rules/persistence_webserver_unusual_child_execution.toml --ir > seed.ll\n"

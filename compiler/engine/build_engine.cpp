@@ -1,4 +1,4 @@
-// The compiled engine's assembly line and the on-demand atom oracle (the reference evaluator).
+// The compiled engine's assembly line, and the reference evaluator as the fallback for on-demand atoms that are not native.
 #include "compiler/engine/build_engine.h"
 
 #include <chrono>
@@ -17,7 +17,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-// On-demand atoms through the reference evaluator: each atom's AST node, at the document root.
+// Fallback on-demand atoms through the reference evaluator: each atom's AST node, at the document root.
 class InterpOracle final : public rt::AtomOracle {
  public:
   InterpOracle(const Schema& schema, std::vector<const kql::Node*> nodes) : matcher_(schema), nodes_(std::move(nodes)) {}
@@ -61,6 +61,10 @@ std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schem
   auto t = Clock::now();
   out.groups = matchers::plan_strings(out.plan, out.stats.strings, opts.strings);
   out.stats.groups = out.groups.size();
+  matchers::GenericPlan gp = matchers::plan_generic(out.plan, schema);
+  out.generic = std::move(gp.program);
+  out.fallback_atoms = std::move(gp.fallback_atoms);
+  out.fallback_rules = matchers::rules_reaching(out.plan, out.fallback_atoms);
   out.stats.strings_ms = ms_since(t);
 
   t = Clock::now();
@@ -116,13 +120,12 @@ std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schem
   rt::CompiledProgram prog = program_tables(out.plan, out.groups);
   prog.fn = *fn;
   prog.code = std::shared_ptr<codegen::Jit>(std::move(*jit));
-  std::vector<const kql::Node*> nodes;
-  bool any_generic = false;
-  for (const plan::Atom& a : out.plan.atoms) {
-    nodes.push_back(a.kind == plan::AtomKind::Generic ? a.node : nullptr);
-    any_generic = any_generic || a.kind == plan::AtomKind::Generic;
+  prog.generic = out.generic;
+  if (!out.fallback_atoms.empty()) {
+    std::vector<const kql::Node*> nodes(out.plan.atoms.size(), nullptr);
+    for (uint32_t a : out.fallback_atoms) nodes[a] = out.plan.atoms[a].node;
+    prog.oracle = std::make_unique<InterpOracle>(schema, std::move(nodes));
   }
-  if (any_generic) prog.oracle = std::make_unique<InterpOracle>(schema, std::move(nodes));
   out.engine = rt::CompiledEngine::create(std::move(prog), error);
   if (!out.engine) return std::nullopt;
   out.stats.total_ms = ms_since(t0);

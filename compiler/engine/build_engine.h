@@ -1,4 +1,4 @@
-// Assembles the compiled engine: plan -> Hyperscan groups -> LLVM IR -> JIT, with the oracle plugged in.
+// Assembles the compiled engine: plan -> Hyperscan groups and on-demand tests -> LLVM IR -> JIT.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 
 #include "compiler/codegen/object_emitter.h"
 #include "compiler/frontend/schema.h"
+#include "compiler/matchers/generic_plan.h"
 #include "compiler/matchers/string_plan.h"
 #include "compiler/optimizer/plan.h"
 #include "runtime/eval/compiled_engine.h"
@@ -36,13 +37,20 @@ struct Built {
   std::string ir;
   std::string object;                // ELF relocatable object (BuildOptions::object)
   std::vector<rt::RuleFn> rule_fns;  // per_rule only
+  // The on-demand atoms as the runtime evaluates them natively (what a bundle serializes with
+  // rt::encode_generic), and the ones left to the reference evaluator with the rules that use them
+  // (empty unless some atom is not representable).
+  rt::GenericProgram generic;
+  std::vector<uint32_t> fallback_atoms;
+  std::vector<uint32_t> fallback_rules;
 };
 
 // The program's tables (everything of the engine but the code and the on-demand oracle).
 rt::CompiledProgram program_tables(const plan::Plan& plan, const std::vector<rt::StringGroupSpec>& groups);
 
-// The schema and the ASTs behind `rules` must outlive the engine (on-demand atoms evaluate their
-// AST nodes with the reference evaluator). nullopt with `error` when LLVM or Hyperscan fail.
+// On-demand atoms are evaluated natively (Built::generic); only fallback atoms, if any, evaluate
+// their AST nodes with the reference evaluator, and then the schema and the ASTs behind `rules`
+// must outlive the engine. nullopt with `error` when LLVM or Hyperscan fail.
 std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schema& schema, std::string& error,
                            const BuildOptions& opts = {});
 

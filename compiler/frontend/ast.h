@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/frontend/diagnostic.h"
+#include "runtime/common/field_types.h"
 
 namespace rulec::kql {
 
@@ -46,7 +47,7 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
-enum class RangeOp : uint8_t { Lt, Le, Gt, Ge };
+using RangeOp = rulec::RangeOp;
 
 enum class NodeKind : uint8_t {
   MatchAll,  // empty query, `*:*`

@@ -306,14 +306,6 @@ FieldType field_type_from(std::string_view es_type) {
   return FieldType::Other;
 }
 
-bool is_numeric(FieldType t) { return t >= FieldType::Long && t <= FieldType::UnsignedLong; }
-
-bool is_string_exact(FieldType t) {
-  return t == FieldType::Keyword || t == FieldType::ConstantKeyword || t == FieldType::Wildcard;
-}
-
-bool is_analyzed(FieldType t) { return t == FieldType::Text || t == FieldType::MatchOnlyText; }
-
 bool Schema::load_flat_json(const std::string& path, Diagnostic& error) {
   std::string text, why;
   if (!read_file(path, text, why)) {

@@ -10,30 +10,13 @@
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/diagnostic.h"
+#include "runtime/common/field_types.h"
 
 namespace rulec {
-
-enum class FieldType : uint8_t {
-  Keyword, ConstantKeyword, Wildcard, Text, MatchOnlyText,
-  Long, Integer, Short, Byte, Double, Float, HalfFloat, ScaledFloat, UnsignedLong,
-  Boolean, Ip, Date, DateNanos,
-  Object, Nested, Flattened, GeoPoint, Binary, Other,
-};
 
 const char* to_string(FieldType t);
 // Parses an Elasticsearch mapping type name ("keyword", "match_only_text", ...); unknown -> Other.
 FieldType field_type_from(std::string_view es_type);
-
-bool is_numeric(FieldType t);
-bool is_string_exact(FieldType t);  // keyword, constant_keyword, wildcard
-bool is_analyzed(FieldType t);      // text, match_only_text
-
-struct FieldInfo {
-  FieldType type = FieldType::Keyword;
-  uint32_t ignore_above = 0;       // 0: no limit
-  bool lowercase = false;          // lowercase normalizer (`.caseless` sub-fields)
-  bool known = false;              // false: not in any schema, treated as keyword
-};
 
 class Schema {
  public:

@@ -9,6 +9,7 @@
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/schema.h"
+#include "runtime/common/date_math.h"
 #include "runtime/common/dates.h"
 #include "runtime/common/typed_values.h"
 
@@ -23,9 +24,6 @@ namespace rulec {
 // reported as errors rather than silently matched.
 
 std::optional<double> parse_double(std::string_view text);
-
-// The runtime's number type of a numeric field type (scaled_float compares as a double).
-NumType num_type_of(FieldType t);
 
 // What one numeric query value does on a field of a numeric type (NumberFieldMapper.termQuery /
 // rangeQuery, read from the Elasticsearch source):
@@ -64,29 +62,8 @@ std::optional<Cidr> parse_cidr(std::string_view text);
 
 // ---------------------------------------------------------------------------------------------
 // Dates: DateUnit, ParsedDate and parse_date (the default date format) live in
-// runtime/common/dates.h, shared with the runtime; date math and ranges are compiler-side.
-
-// A date-math expression as JavaDateMathParser reads it: `now` or `<date>||` followed by any number of
-// `+N<unit>`, `-N<unit>`, `/<unit>` (N defaults to 1; units y M w d h H m s; rounding happens in UTC),
-// or a plain date. With round_up, a plain date uses its round_up_ms and each `/unit` rounds to the
-// last millisecond of the unit; without, to the first. The date before `||` is never rounded up.
-std::optional<int64_t> parse_date_math(std::string_view text, int64_t now_ms, bool round_up);
-
-// Inclusive millisecond interval; empty when lo > hi.
-struct DateInterval {
-  int64_t lo = INT64_MIN;
-  int64_t hi = INT64_MAX;
-  bool empty() const { return lo > hi; }
-};
-
-// `f:v` on a date field: Kibana sends range {gte: v, lte: v}, so the interval runs from v rounded down
-// to v rounded up (`f:2010-03-06` is that whole day, `f:now/d` today).
-std::optional<DateInterval> date_equality(std::string_view text, int64_t now_ms);
-
-// `f < v` etc. (DateFieldType.rangeQuery): gt rounds up then excludes, gte rounds down, lt rounds down
-// then excludes, lte rounds up. So `f > 2014-11-18||/M` starts at 2014-12-01, `f < now/d` ends
-// yesterday at 23:59:59.999.
-std::optional<DateInterval> date_range_bound(kql::RangeOp op, std::string_view text, int64_t now_ms);
+// runtime/common/dates.h; date math and date query intervals in runtime/common/date_math.h, both
+// shared with the runtime.
 
 // ---------------------------------------------------------------------------------------------
 // Booleans: exactly "true" or "false" (BooleanFieldMapper.indexedValueForSearch). Anything else,

@@ -12,16 +12,18 @@ namespace rulec::interp {
 
 // Semantics (kql.md §2 and what Elasticsearch does with the query Kibana's detection engine builds).
 // Where each decision lives:
-//   matcher.h       field lookup, multi-fields, field-name wildcards, exists (object paths),
-//                   nested elements, free text
-//   typed_match.h   what a document value is per field type (ignore_above, coerce, booleans, ips,
-//                   dates) and how each query value is tested (keyword, text, numeric, ...)
-//   text_analysis.h the standard-analyzer approximation, glob patterns, case folding
+//   matcher.h       the tree walk: field-name wildcards, nested paths
+//   runtime/eval/field_walk.h   field lookup, multi-fields, exists (object paths), nested elements,
+//                   free text (shared with the runtime's on-demand tests)
+//   typed_match.h   preparing each query value for a field type
+//   runtime/eval/value_tests.h  what a document value is per field type (ignore_above, coerce,
+//                   booleans, ips, dates) and how each query value is tested (keyword, text, numeric, ...)
+//   runtime/common/text_analysis.h the standard-analyzer approximation, glob patterns, case folding
 // Values Elasticsearch would reject (not a number on a numeric field, a wildcard on an ip, `f:null`)
 // make that test match nothing; the front end reports them as errors beforehand.
 //
 // Module layout: interp.cpp (entry points) -> matcher.cpp (tree walk) -> typed_match.cpp (value
-// tests) -> text_analysis.cpp; field_lookup.cpp indexes an event's leaves by path.
+// preparation); runtime/eval/event_index.cpp indexes an event's leaves by path.
 
 // One rule as the interpreter runs it: the query AND the filters AND NOT each exception item.
 struct CompiledRule {

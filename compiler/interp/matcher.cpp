@@ -3,28 +3,15 @@
 
 namespace rulec::interp {
 
-bool is_leaf_type(FieldType t) { return t != FieldType::Object && t != FieldType::Nested; }
-
-bool has_subfields(const FieldInfo& i) { return !i.known || !is_leaf_type(i.type) || i.type == FieldType::Flattened; }
-
 FieldRef resolve_field(const Schema& schema, std::string_view name) {
-  FieldRef r{name, schema.lookup(name)};
-  if (r.info.known) {
-    const size_t dot = name.rfind('.');
-    if (dot != std::string_view::npos && dot > 0) {
-      const std::string_view parent = name.substr(0, dot);
-      const FieldInfo pi = schema.lookup(parent);
-      if (pi.known && is_leaf_type(pi.type)) r.source = parent;  // a multi-field of `parent`
-    }
-  }
-  return r;
+  return rt::resolve_with([&](std::string_view n) { return schema.lookup(n); }, name);
 }
 
-Matcher::Matcher(const Schema& schema) : schema_(schema) {}
+Matcher::Matcher(const Schema& schema) : schema_(schema), walk_(*this) {}
 Matcher::~Matcher() = default;
 
 void Matcher::reset(const rt::Event& ev, int64_t now_ms) {
-  index_.reset(ev);
+  walk_.reset(ev);
   now_ms_ = now_ms;
   prefix_.clear();
 }
@@ -51,8 +38,6 @@ bool Matcher::eval(const kql::Node& n, uint32_t elem) {
   return false;
 }
 
-FieldRef Matcher::resolve(std::string_view name) const { return resolve_field(schema_, name); }
-
 const Prepared& Matcher::prepared(const kql::Node& n, const FieldInfo& info) {
   const PrepKey key{&n, info.type, info.lowercase};
   auto it = prepared_.find(key);
@@ -60,7 +45,7 @@ const Prepared& Matcher::prepared(const kql::Node& n, const FieldInfo& info) {
     it = prepared_.emplace(key, Prepared{}).first;
     prepare(it->second, n, info.type, info.lowercase, now_ms_);
   } else {
-    refresh_now(it->second, n, now_ms_);
+    rt::refresh_now(it->second, now_ms_);
   }
   return it->second;
 }
@@ -77,7 +62,7 @@ const Matcher::Expansion& Matcher::expansion(const kql::Node& n) {
   return expansions_.emplace(&n, std::move(e)).first->second;
 }
 
-const std::vector<std::string>* Matcher::multi_fields(std::string_view parent) {
+std::span<const std::string_view> Matcher::multi_fields(std::string_view parent) {
   if (!multi_built_) {
     multi_built_ = true;
     kql::Pattern all;
@@ -85,33 +70,19 @@ const std::vector<std::string>* Matcher::multi_fields(std::string_view parent) {
     for (auto& name : schema_.expand(all)) {
       const size_t dot = name.rfind('.');
       if (dot == std::string::npos || dot == 0) continue;
-      const std::string_view p(name.data(), dot);
-      const FieldInfo pi = schema_.lookup(p);
-      if (pi.known && is_leaf_type(pi.type)) multi_[std::string(p)].push_back(name);
+      const FieldInfo pi = schema_.lookup(std::string_view(name).substr(0, dot));
+      if (pi.known && is_leaf_type(pi.type)) multi_names_.push_back(std::move(name));
     }
+    for (const auto& name : multi_names_) multi_[name.substr(0, name.rfind('.'))].push_back(name);
   }
   auto it = multi_.find(parent);
-  return it == multi_.end() ? nullptr : &it->second;
+  if (it == multi_.end()) return {};
+  return it->second;
 }
 
 bool Matcher::test_field(const kql::Node& n, std::string_view name, uint32_t elem) {
-  const FieldRef r = resolve(name);
-  const Prepared& p = prepared(n, r.info);
-  if (p.mode == Prepared::Mode::Never) return false;
-  const auto& leaves = index_.event().leaves;
-  for (uint32_t i : index_.leaves(r.source)) {
-    if (!index_.leaf_within(i, elem)) continue;
-    if (test(p, r.info, leaves[i], scratch_)) return true;
-  }
-  if (r.info.type == FieldType::Flattened && r.source.size() == name.size()) {
-    sub_.assign(name);
-    sub_ += '.';
-    for (const PathEntry& pe : index_.paths_with_prefix(sub_)) {
-      for (uint32_t i : index_.leaves_of(pe))
-        if (index_.leaf_within(i, elem) && test(p, r.info, leaves[i], scratch_)) return true;
-    }
-  }
-  return false;
+  const FieldRef r = walk_.resolve(name);
+  return walk_.test_field(prepared(n, r.info), r, name, elem);
 }
 
 bool Matcher::field_test(const kql::Node& n, uint32_t elem) {
@@ -123,54 +94,19 @@ bool Matcher::field_test(const kql::Node& n, uint32_t elem) {
   const Expansion& e = expansion(n);
   for (const auto& f : e.schema_fields)
     if (test_field(n, f, elem)) return true;
-  for (const PathEntry& pe : index_.paths())
-    if (e.glob.match(pe.path) && test_field(n, pe.path, elem)) return true;
-  return false;
-}
-
-bool Matcher::leaf_indexed_anyhow(std::string_view path, uint32_t i) {
-  const rt::Leaf& leaf = index_.event().leaves[i];
-  if (leaf.kind == rt::ValueKind::Null) return false;
-  if (indexed(schema_.lookup(path), leaf)) return true;
-  // A value its own field does not index (over ignore_above, say) may still be indexed by a
-  // multi-field (`X.text` has no ignore_above).
-  if (const auto* m = multi_fields(path)) {
-    for (const auto& f : *m)
-      if (indexed(schema_.lookup(f), leaf)) return true;
-  }
-  return false;
-}
-
-bool Matcher::exists_field(std::string_view name, uint32_t elem) {
-  const FieldRef r = resolve(name);
-  const auto& leaves = index_.event().leaves;
-  for (uint32_t i : index_.leaves(r.source)) {
-    if (index_.leaf_within(i, elem) && indexed(r.info, leaves[i])) return true;
-  }
-  // An object path: any sub-field with an indexed value.
-  if (r.source.size() == name.size() && has_subfields(r.info)) {
-    sub_.assign(name);
-    sub_ += '.';
-    for (const PathEntry& pe : index_.paths_with_prefix(sub_)) {
-      for (uint32_t i : index_.leaves_of(pe))
-        if (index_.leaf_within(i, elem) && leaf_indexed_anyhow(pe.path, i)) return true;
-    }
-  }
-  return false;
+  return walk_.any_path(e.glob, [&](std::string_view path) { return test_field(n, path, elem); });
 }
 
 bool Matcher::exists_test(const kql::Node& n, uint32_t elem) {
   if (!n.field.has_wildcard()) {
     name_.assign(prefix_);
     name_ += n.field.segments.front();
-    return exists_field(name_, elem);
+    return walk_.exists_field(name_, elem);
   }
   const Expansion& e = expansion(n);
   for (const auto& f : e.schema_fields)
-    if (exists_field(f, elem)) return true;
-  for (const PathEntry& pe : index_.paths())
-    if (e.glob.match(pe.path) && exists_field(pe.path, elem)) return true;
-  return false;
+    if (walk_.exists_field(f, elem)) return true;
+  return walk_.any_path(e.glob, [&](std::string_view path) { return walk_.exists_field(path, elem); });
 }
 
 bool Matcher::nested_test(const kql::Node& n, uint32_t elem) {
@@ -180,41 +116,13 @@ bool Matcher::nested_test(const kql::Node& n, uint32_t elem) {
   prefix_ += n.field.segments.front();
   const size_t path_len = prefix_.size();
   prefix_ += '.';
-  bool found = false, any_element = false;
-  const auto& scopes = index_.event().scopes;
-  for (uint32_t s = 1; s < scopes.size() && !found; ++s) {
-    // prefix_ holds the same text again after each recursive call (which may reallocate it).
-    if (s == elem || scopes[s].path != std::string_view(prefix_).substr(0, path_len) || !index_.within(s, elem)) continue;
-    any_element = true;
-    found = eval(child, s);
-  }
-  if (!found && !any_element) {
-    // A single object: one element, if anything lies below it inside the current element.
-    bool present = false;
-    for (const PathEntry& pe : index_.paths_with_prefix(prefix_)) {
-      for (uint32_t i : index_.leaves_of(pe)) {
-        if (index_.leaf_within(i, elem)) {
-          present = true;
-          break;
-        }
-      }
-      if (present) break;
-    }
-    if (present) found = eval(child, elem);
-  }
+  const bool found = walk_.nested(prefix_, path_len, elem, [&](uint32_t e) { return eval(child, e); });
   prefix_.resize(old);
   return found;
 }
 
 bool Matcher::free_text(const kql::Node& n, uint32_t elem) {
-  for (const PathEntry& pe : index_.paths()) {
-    if (test_field(n, pe.path, elem)) return true;
-    if (const auto* m = multi_fields(pe.path)) {
-      for (const auto& f : *m)
-        if (test_field(n, f, elem)) return true;
-    }
-  }
-  return false;
+  return walk_.any_field([&](std::string_view name) { return test_field(n, name, elem); });
 }
 
 }  // namespace rulec::interp

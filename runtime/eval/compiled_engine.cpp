@@ -35,6 +35,14 @@ std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, 
   e->filter_ = std::make_unique<FieldFilter>(program.slot_paths, program.subtrees, program.read_all);
   e->strings_ = StringMatcher::create(std::move(program.groups), program.slot_paths.size(), error, &e->rebuilt_);
   if (!e->strings_) return nullptr;
+  e->native_atom_.assign(program.atom_count, 0);
+  if (!program.generic.empty()) {
+    e->needs_now_ = program.generic.needs_now();
+    for (uint32_t a = 0; a < program.atom_count; ++a) e->native_atom_[a] = program.generic.has(a) ? 1 : 0;
+    e->native_ = make_generic_oracle(std::move(program.generic), program.atom_count, error);
+    if (!e->native_) return nullptr;
+  }
+  e->needs_now_ = e->needs_now_ || program.oracle != nullptr;  // the fallback may read it
   e->p_ = std::move(program);
   for (size_t i = 0; i < e->p_.slot_paths.size(); ++i) e->slot_of_.emplace(e->p_.slot_paths[i], static_cast<uint32_t>(i));
   e->atoms_.assign(words(e->p_.atom_count), 0);
@@ -69,7 +77,13 @@ uint32_t CompiledEngine::lazy_atom(EvalFrame* frame, uint32_t atom) {
   uint64_t& value = e->value_[atom >> 6];
   if (!(known & bit)) {
     bool v = false;
-    if (e->p_.oracle) {
+    if (e->native_atom_[atom]) {
+      if (!e->native_ready_) {
+        e->native_->reset(*e->ev_, e->now_ms_);
+        e->native_ready_ = true;
+      }
+      v = e->native_->eval(atom);
+    } else if (e->p_.oracle) {
       if (!e->oracle_ready_) {
         e->p_.oracle->reset(*e->ev_, e->now_ms_);
         e->oracle_ready_ = true;
@@ -90,6 +104,7 @@ void CompiledEngine::begin(const Event& ev, double* group_ns) {
   std::fill(group_scanned_.begin(), group_scanned_.end(), 0);
   slot_leaves_.clear();
   ev_ = &ev;
+  native_ready_ = false;
   oracle_ready_ = false;
   const bool fast = ev.filter == filter_.get();
   for (size_t i = 0; i < ev.leaves.size(); ++i) {

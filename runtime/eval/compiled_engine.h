@@ -11,6 +11,7 @@
 #include "runtime/decoder/field_filter.h"
 #include "runtime/eval/eval_abi.h"
 #include "runtime/eval/evaluator.h"
+#include "runtime/eval/generic_tests.h"
 #include "runtime/eval/string_matcher.h"
 #include "runtime/eval/typed_tests.h"
 
@@ -18,8 +19,9 @@ namespace rulec::rt {
 
 // Pattern atoms are answered on first use in an event: the group's Hyperscan database scans every
 // value of its field then (most rules fail on cheap exact tests before reaching a pattern).
-// Evaluates the atoms the string matcher cannot (numbers, ips, dates, text analysis, nested
-// queries, free text...) on demand. The compiler side plugs in the reference evaluator.
+// Evaluates the atoms the string matcher and the typed tests cannot (dates, text analysis, nested
+// queries, free text...) on demand: the native evaluator of CompiledProgram::generic
+// (generic_tests.h), or a fallback the compiler side may plug in (the reference evaluator).
 class AtomOracle {
  public:
   virtual ~AtomOracle() = default;
@@ -40,7 +42,10 @@ struct CompiledProgram {
   std::vector<TypedTestSpec> typed;
   EvalFn fn = nullptr;                      // generated code
   std::shared_ptr<void> code;               // keeps `fn`'s code alive
-  std::unique_ptr<AtomOracle> oracle;       // required when some atom is evaluated on demand
+  GenericProgram generic;                   // the on-demand atoms, answered natively
+  // Fallback for on-demand atoms that `generic` does not hold (GenericProgram::has false): none
+  // when the compiler could represent every one natively.
+  std::unique_ptr<AtomOracle> oracle;
 };
 
 class CompiledEngine final : public Evaluator, public StreamEngine {
@@ -55,7 +60,7 @@ class CompiledEngine final : public Evaluator, public StreamEngine {
   void evaluate(const Event& ev, RuleBits& matched) override;
   void set_now_ms(int64_t now_ms) override { now_ms_ = now_ms; }
   // Does any test depend on `now` (date math, evaluated on demand)? If not, set_now_ms can be skipped.
-  bool needs_now() const override { return p_.oracle != nullptr; }
+  bool needs_now() const override { return needs_now_; }
   const FieldFilter& filter() const { return *filter_; }
   const FieldFilter* decode_filter() const override { return filter_.get(); }
   Evaluator& evaluator() override { return *this; }
@@ -82,8 +87,12 @@ class CompiledEngine final : public Evaluator, public StreamEngine {
   std::unordered_map<std::string_view, uint32_t> slot_of_;  // slow path for foreign events
   size_t rebuilt_ = 0;
   int64_t now_ms_ = 0;
+  bool needs_now_ = false;
+  std::unique_ptr<AtomOracle> native_;  // built from p_.generic
+  std::vector<uint8_t> native_atom_;    // atom -> answered by native_
   // Per event.
   const Event* ev_ = nullptr;
+  bool native_ready_ = false;
   bool oracle_ready_ = false;
   std::vector<uint64_t> atoms_;
   std::vector<uint64_t> known_;   // on-demand atoms evaluated this event

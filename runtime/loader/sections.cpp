@@ -106,6 +106,7 @@ void encode_program(ByteWriter& w, const CompiledProgram& p) {
     w.raw(std::string_view(reinterpret_cast<const char*>(t.ip.bytes.data()), t.ip.bytes.size()));
     w.u8(t.prefix), w.boolean(t.flag), w.str(t.text), w.boolean(t.lower), w.u32(t.ignore_above);
   }
+  encode_generic(w, p.generic);
 }
 
 bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& error) {
@@ -147,6 +148,10 @@ bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& err
     if (r.ok()) std::copy(ip.begin(), ip.end(), t.ip.bytes.begin());
     t.prefix = r.u8(), t.flag = r.boolean(), t.text = r.str(), t.lower = r.boolean(), t.ignore_above = r.u32();
     if (r.ok() && (t.op < -2 || t.op > 2 || t.prefix > 128)) r.fail("typed test: operator or prefix out of range");
+  }
+  if (r.ok() && !decode_generic(r, p.generic, p.atom_count, error)) {
+    error = "program section: on-demand tests: " + error;
+    return false;
   }
   return finish(r, "program", error);
 }

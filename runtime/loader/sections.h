@@ -6,6 +6,7 @@
 
 #include "runtime/common/byte_io.h"
 #include "runtime/eval/compiled_engine.h"
+#include "runtime/eval/generic_tests.h"
 #include "runtime/eval/rule_info.h"
 
 namespace rulec::rt {

@@ -4,9 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include "compiler/interp/text_analysis.h"
+#include "compiler/frontend/ast.h"
+#include "runtime/common/text_analysis.h"
 
-namespace rulec::interp {
+namespace rulec {
 namespace {
 
 struct TokenCase {
@@ -96,4 +97,4 @@ TEST(InterpText, GlobStarAndQuestion) {
 }
 
 }  // namespace
-}  // namespace rulec::interp
+}  // namespace rulec

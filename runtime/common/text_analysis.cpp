@@ -1,9 +1,9 @@
-// Text helpers of the reference evaluator: lowercasing, UTF-16 length, glob patterns, standard tokenizer.
-#include "compiler/interp/text_analysis.h"
+// Text helpers shared by the reference evaluator and the runtime: lowercasing, UTF-16 length, glob patterns, standard tokenizer.
+#include "runtime/common/text_analysis.h"
 
 #include "runtime/common/utf8.h"
 
-namespace rulec::interp {
+namespace rulec {
 
 namespace {
 
@@ -87,26 +87,32 @@ constexpr size_t kMaxTokenChars = 255;
 
 void lowercase(std::string_view in_text, std::string& out) { utf8_lower(in_text, out); }
 
-size_t utf16_length(std::string_view s) { return rulec::utf16_length(s); }
 
 // ---------------------------------------------------------------------------------------------
 // Glob
 
-namespace {
-constexpr int kStar = -1, kOne = -2;
-}
 
-Glob::Glob(const kql::Pattern& p, bool lower) : ascii_ci_(p.case_insensitive) {
+Glob::Glob(const std::vector<std::string>& segments, std::string_view wildcards, bool case_insensitive, bool lower)
+    : ascii_ci_(case_insensitive) {
   std::string seg;
-  for (size_t s = 0; s < p.segments.size(); ++s) {
+  for (size_t s = 0; s < segments.size(); ++s) {
     if (lower) {
-      lowercase(p.segments[s], seg);
+      lowercase(segments[s], seg);
     } else {
-      seg = p.segments[s];
+      seg = segments[s];
     }
     for (char c : seg) items_.push_back(static_cast<unsigned char>(ascii_ci_ ? ascii_lower(c) : c));
-    if (s < p.wildcards.size()) items_.push_back(p.wildcards[s] == '?' ? kOne : kStar);
+    if (s < wildcards.size()) items_.push_back(wildcards[s] == '?' ? kOne : kStar);
   }
+}
+
+std::optional<Glob> Glob::from_items(std::vector<int> items, bool ascii_ci) {
+  for (int v : items)
+    if (v < kOne || v > 255) return std::nullopt;
+  Glob g;
+  g.items_ = std::move(items);
+  g.ascii_ci_ = ascii_ci;
+  return g;
 }
 
 bool Glob::match(std::string_view text) const {
@@ -220,4 +226,4 @@ void analyze(std::string_view text, std::string& buf, std::vector<std::string_vi
   }
 }
 
-}  // namespace rulec::interp
+}  // namespace rulec

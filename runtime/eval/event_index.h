@@ -1,4 +1,4 @@
-// Field lookup of the reference evaluator: an event's leaves indexed by path, and array-element scopes.
+// An event's leaves indexed by path, and array-element scopes: field lookup of the reference evaluator and the on-demand tests.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "runtime/decoder/event.h"
 
-namespace rulec::interp {
+namespace rulec::rt {
 
 // One distinct leaf path of the event and its leaves (indexes into Event::leaves, document order).
 struct PathEntry {
@@ -21,8 +21,8 @@ struct PathEntry {
 // after warm-up, reset() does not allocate.
 class EventIndex {
  public:
-  void reset(const rt::Event& ev);
-  const rt::Event& event() const { return *ev_; }
+  void reset(const Event& ev);
+  const Event& event() const { return *ev_; }
 
   // Every leaf with exactly this path (nulls included), in document order.
   std::span<const uint32_t> leaves(std::string_view path) const;
@@ -40,9 +40,9 @@ class EventIndex {
   bool leaf_within(uint32_t i, uint32_t elem) const { return within(ev_->leaves[i].scope, elem); }
 
  private:
-  const rt::Event* ev_ = nullptr;
+  const Event* ev_ = nullptr;
   std::vector<uint32_t> order_;  // leaf indexes sorted by (path, index)
   std::vector<PathEntry> paths_;
 };
 
-}  // namespace rulec::interp
+}  // namespace rulec::rt

@@ -1,11 +1,11 @@
-// Field lookup of the reference evaluator: an event's leaves indexed by path, and array-element scopes.
-#include "compiler/interp/field_lookup.h"
+// An event's leaves indexed by path, and array-element scopes: field lookup of the reference evaluator and the on-demand tests.
+#include "runtime/eval/event_index.h"
 
 #include <algorithm>
 
-namespace rulec::interp {
+namespace rulec::rt {
 
-void EventIndex::reset(const rt::Event& ev) {
+void EventIndex::reset(const Event& ev) {
   ev_ = &ev;
   order_.resize(ev.leaves.size());
   for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
@@ -51,4 +51,4 @@ bool EventIndex::within(uint32_t s, uint32_t elem) const {
   return false;
 }
 
-}  // namespace rulec::interp
+}  // namespace rulec::rt

@@ -1,23 +1,20 @@
-// Text helpers of the reference evaluator: lowercasing, UTF-16 length, glob patterns, standard tokenizer.
+// Text helpers shared by the reference evaluator and the runtime: lowercasing, UTF-16 length, glob patterns, standard tokenizer.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "compiler/frontend/ast.h"
+#include "runtime/common/utf8.h"
 
-namespace rulec::interp {
+namespace rulec {
 
 // Lucene's LowerCaseFilter / the `lowercase` normalizer (Java Character.toLowerCase per code point),
 // for ASCII and the one-to-one mappings of the common alphabets (Latin, Greek, Cyrillic, Armenian,
 // Georgian, fullwidth). Replaces `out`. Invalid UTF-8 bytes are copied unchanged.
 void lowercase(std::string_view in, std::string& out);
-
-// The length of `s` as Java's String.length() counts it (UTF-16 code units): what Elasticsearch
-// compares with a keyword field's ignore_above. Invalid bytes count one each.
-size_t utf16_length(std::string_view s);
 
 // A pattern flattened for matching: literal bytes, '*' (any sequence, empty and newlines included)
 // and '?' (exactly one code point). Built once per query value; matching never allocates.
@@ -27,9 +24,17 @@ class Glob {
   // `lower`: lowercase the literal parts (fields with a lowercase normalizer, text fields).
   // The pattern's case_insensitive flag (ES DSL) makes matching ASCII-case-insensitive, as
   // Elasticsearch's AutomatonQueries.toCaseInsensitiveChar does (code points above 128 stay exact).
-  Glob(const kql::Pattern& p, bool lower);
+  Glob(const std::vector<std::string>& segments, std::string_view wildcards, bool case_insensitive, bool lower);
+  // Any pattern with `segments`, `wildcards` and `case_insensitive` (kql::Pattern).
+  template <class P>
+  Glob(const P& p, bool lower) : Glob(p.segments, p.wildcards, p.case_insensitive, lower) {}
+  // From its flattened items (as items() gives them); nullopt when an item is not a byte or a wildcard.
+  static std::optional<Glob> from_items(std::vector<int> items, bool ascii_ci);
   bool match(std::string_view text) const;
   bool empty() const { return items_.empty(); }
+  const std::vector<int>& items() const { return items_; }
+  bool ascii_ci() const { return ascii_ci_; }
+  static constexpr int kStar = -1, kOne = -2;
 
  private:
   std::vector<int> items_;  // >= 0: a byte; kStar; kOne
@@ -56,4 +61,4 @@ class Glob {
 // Not modelled: emoji tokens, Hebrew/Thai/other script-specific rules, dictionary segmentation.
 void analyze(std::string_view text, std::string& buf, std::vector<std::string_view>& tokens);
 
-}  // namespace rulec::interp
+}  // namespace rulec
