@@ -1,0 +1,247 @@
+// Bundle loading: round trip, every byte flipped, truncations, signatures, targets, CPU features, decoders.
+#include <gtest/gtest.h>
+
+#include <sodium.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/cli_util.h"
+#include "common/test_util.h"
+#include "compiler/bundle/bundle_writer.h"
+#include "compiler/bundle/compile_bundle.h"
+#include "runtime/common/byte_io.h"
+#include "runtime/decoder/decoder.h"
+#include "runtime/loader/bundle_loader.h"
+
+namespace rulec {
+namespace {
+
+using testing::TempDir;
+
+struct Keys {
+  bundle::SecretKey sk;
+  rt::PublicKey pk;
+};
+
+Keys make_keys() {
+  Keys k;
+  EXPECT_EQ(sodium_init() >= 0, true);
+  crypto_sign_keypair(k.pk.data(), k.sk.bytes.data());
+  return k;
+}
+
+// Compiles the rules in `dir` into bundle bytes.
+std::string compile_dir(const std::string& dir, const bundle::SecretKey* key, const std::string& target = "x86_64-linux-gnu",
+                        bundle::CompileReport* report = nullptr) {
+  static const Schema schema = testing::load_builtin_schema();
+  engine::LoadedRules loaded;
+  EXPECT_TRUE(engine::load_runnable({dir}, schema, loaded));
+  bundle::CompileOptions o;
+  o.target = target;
+  o.key = key;
+  o.created_ms = 1767225600000;
+  o.signed_at_ms = 1767225600123;
+  std::string bytes, error;
+  bundle::CompileReport rep;
+  EXPECT_TRUE(bundle::compile_bundle(loaded, schema, o, bytes, rep, error)) << error;
+  if (report) *report = rep;
+  return bytes;
+}
+
+std::string small_rules(const TempDir& t) {
+  const auto dir = t.path() / "rules";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "r.json") << R"({"rule_id": "r-1", "name": "bash", "type": "query", "query": "process.name:bash and not user.name:root"})";
+  return dir.string();
+}
+
+bundle::BundleParts parts_of(const std::string& bytes) {
+  rt::BundleView v;
+  std::string error;
+  EXPECT_TRUE(rt::parse_bundle(bytes, v, error)) << error;
+  using S = bundle::SectionId;
+  return {std::string(v.section(S::Manifest)), std::string(v.section(S::Rules)), std::string(v.section(S::Program)),
+          std::string(v.section(S::Databases)), std::string(v.section(S::Code))};
+}
+
+TEST(BundleLoad, SignedBundleLoadsAndEvaluates) {
+  TempDir t;
+  Keys k = make_keys();
+  const std::string b = compile_dir(small_rules(t), &k.sk);
+  rt::LoadOptions o;
+  o.trusted = k.pk;
+  std::string error;
+  auto loaded = rt::load_bundle(b, o, error);
+  ASSERT_TRUE(loaded) << error;
+  ASSERT_EQ(loaded->rules.size(), 1u);
+  EXPECT_EQ(loaded->rules[0].info.rule_id, "r-1");
+  EXPECT_EQ(loaded->rules[0].query, "process.name:bash and not user.name:root");
+  EXPECT_TRUE(loaded->signature.present);
+  EXPECT_EQ(loaded->signature.signed_at_ms, 1767225600123);
+
+  rt::Decoder dec;
+  dec.set_filter(loaded->engine->decode_filter());
+  rt::Event ev;
+  rt::RuleBits bits;
+  auto eval = [&](const std::string& json) {
+    EXPECT_EQ(dec.decode(json, ev), rt::DecodeError::None);
+    loaded->engine->evaluate(ev, bits);
+    return bits.test(0);
+  };
+  EXPECT_TRUE(eval(R"({"process":{"name":"bash"},"user":{"name":"alice"}})"));
+  EXPECT_FALSE(eval(R"({"process":{"name":"bash"},"user":{"name":"root"}})"));
+  EXPECT_FALSE(eval(R"({"process":{"name":"sh"}})"));
+}
+
+TEST(BundleLoad, SameRulesGiveIdenticalBytes) {
+  TempDir t;
+  const std::string dir = small_rules(t);
+  EXPECT_EQ(compile_dir(dir, nullptr), compile_dir(dir, nullptr));
+}
+
+TEST(BundleLoad, SignatureIsRequiredAndMustMatchTheTrustedKey) {
+  TempDir t;
+  Keys a = make_keys(), b = make_keys();
+  const std::string dir = small_rules(t);
+  const std::string signed_a = compile_dir(dir, &a.sk), unsigned_b = compile_dir(dir, nullptr);
+  std::string error;
+  rt::LoadOptions trust_b;
+  trust_b.trusted = b.pk;
+  EXPECT_FALSE(rt::load_bundle(signed_a, trust_b, error));
+  EXPECT_NE(error.find("signed by key " + rt::key_fingerprint(a.pk)), std::string::npos) << error;
+  EXPECT_FALSE(rt::load_bundle(unsigned_b, trust_b, error));
+  EXPECT_NE(error.find("not signed"), std::string::npos) << error;
+  EXPECT_FALSE(rt::load_bundle(unsigned_b, rt::LoadOptions{}, error));
+  EXPECT_NE(error.find("--allow-unsigned"), std::string::npos) << error;
+  EXPECT_FALSE(rt::load_bundle(signed_a, rt::LoadOptions{}, error)) << "signed, but no trusted key given";
+  rt::LoadOptions allow;
+  allow.allow_unsigned = true;
+  EXPECT_TRUE(rt::load_bundle(unsigned_b, allow, error)) << error;
+  // --allow-unsigned does not let a signature by another key through when a key is trusted.
+  allow.trusted = b.pk;
+  EXPECT_FALSE(rt::load_bundle(signed_a, allow, error));
+}
+
+TEST(BundleLoad, EveryFlippedByteAndEveryTruncationIsRefused) {
+  TempDir t;
+  Keys k = make_keys();
+  const std::string good = compile_dir(small_rules(t), &k.sk);
+  rt::LoadOptions o;
+  o.trusted = k.pk;
+  std::string error;
+  ASSERT_TRUE(rt::load_bundle(good, o, error)) << error;
+  size_t refused = 0;
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ (1 << (i % 8)));
+    error.clear();
+    if (!rt::load_bundle(bad, o, error)) ++refused;
+    EXPECT_FALSE(error.empty()) << "byte " << i;
+  }
+  EXPECT_EQ(refused, good.size());
+  for (size_t n = 0; n < good.size(); n += (n < 256 ? 1 : 97)) {
+    error.clear();
+    EXPECT_FALSE(rt::load_bundle(std::string_view(good).substr(0, n), o, error)) << n;
+    EXPECT_FALSE(error.empty());
+  }
+}
+
+// With a valid checksum (a bundle damaged before checksumming, or a hostile unsigned one), the
+// section decoders and the code checks must still refuse bad records or load something coherent.
+TEST(BundleLoad, DamagedSectionsUnderAValidChecksumNeverCrash) {
+  TempDir t;
+  const bundle::BundleParts good = parts_of(compile_dir(small_rules(t), nullptr));
+  rt::LoadOptions allow;
+  allow.allow_unsigned = true;
+  size_t loaded = 0, refused = 0;
+  for (int which = 0; which < 3; ++which) {
+    const std::string& sec = which == 0 ? good.rules : which == 1 ? good.program : good.manifest;
+    for (size_t i = 0; i < sec.size(); ++i) {
+      for (uint8_t mask : {uint8_t{0x01}, uint8_t{0x80}, uint8_t{0xff}}) {
+        bundle::BundleParts p = good;
+        std::string& s = which == 0 ? p.rules : which == 1 ? p.program : p.manifest;
+        s[i] = static_cast<char>(s[i] ^ mask);
+        std::string error;
+        auto b = rt::load_bundle(bundle::write_bundle(p, nullptr, 0), allow, error);
+        if (b) {
+          ++loaded;
+        } else {
+          ++refused;
+          EXPECT_FALSE(error.empty());
+        }
+      }
+    }
+    for (size_t n = 0; n < sec.size(); ++n) {
+      bundle::BundleParts p = good;
+      std::string& s = which == 0 ? p.rules : which == 1 ? p.program : p.manifest;
+      s.resize(n);
+      std::string error;
+      EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(p, nullptr, 0), allow, error)) << which << " cut at " << n;
+    }
+  }
+  EXPECT_GT(refused, 0u);
+  RecordProperty("loaded", static_cast<int>(loaded));
+}
+
+TEST(BundleLoad, ForeignTargetAndMissingCpuFeaturesAreRefusedBeforeTheCode) {
+  TempDir t;
+  const std::string dir = small_rules(t);
+  rt::LoadOptions allow;
+  allow.allow_unsigned = true;
+  std::string error;
+  const std::string arm = compile_dir(dir, nullptr, "aarch64-linux-gnu");
+  EXPECT_FALSE(rt::load_bundle(arm, allow, error));
+  EXPECT_NE(error.find("for aarch64"), std::string::npos) << error;
+  EXPECT_NE(error.find("this machine is x86_64"), std::string::npos) << error;
+
+  // A manifest naming a CPU feature this build cannot check (e.g. from a newer rulec).
+  bundle::BundleParts p = parts_of(compile_dir(dir, nullptr));
+  auto m = nlohmann::json::parse(p.manifest);
+  m["cpu"]["required"] = {"x86-64-v9"};
+  p.manifest = m.dump();
+  EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(p, nullptr, 0), allow, error));
+  EXPECT_NE(error.find("x86-64-v9"), std::string::npos) << error;
+
+  // Code that does not agree with the program's tables.
+  bundle::BundleParts q = parts_of(compile_dir(dir, nullptr));
+  bundle::BundleParts other = parts_of(compile_dir(RULEC_SHARED_DIR "/corpus/detection-rules/rules/linux/collection_linux_clipboard_activity.toml", nullptr));
+  q.code = other.code;
+  EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(q, nullptr, 0), allow, error));
+  EXPECT_NE(error.find("code was generated for"), std::string::npos) << error;
+}
+
+TEST(BundleLoad, NewerFormatVersionIsRefusedWithTheReason) {
+  TempDir t;
+  std::string b = compile_dir(small_rules(t), nullptr);
+  b[8] = 2;  // format version (the checksum is not reached)
+  std::string error;
+  rt::LoadOptions allow;
+  allow.allow_unsigned = true;
+  EXPECT_FALSE(rt::load_bundle(b, allow, error));
+  EXPECT_NE(error.find("format version 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("newer rulec"), std::string::npos) << error;
+}
+
+TEST(BundleLoad, CorpusBundleKeepsEveryRunnableRuleAndLoadsFast) {
+  Keys k = make_keys();
+  bundle::CompileReport rep;
+  const std::string b = compile_dir(RULEC_SHARED_DIR "/corpus", &k.sk, "x86_64-linux-gnu", &rep);
+  // Only rules the stream engine does not run at all are left out (threat_match, ML, EQL, ES|QL,
+  // errors): none for lack of native evaluation.
+  for (const auto& [who, why] : rep.excluded) EXPECT_EQ(why.find("reference evaluator"), std::string::npos) << who;
+  EXPECT_GE(rep.rules, 720u);
+  rt::LoadOptions o;
+  o.trusted = k.pk;
+  std::string error;
+  auto loaded = rt::load_bundle(b, o, error);
+  ASSERT_TRUE(loaded) << error;
+  EXPECT_EQ(loaded->rules.size(), rep.rules);
+  EXPECT_EQ(loaded->engine->databases_rebuilt(), 0u) << loaded->notes;
+  RecordProperty("load_ms", std::to_string(loaded->load_ms));
+}
+
+}  // namespace
+}  // namespace rulec
