@@ -59,9 +59,11 @@ bool link_shared_object(const std::string& object, const std::string& triple, st
   const auto obj = dir.path / "eval.o", out = dir.path / "eval.so", log = dir.path / "lld.log";
   if (!write_file(obj, object)) return error = fmt::format("cannot write {}", obj.string()), false;
 
+  // No -soname: the dynamic loader would take a second bundle's code for the first one's when
+  // both carried the same soname (hot reload loads them side by side).
   std::vector<std::string> args = {RULEC_LLD, "-m", emulation, "-shared", "-z", "defs", "-z", "noexecstack",
                                    "-z", "relro", "-z", "now", "--build-id=none", "--hash-style=gnu",
-                                   "-soname", "rulec-eval.so", "-o", out.string(), obj.string()};
+                                   "-o", out.string(), obj.string()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

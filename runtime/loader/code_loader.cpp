@@ -123,14 +123,19 @@ bool map_code(std::string_view so, MappedCode& out, std::string& error) {
     done += static_cast<size_t>(w);
   }
   const std::string path = fmt::format("/proc/self/fd/{}", fd);
+  // The loader knows objects by the path they were opened with: the descriptor stays open while
+  // the code is mapped, so no later bundle gets the same /proc/self/fd path (and this object).
   void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  ::close(fd);  // the mapping keeps the memory file alive
   if (!h) {
     const char* why = ::dlerror();
     error = fmt::format("loading the code: {}", why ? why : "dlopen failed");
+    ::close(fd);
     return false;
   }
-  out.handle = std::shared_ptr<void>(h, [](void* p) { ::dlclose(p); });
+  out.handle = std::shared_ptr<void>(h, [fd](void* p) {
+    ::dlclose(p);
+    ::close(fd);
+  });
   out.fn = reinterpret_cast<EvalFn>(::dlsym(h, kEvalSymbol));
   auto* shape = static_cast<const uint32_t*>(::dlsym(h, kShapeSymbol));
   if (!out.fn || !shape) {

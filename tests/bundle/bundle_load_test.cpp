@@ -96,6 +96,37 @@ TEST(BundleLoad, SignedBundleLoadsAndEvaluates) {
   EXPECT_FALSE(eval(R"({"process":{"name":"sh"}})"));
 }
 
+// Hot reload maps a second bundle's code while the first one's is still mapped: each engine must
+// run its own code (regression: the dynamic loader once handed back the first object, caught by
+// the shape check).
+TEST(BundleLoad, TwoBundlesLoadedSideBySideRunTheirOwnCode) {
+  TempDir t;
+  const auto d1 = t.path() / "one", d2 = t.path() / "two";
+  std::filesystem::create_directories(d1);
+  std::filesystem::create_directories(d2);
+  std::ofstream(d1 / "r.json") << R"({"rule_id": "r-1", "name": "one", "type": "query", "query": "process.name:bash"})";
+  std::ofstream(d2 / "r.json") << R"({"rule_id": "r-2", "name": "two", "type": "query", "query": "process.name:sh or user.name:x"})";
+  rt::LoadOptions allow;
+  allow.allow_unsigned = true;
+  std::string error;
+  std::vector<std::unique_ptr<rt::LoadedBundle>> held;
+  for (int round = 0; round < 3; ++round) {
+    auto a = rt::load_bundle(compile_dir(d1.string(), nullptr), allow, error);
+    ASSERT_TRUE(a) << error;
+    auto b = rt::load_bundle(compile_dir(d2.string(), nullptr), allow, error);
+    ASSERT_TRUE(b) << error;
+    rt::Decoder dec;
+    rt::Event ev;
+    rt::RuleBits bits;
+    ASSERT_EQ(dec.decode(R"({"process":{"name":"sh"}})", ev), rt::DecodeError::None);
+    a->engine->evaluate(ev, bits);
+    EXPECT_FALSE(bits.test(0));
+    b->engine->evaluate(ev, bits);
+    EXPECT_TRUE(bits.test(0));
+    held.push_back(std::move(a));  // keep some alive, release others: descriptors get reused
+  }
+}
+
 TEST(BundleLoad, SameRulesGiveIdenticalBytes) {
   TempDir t;
   const std::string dir = small_rules(t);
