@@ -128,7 +128,9 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
   nlohmann::ordered_json m;
   m["format_version"] = kFormatVersion;
   m["rulec_version"] = RULEC_VERSION;
-  m["hyperscan_version"] = hs_version();
+  std::string hs = hs_version();
+  while (!hs.empty() && hs.back() == ' ') hs.pop_back();
+  m["hyperscan_version"] = hs;
   m["target"] = opts.target;
   m["cpu"] = {{"tier", tier.name}, {"asked", opts.cpu}, {"llvm_cpu", tier.llvm_cpu}, {"required", tier.required}};
   m["created"] = iso8601_ms(opts.created_ms);
