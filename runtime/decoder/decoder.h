@@ -1,6 +1,7 @@
 // NDJSON event input: reads lines from files or stdin and decodes each JSON document into an Event.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -83,6 +84,11 @@ class EventReader {
 
   void set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx);
   void set_filter(const FieldFilter* filter);  // as Decoder::set_filter, for the events read from now on
+  // While waiting for input on a pipe or terminal, next() returns false with interrupted() true
+  // within about 200 ms of `*flag` becoming non-zero (it checks the flag; it does not clear it).
+  // Reading resumes where it stopped on the next call.
+  void set_interrupt(const std::atomic<uint32_t>* flag);
+  bool interrupted() const;
   uint64_t events_read() const;
   uint64_t lines_skipped() const;
   uint64_t bytes_read() const;

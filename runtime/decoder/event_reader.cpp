@@ -5,6 +5,7 @@
 // the next read. The buffer grows only as far as max_line_bytes plus one chunk: a longer line is
 // dropped chunk by chunk until its newline and reported as TooLong, so memory stays bounded.
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -48,6 +49,8 @@ struct EventReader::Impl {
   std::unique_ptr<char, Free> buf;
   size_t cap = 0, begin = 0, end = 0;
   std::string message;
+  const std::atomic<uint32_t>* interrupt = nullptr;
+  bool interrupted = false;  // the last next() returned to serve `interrupt`
 
   Impl(std::vector<std::string> p, DecoderLimits l) : paths(std::move(p)), limits(l), decoder(l) {}
   ~Impl() { close_input(); }
@@ -117,6 +120,17 @@ struct EventReader::Impl {
       buf.reset(static_cast<char*>(bigger));
       cap = new_cap;
     }
+    // While a pipe or terminal has nothing to read, wake up a few times a second to see whether
+    // the owner wants the loop back (a signal to serve); regular files are always ready.
+    while (interrupt) {
+      pollfd pfd{fd, POLLIN, 0};
+      const int ready = ::poll(&pfd, 1, 200);
+      if (ready != 0 && !(ready < 0 && errno == EINTR)) break;
+      if (interrupt->load(std::memory_order_relaxed)) {
+        interrupted = true;
+        return true;
+      }
+    }
     ssize_t n;
     do {
       n = ::read(fd, buf.get() + end, std::min(cap - end, size_t{1} << 30));
@@ -182,6 +196,7 @@ struct EventReader::Impl {
         continue;
       }
       if (!fill()) continue;
+      if (interrupted) return false;
     }
   }
 };
@@ -190,7 +205,13 @@ EventReader::EventReader(std::vector<std::string> paths, DecoderLimits limits)
     : impl_(std::make_unique<Impl>(std::move(paths), limits)) {}
 EventReader::~EventReader() = default;
 
-bool EventReader::next(Event& ev) { return impl_->next(ev); }
+bool EventReader::next(Event& ev) {
+  impl_->interrupted = false;
+  return impl_->next(ev);
+}
+
+void EventReader::set_interrupt(const std::atomic<uint32_t>* flag) { impl_->interrupt = flag; }
+bool EventReader::interrupted() const { return impl_->interrupted; }
 
 void EventReader::set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx) {
   impl_->on_skip = fn;

@@ -28,6 +28,7 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   bool needs_now = engine->needs_now();
   const auto start = std::chrono::steady_clock::now();
   std::atomic<uint32_t>* attention = control ? control->attention : nullptr;
+  reader.set_interrupt(attention);
   while (res.ok) {
     if (attention && attention->load(std::memory_order_relaxed)) {
       const uint32_t req = attention->exchange(0);
@@ -41,7 +42,10 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
         needs_now = engine->needs_now();
       }
     }
-    if (!reader.next(ev)) break;
+    if (!reader.next(ev)) {
+      if (reader.interrupted()) continue;  // idle input: serve the request, then wait again
+      break;
+    }
     if (needs_now) engine->set_now_ms(event_now(ev, wall));
     engine->evaluator().evaluate(ev, bits);
     res.ok = detector.on_event(ev, bits);

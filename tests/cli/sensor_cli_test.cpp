@@ -218,5 +218,41 @@ TEST(SensorCli, HotReloadLosesAndDuplicatesNothing) {
   EXPECT_LT(even, 4000u);  // only while bundle b ran
 }
 
+// Signals are served while the input is idle (a pipe with nothing to read): SIGHUP reloads,
+// SIGTERM stops with alerts flushed and state checkpointed, exit 0.
+TEST(SensorCli, SignalsAreServedOnAnIdleInput) {
+  TempDir t;
+  const auto dir = t.path();
+  const std::string bundle = (dir / "s.rbundle").string(), err = (dir / "err.txt").string(), pidfile = (dir / "pid").string();
+  ASSERT_EQ(run_rulec("compile " RULEC_SOURCE_DIR "/rules -o " + quote(bundle)).status, 0);
+  FILE* p = popen(("sh -c " + quote("echo $$ > " + quote(pidfile) + "; exec " + sensor() + " " + quote(bundle) +
+                                    " --allow-unsigned --watch-ms 0 --state " + quote((dir / "state").string()) +
+                                    " -a /dev/null --counters /dev/null 2>" + quote(err)))
+                      .c_str(),
+                  "w");
+  ASSERT_NE(p, nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const int pid = std::stoi(read_file(pidfile));
+  ::kill(pid, SIGHUP);
+  std::string log;
+  for (int i = 0; i < 50 && log.find("reloaded") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    log = read_file(err);
+  }
+  EXPECT_NE(log.find("reloaded " + bundle + " after 0 events"), std::string::npos) << log;
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  // The pipe stays open (closing it would end the input): only the signal can end the sensor.
+  for (int i = 0; i < 50 && log.find("stopped by signal") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    log = read_file(err);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+  const int st = pclose(p);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  EXPECT_NE(log.find("stopped by signal; alerts flushed and state checkpointed"), std::string::npos) << log;
+  EXPECT_TRUE(std::filesystem::exists(dir / "state" / "state.log"));
+}
+
 }  // namespace
 }  // namespace rulec
