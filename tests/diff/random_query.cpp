@@ -56,9 +56,10 @@ bool unsafe_unquoted(const std::string& raw) {
     if (s.compare(i, 3, "not") == 0 && i + 3 < s.size() && space_char(s[i + 3])) return true;
     for (const char* k : {"or", "and"}) {
       const size_t n = std::strlen(k);
+      if (i + n > s.size() || s.compare(i, n, k) != 0) continue;  // (found by engine_diff_fuzz: read past the end)
       const bool left = i == 0 || space_char(s[i - 1]);
       const bool right = i + n == s.size() || space_char(s[i + n]);
-      if (s.compare(i, n, k) == 0 && left && right) return true;
+      if (left && right) return true;
     }
   }
   return false;
