@@ -1,5 +1,4 @@
 // `rulec compile RULES... -o FILE.rbundle`: ahead-of-time compilation into a (signed) rule bundle.
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "compiler/bundle/keys.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/engine_setup.h"
+#include "runtime/common/durable_file.h"
 
 namespace rulec::driver {
 
@@ -49,21 +49,8 @@ bool write_output(const std::string& path, const std::string& bytes, std::string
     return true;
   }
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return error = fmt::format("cannot create {}: {}", tmp, std::strerror(errno)), false;
-  size_t done = 0;
-  bool ok = true;
-  while (ok && done < bytes.size()) {
-    const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    ok = w > 0;
-    if (ok) done += static_cast<size_t>(w);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const int saved = errno;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = fmt::format("cannot write {}: {}", path, std::strerror(ok ? errno : saved));
+  if (!rt::write_file_durably(tmp, bytes, error, 0644) || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (error.empty()) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
     ::unlink(tmp.c_str());
     return false;
   }

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/common/durable_file.h"
 #include "runtime/common/hash128.h"
 #include "runtime/state/rule_state.h"
 
@@ -70,28 +71,6 @@ std::string checksum(std::string_view body) {
   std::memcpy(out.data(), &a, 8);
   std::memcpy(out.data() + 8, &b, 8);
   return out;
-}
-
-bool write_file_durably(const std::string& path, const std::string& bytes, std::string& error) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return error = fmt::format("cannot write {}: {}", path, std::strerror(errno)), false;
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
-      ::close(fd);
-      return false;
-    }
-    done += static_cast<size_t>(w);
-  }
-  if (::fsync(fd) != 0) {
-    error = fmt::format("cannot sync {}: {}", path, std::strerror(errno));
-    ::close(fd);
-    return false;
-  }
-  return ::close(fd) == 0 || (error = fmt::format("cannot close {}: {}", path, std::strerror(errno)), false);
 }
 
 }  // namespace
