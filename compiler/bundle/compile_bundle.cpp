@@ -58,7 +58,7 @@ bool resolve_tier(const std::string& triple, const std::string& cpu, Tier& t, st
   return true;
 }
 
-std::string label(const rt::RuleInfo& i) { return fmt::format("{} \"{}\"", i.rule_id, i.name); }
+std::string label(const std::string& id, const std::string& name) { return fmt::format("{} \"{}\"", id, name); }
 
 }  // namespace
 
@@ -69,7 +69,7 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
   Tier tier;
   if (!resolve_tier(opts.target, opts.cpu, tier, error)) return false;
   report.tier = tier.name;
-  for (const auto& [rule, why] : loaded.left_out) report.excluded.emplace_back(fmt::format("{} \"{}\"", rule->rule_id, rule->name), why);
+  for (const auto& [rule, why] : loaded.left_out) report.excluded.emplace_back(label(rule->rule_id, rule->name), why);
 
   hs_platform_info_t platform{};
   platform.tune = HS_TUNE_FAMILY_GENERIC;
@@ -97,7 +97,7 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
     for (size_t k = 0; k < keep.size(); ++k) {
       if (!needs[k]) next.push_back(keep[k]);
       else
-        report.excluded.emplace_back(label(loaded.infos[keep[k]]),
+        report.excluded.emplace_back(label(loaded.infos[keep[k]].rule_id, loaded.infos[keep[k]].name),
                                      "uses a test only the reference evaluator answers (see `rulec explain`)");
     }
     if (next.size() == keep.size()) break;

@@ -68,13 +68,8 @@ Runner add_run_command(CLI::App& app) {
     dopts.learn = opts->learn;
     dopts.max_state_mb = opts->max_state_mb;
     dopts.checkpoint_events = opts->checkpoint_events;
-    std::string error, recovered;
-    auto detector = rt::Detector::create(loaded.infos, dopts, opts->alerts, error, recovered);
-    if (!detector) {
-      fmt::print(stderr, "rulec: {}\n", error);
-      return kExitFindings;
-    }
-    if (!recovered.empty()) fmt::print(stderr, "rulec: {}\n", recovered);
+    auto detector = rt::open_detector(loaded.infos, dopts, opts->alerts, "rulec");
+    if (!detector) return kExitFindings;
 
     std::vector<std::string> events = opts->events.empty() ? std::vector<std::string>{"-"} : opts->events;
     rt::EventReader reader(events);

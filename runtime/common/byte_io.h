@@ -71,21 +71,14 @@ class ByteReader {
   }
   // A length-prefixed string; views point into the reader's data.
   std::string_view view() {
-    uint32_t n = u32();
-    if (!ok_) return {};
-    if (n > data_.size() - pos_) {
-      fail("a string of " + std::to_string(n) + " bytes runs past the end of its section");
-      return {};
-    }
-    std::string_view s = data_.substr(pos_, n);
-    pos_ += n;
-    return s;
+    const uint32_t n = u32();
+    return raw(n);
   }
   std::string str() { return std::string(view()); }
   std::string_view raw(size_t n) {
     if (!ok_) return {};
     if (n > data_.size() - pos_) {
-      fail("a block of " + std::to_string(n) + " bytes runs past the end of its section");
+      fail(std::to_string(n) + " bytes run past the end of the section");
       return {};
     }
     std::string_view s = data_.substr(pos_, n);

@@ -19,6 +19,15 @@ int64_t wall_ms() {
 
 }  // namespace
 
+std::unique_ptr<Detector> open_detector(std::vector<RuleInfo> rules, const DetectorOptions& options,
+                                        const std::string& alerts, const char* program) {
+  std::string error, recovered;
+  auto d = Detector::create(std::move(rules), options, alerts, error, recovered);
+  if (!d) fmt::print(stderr, "{}: {}\n", program, error);
+  else if (!recovered.empty()) fmt::print(stderr, "{}: {}\n", program, recovered);
+  return d;
+}
+
 LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control) {
   LoopResult res;
   reader.set_filter(engine->decode_filter());

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "runtime/decoder/decoder.h"
 #include "runtime/eval/evaluator.h"
@@ -32,6 +34,11 @@ struct LoopResult {
   bool stopped = false;    // ended by a stop request rather than the end of input
   double seconds = 0;
 };
+
+// Opens the detector (state, alert sink) and prints what an existing state held, or why it could
+// not open, prefixed by `program`. nullptr on failure.
+std::unique_ptr<Detector> open_detector(std::vector<RuleInfo> rules, const DetectorOptions& options,
+                                        const std::string& alerts, const char* program);
 
 // Reads every event of `reader`, evaluates it with `engine` and feeds the detector; then finish()
 // (flush, checkpoint). The engine's decoder filter is applied to the reader.

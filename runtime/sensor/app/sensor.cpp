@@ -158,13 +158,8 @@ int run(const Options& o) {
   dopts.learn = o.learn;
   dopts.max_state_mb = o.max_state_mb;
   dopts.checkpoint_events = o.checkpoint_events;
-  std::string recovered;
-  auto detector = rt::Detector::create(bundle->infos(), dopts, o.alerts, error, recovered);
-  if (!detector) {
-    fmt::print(stderr, "{}: {}\n", kProgram, error);
-    return 1;
-  }
-  if (!recovered.empty()) fmt::print(stderr, "{}: {}\n", kProgram, recovered);
+  auto detector = rt::open_detector(bundle->infos(), dopts, o.alerts, kProgram);
+  if (!detector) return 1;
 
   std::vector<std::string> events = o.events.empty() ? std::vector<std::string>{"-"} : o.events;
   rt::EventReader reader(events);
