@@ -74,7 +74,7 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
   hs_platform_info_t platform{};
   platform.tune = HS_TUNE_FAMILY_GENERIC;
   platform.cpu_features = tier.hs_features;
-  engine::BuildOptions bo;
+  engine::BuildOptions bo = loaded.build_options();
   bo.jit = false;
   bo.object = codegen::ObjectOptions{opts.target, tier.llvm_cpu, ""};
   bo.strings.platform = &platform;

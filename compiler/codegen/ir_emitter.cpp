@@ -6,11 +6,68 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+
 #include "runtime/eval/eval_abi.h"
 
 namespace rulec::codegen {
 
 namespace {
+
+// How an And/Or's children are emitted. Children answered by an atom bit (eager atoms, and
+// pattern atoms once their group is scanned), or by its negation, fold into one branch-free mask
+// test per kind when there are two or more of that kind: eager bits first, then patterns (after one
+// scan call per group); the other children keep their short-circuit order after them.
+struct Folded {
+  struct Masks {
+    std::map<uint32_t, std::pair<uint64_t, uint64_t>> words;  // atom word -> (positive, negated)
+    std::vector<uint32_t> scan_atoms;                         // patterns: one atom per group to scan
+    size_t count = 0;
+  };
+  Masks eager, patterns;
+  std::vector<uint32_t> rest;
+};
+
+// The atom answering `id` with a bit (through a Not: negated), and whether it is a pattern.
+std::optional<uint32_t> bit_atom(const plan::Plan& plan, uint32_t id, bool& negated, bool& pattern) {
+  const plan::Expr* e = &plan.exprs[id];
+  negated = false;
+  if (e->op == plan::Op::Not && e->memo < 0) {
+    e = &plan.exprs[e->kids[0]];
+    negated = true;
+  }
+  if (e->op != plan::Op::Atom || e->memo >= 0) return std::nullopt;
+  const plan::AtomKind k = plan.atoms[e->atom].kind;
+  if (k == plan::AtomKind::Generic) return std::nullopt;
+  pattern = k == plan::AtomKind::StrPattern;
+  return e->atom;
+}
+
+Folded fold_kids(const plan::Plan& plan, const plan::Expr& e) {
+  Folded f;
+  for (uint32_t k : e.kids) {
+    bool neg = false, pattern = false;
+    if (const auto a = bit_atom(plan, k, neg, pattern)) ++(pattern ? f.patterns : f.eager).count;
+  }
+  std::set<std::tuple<std::string, bool, uint32_t>> groups;  // a pattern group: source, normalization
+  for (uint32_t k : e.kids) {
+    bool neg = false, pattern = false;
+    const auto a = bit_atom(plan, k, neg, pattern);
+    Folded::Masks& m = pattern ? f.patterns : f.eager;
+    if (!a || m.count < 2) {
+      f.rest.push_back(k);
+      continue;
+    }
+    auto& [pos_mask, neg_mask] = m.words[*a / 64];
+    (neg ? neg_mask : pos_mask) |= uint64_t{1} << (*a % 64);
+    const plan::Atom& at = plan.atoms[*a];
+    if (pattern && groups.emplace(at.source, at.lower, at.ignore_above).second) m.scan_atoms.push_back(*a);
+  }
+  return f;
+}
 
 class Emitter {
  public:
@@ -30,22 +87,38 @@ class Emitter {
     std::vector<llvm::Function*> batches;
     const size_t n = plan_.roots.size();
     const size_t per = std::max<size_t>(64, opts.batch - opts.batch % 64);
-    for (size_t first = 0; first < n; first += per) {
-      auto* f = llvm::Function::Create(eval_ty, llvm::Function::InternalLinkage, fmt::format("rules_{}", first), m_);
-      f->addFnAttr(llvm::Attribute::NoInline);
-      begin(f);
-      for (size_t w = first; w < std::min(n, first + per); w += 64) {
-        llvm::Value* word = llvm::ConstantInt::get(i64_, 0);
-        for (size_t r = w; r < std::min(n, w + 64); ++r) {
-          llvm::Value* v = expr(plan_.roots[r]);
-          word = b_.CreateOr(word, b_.CreateShl(b_.CreateZExt(v, i64_), r & 63));
-        }
-        llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(i64_, f->getArg(1), w / 64);
-        b_.CreateStore(b_.CreateOr(b_.CreateLoad(i64_, slot), word), slot);
+    // Rules go to internal functions of at most `per` rules and about `max_units` code units (a
+    // rule larger than that gets a function of its own), so that no function grows past what
+    // LLVM's register allocation handles in near-linear time.
+    llvm::Function* f = nullptr;
+    size_t in_f = 0, units = 0;
+    llvm::Value* word = nullptr;
+    auto flush_word = [&](size_t r) {  // ORs the result bits of rules [.., r] of r's word into place
+      llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(i64_, f->getArg(1), r / 64);
+      b_.CreateStore(b_.CreateOr(b_.CreateLoad(i64_, slot), word), slot);
+      word = llvm::ConstantInt::get(i64_, 0);
+    };
+    for (size_t r = 0; r < n; ++r) {
+      const size_t u = code_units(plan_, plan_.roots[r]);
+      if (f && (in_f == per || (units + u > opts.max_units && in_f > 0))) {
+        flush_word(r - 1);
+        b_.CreateRetVoid();
+        f = nullptr;
       }
-      b_.CreateRetVoid();
-      batches.push_back(f);
+      if (!f) {
+        f = llvm::Function::Create(eval_ty, llvm::Function::InternalLinkage, fmt::format("rules_{}", r), m_);
+        f->addFnAttr(llvm::Attribute::NoInline);
+        begin(f);
+        batches.push_back(f);
+        in_f = units = 0;
+        word = llvm::ConstantInt::get(i64_, 0);
+      }
+      llvm::Value* v = expr(plan_.roots[r]);
+      word = b_.CreateOr(word, b_.CreateShl(b_.CreateZExt(v, i64_), r & 63));
+      ++in_f, units += u;
+      if (r % 64 == 63 || r + 1 == n) flush_word(r);
     }
+    if (f) b_.CreateRetVoid();
     if (opts.per_rule) {
       auto* rule_ty = llvm::FunctionType::get(i1_, {ptr_}, false);
       for (size_t r = 0; r < n; ++r) {
@@ -87,12 +160,20 @@ class Emitter {
       case plan::Op::And:
       case plan::Op::Or: {
         const bool conj = e.op == plan::Op::And;
+        const Folded fold = fold_kids(plan_, e);
+        // The chain: the folded eager test, the folded pattern test, then the other children.
+        std::vector<std::pair<const Folded::Masks*, uint32_t>> chain;
+        for (const Folded::Masks* m : {&fold.eager, &fold.patterns})
+          if (!m->words.empty()) chain.emplace_back(m, 0);
+        for (uint32_t k : fold.rest) chain.emplace_back(nullptr, k);
+        auto link = [&](size_t i) { return chain[i].first ? mask_test(*chain[i].first, conj) : expr(chain[i].second); };
+        if (chain.size() == 1) return link(0);
         llvm::Function* f = b_.GetInsertBlock()->getParent();
         auto* done = llvm::BasicBlock::Create(ctx_, conj ? "and.end" : "or.end", f);
         std::vector<std::pair<llvm::BasicBlock*, llvm::Value*>> in;
-        for (size_t i = 0; i < e.kids.size(); ++i) {
-          llvm::Value* v = expr(e.kids[i]);
-          if (i + 1 == e.kids.size()) {
+        for (size_t i = 0; i < chain.size(); ++i) {
+          llvm::Value* v = link(i);
+          if (i + 1 == chain.size()) {
             in.emplace_back(b_.GetInsertBlock(), v);
             b_.CreateBr(done);
             break;
@@ -110,6 +191,24 @@ class Emitter {
       }
     }
     return llvm::ConstantInt::getFalse(ctx_);
+  }
+
+  // One i1 for folded children (patterns: their groups scanned first, through `lazy`).
+  // Or: some word has (w & pos) | (~w & neg) != 0. And: every word has (w & pos) == pos and
+  // (w & neg) == 0.
+  llvm::Value* mask_test(const Folded::Masks& m, bool conj) {
+    for (uint32_t a : m.scan_atoms) b_.CreateCall(lazy_ty_, lazy_, {frame_, llvm::ConstantInt::get(i32_, a)});
+    llvm::Value* acc = llvm::ConstantInt::get(i64_, 0);
+    for (const auto& [w, masks] : m.words) {
+      llvm::Value* word = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, atoms_, w));
+      auto* pos = llvm::ConstantInt::get(i64_, masks.first);
+      auto* neg = llvm::ConstantInt::get(i64_, masks.second);
+      llvm::Value* t = conj ? b_.CreateOr(b_.CreateXor(b_.CreateAnd(word, pos), pos), b_.CreateAnd(word, neg))
+                            : b_.CreateOr(b_.CreateAnd(word, pos), b_.CreateAnd(b_.CreateNot(word), neg));
+      acc = b_.CreateOr(acc, t);
+    }
+    return conj ? b_.CreateICmpEQ(acc, llvm::ConstantInt::get(i64_, 0))
+                : b_.CreateICmpNE(acc, llvm::ConstantInt::get(i64_, 0));
   }
 
   llvm::Value* atom(uint32_t a) {
@@ -161,6 +260,16 @@ class Emitter {
 };
 
 }  // namespace
+
+size_t code_units(const plan::Plan& plan, uint32_t root) {
+  const plan::Expr& e = plan.exprs[root];
+  if (e.op == plan::Op::Not) return 1 + code_units(plan, e.kids[0]);
+  if (e.op != plan::Op::And && e.op != plan::Op::Or) return 1;
+  const Folded fold = fold_kids(plan, e);
+  size_t units = 1 + fold.eager.words.size() + fold.patterns.words.size() + fold.patterns.scan_atoms.size();
+  for (uint32_t k : fold.rest) units += plan.exprs[k].memo >= 0 ? 1 : code_units(plan, k);
+  return units;
+}
 
 std::unique_ptr<llvm::Module> emit_module(const plan::Plan& plan, llvm::LLVMContext& ctx, const EmitOptions& opts) {
   auto m = std::make_unique<llvm::Module>("rulec", ctx);

@@ -11,9 +11,15 @@
 namespace rulec::codegen {
 
 struct EmitOptions {
-  size_t batch = 64;      // rules per internal function (one word of the result bitset)
+  size_t batch = 64;          // most rules per internal function (a multiple of 64)
+  size_t max_units = 4096;    // most code units (see code_units) per internal function, unless one rule is larger
   bool per_rule = false;  // also export `i1 rulec_rule_<r>(ptr frame)` per rule (profiling)
 };
+
+// The size of a rule's (or shared node's) code: branches, bit-test words and calls. Bit-test
+// children of an And/Or (eager atoms, their negations) fold into one mask test per atom word; a
+// shared node counts as one call (its own function is counted where it is defined).
+size_t code_units(const plan::Plan& plan, uint32_t root);
 
 // The module holds `void rulec_eval(ptr frame, ptr rules)` (external) calling one internal function
 // per batch of rules. Rule expressions evaluate with short-circuit in the plan's order; a shared

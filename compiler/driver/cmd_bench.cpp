@@ -35,6 +35,7 @@ struct Options {
   size_t profile_events = 20000;
   bool json = false;
   SchemaOptions schema;
+  engine::CompileLimits limits;
 };
 
 // The whole file in memory, padded, split into lines.
@@ -105,6 +106,7 @@ Runner add_bench_command(CLI::App& app) {
   cmd->add_option("--profile-events", opts->profile_events, "Events used for per-rule cost attribution; 0 skips it");
   cmd->add_flag("--json", opts->json, "One JSON object on stdout instead of the table");
   opts->schema.add_to(cmd);
+  add_limit_options(cmd, opts->limits);
   cmd->footer(
       "Single thread, events in memory. raw parse: simdjson On-Demand visiting every token (the\n"
       "ceiling of any decoder); jit: decode the fields the rules read + evaluate every rule;\n"
@@ -117,6 +119,7 @@ Runner add_bench_command(CLI::App& app) {
     auto schema = opts->schema.load();
     if (!schema) return kExitFindings;
     LoadedRules loaded;
+    loaded.limits = opts->limits;
     if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
     Input in;
     if (!load_input(opts->events, in)) return kExitFindings;
@@ -127,7 +130,7 @@ Runner add_bench_command(CLI::App& app) {
     const size_t n = in.lines.size();
     const auto plan_rules = loaded.plan_rules();
     std::string error;
-    engine::BuildOptions bo;
+    engine::BuildOptions bo = loaded.build_options();
     bo.per_rule = opts->profile_events > 0;
     auto built = engine::build(plan_rules, *schema, error, bo);
     if (!built) {

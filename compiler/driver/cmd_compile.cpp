@@ -27,6 +27,7 @@ struct Options {
   std::string cpu = "baseline";
   std::string sign;
   SchemaOptions schema;
+  engine::CompileLimits limits;
 };
 
 // Reproducible creation time: $SOURCE_DATE_EPOCH, else the newest rule file's modification time.
@@ -69,6 +70,7 @@ Runner add_compile_command(CLI::App& app) {
       ->check(CLI::IsMember({"baseline", "avx2", "avx512", "native"}));
   cmd->add_option("--sign", opts->sign, "Sign with this secret key (NAME.key from `rulec keygen`)");
   opts->schema.add_to(cmd);
+  add_limit_options(cmd, opts->limits);
   cmd->footer(
       "The bundle holds native code (LLVM, linked by lld), the Hyperscan databases and their patterns,\n"
       "the rule metadata and a manifest, under a checksum and an optional Ed25519 signature. Rules that\n"
@@ -88,6 +90,7 @@ Runner add_compile_command(CLI::App& app) {
       return kExitFindings;
     }
     engine::LoadedRules loaded;
+    loaded.limits = opts->limits;
     if (!engine::load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
     bundle::CompileOptions co;
     co.target = opts->target;

@@ -27,6 +27,7 @@ struct Options {
   codegen::ObjectOptions target;
   bool all_rules = false;
   SchemaOptions schema;
+  engine::CompileLimits limits;
 };
 
 // An expression as KQL-like text, cut at `max` characters.
@@ -164,6 +165,7 @@ Runner add_explain_command(CLI::App& app) {
   cmd->add_option("--cpu", opts->target.cpu, "Target CPU for --emit obj (default: x86-64 on x86_64, generic elsewhere)");
   cmd->add_flag("--all", opts->all_rules, "List every rule with its optimized expression");
   opts->schema.add_to(cmd);
+  add_limit_options(cmd, opts->limits);
   cmd->footer(
       "The plan: every string test of every rule merged per field into one hash table (exact values)\n"
       "and one Hyperscan database (patterns), scanned once per value; the boolean structure of all\n"
@@ -178,10 +180,11 @@ Runner add_explain_command(CLI::App& app) {
     auto schema = opts->schema.load();
     if (!schema) return kExitFindings;
     LoadedRules loaded;
+    loaded.limits = opts->limits;
     if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
     std::string error;
     if (opts->ir) opts->emit = "ir";
-    engine::BuildOptions bo;
+    engine::BuildOptions bo = loaded.build_options();
     bo.keep_ir = opts->emit == "ir";
     bo.jit = false;
     if (opts->emit == "obj") bo.object = opts->target;

@@ -30,6 +30,7 @@ struct Options {
   uint64_t max_state_mb = 0;
   uint64_t checkpoint_events = 200000;
   SchemaOptions schema;
+  engine::CompileLimits limits;
 };
 
 }  // namespace
@@ -47,6 +48,7 @@ Runner add_run_command(CLI::App& app) {
   cmd->add_option("--checkpoint-events", opts->checkpoint_events, "Checkpoint state every N events (and at the end)")
       ->check(CLI::PositiveNumber);
   opts->schema.add_to(cmd);
+  add_limit_options(cmd, opts->limits);
   cmd->footer(
       "Rules of a type the stream engine does not run (eql, esql, machine_learning, threat_match) and\n"
       "rules with errors are reported and left out. The summary (events, skipped lines, alerts per\n"
@@ -59,8 +61,10 @@ Runner add_run_command(CLI::App& app) {
     auto schema = opts->schema.load();
     if (!schema) return kExitFindings;
     LoadedRules loaded;
+    loaded.limits = opts->limits;
     if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
-    auto engine = ActiveEngine::create(opts->engine, loaded.plan_rules(), loaded.compiled, *schema);
+    auto engine = ActiveEngine::create(opts->engine, loaded.plan_rules(), loaded.compiled, *schema,
+                                       loaded.build_options());
     if (!engine) return kExitFindings;
 
     rt::DetectorOptions dopts;

@@ -34,6 +34,19 @@ std::optional<Schema> SchemaOptions::load() const {
   return schema;
 }
 
+void add_limit_options(CLI::App* cmd, engine::CompileLimits& limits) {
+  cmd->add_option("--max-compile-ms", limits.max_compile_ms,
+                  "Per rule: most milliseconds for its analysis, planning and own wildcard set; a rule over it "
+                  "is left out with the reason (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--max-code-units", limits.max_code_units,
+                  "Per rule: most code units (branches and bit-test words) it may compile to (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--max-compile-mb", limits.max_memory_mb,
+                  "Most memory (MB) one Hyperscan database may take to compile (0: no limit)")
+      ->capture_default_str();
+}
+
 void add_engine_option(CLI::App* cmd, std::string& engine) {
   cmd->add_option("--engine", engine,
                   "Evaluator: jit (compiled rules, the default) or interp (the reference interpreter)")

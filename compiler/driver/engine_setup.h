@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "compiler/engine/compile_limits.h"
 #include "compiler/frontend/schema.h"
 #include "runtime/decoder/decoder.h"
 
@@ -22,6 +23,9 @@ struct SchemaOptions {
   // The built-in schema with the user's files layered on; prints the reason and returns nullopt on failure.
   std::optional<Schema> load() const;
 };
+
+// `--max-compile-ms`, `--max-code-units`, `--max-compile-mb` on a subcommand.
+void add_limit_options(CLI::App* cmd, engine::CompileLimits& limits);
 
 // `--engine jit|interp` on a subcommand.
 void add_engine_option(CLI::App* cmd, std::string& engine);

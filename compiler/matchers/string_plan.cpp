@@ -1,46 +1,13 @@
 // Hyperscan planning: group string atoms per field, compile and serialize one database per group.
 #include "compiler/matchers/string_plan.h"
 
-#include <hs/hs.h>
+#include "compiler/matchers/bounded_compile.h"
 
 #include <chrono>
 #include <map>
 #include <tuple>
 
 namespace rulec::matchers {
-
-namespace {
-
-// Compiles the group's patterns; on a refused pattern, returns its index in `bad`.
-bool compile(const rt::StringGroupSpec& g, const hs_platform_info_t* platform, std::string& out, long& bad) {
-  std::vector<const char*> exprs;
-  std::vector<unsigned> flags, ids;
-  for (size_t i = 0; i < g.patterns.size(); ++i) {
-    exprs.push_back(g.patterns[i].regex.c_str());
-    flags.push_back(rt::hs_flags(g.patterns[i]));
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                       platform, &db, &err) != HS_SUCCESS) {
-    bad = err ? err->expression : -1;
-    hs_free_compile_error(err);
-    return false;
-  }
-  char* bytes = nullptr;
-  size_t len = 0;
-  const bool ok = hs_serialize_database(db, &bytes, &len) == HS_SUCCESS;
-  if (ok) {
-    out.assign(bytes, len);
-    std::free(bytes);
-  }
-  hs_free_database(db);
-  bad = -1;
-  return ok;
-}
-
-}  // namespace
 
 std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats, const StringPlanOptions& opts) {
   std::map<std::string, uint32_t> slot;
@@ -70,20 +37,23 @@ std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats&
   const auto t0 = std::chrono::steady_clock::now();
   for (auto& g : groups) {
     while (!g.patterns.empty()) {
-      long bad = -1;
-      if (compile(g, opts.platform, g.database, bad)) {
-        if (!opts.keep_databases) g.database.clear();
+      CompileResult r = compile_bounded(g.patterns, opts.platform, opts.budget);
+      if (r.outcome == CompileOutcome::Ok) {
+        g.database = opts.keep_databases ? std::move(r.database) : std::string();
         break;
       }
-      if (bad < 0 || static_cast<size_t>(bad) >= g.patterns.size()) {
-        // Not attributable to one pattern: every pattern of the group goes on-demand.
+      if (r.outcome != CompileOutcome::Refused || r.bad < 0 || static_cast<size_t>(r.bad) >= g.patterns.size()) {
+        // Not attributable to one pattern (or over the budget): every pattern of the group goes on-demand.
         for (const auto& p : g.patterns) plan.atoms[p.atom].kind = plan::AtomKind::Generic;
         stats.demoted += g.patterns.size();
+        if (r.outcome != CompileOutcome::Refused)
+          stats.over_budget.push_back(plan.fields.paths[g.slot] + ": " + std::to_string(g.patterns.size()) +
+                                      " patterns " + to_string(r.outcome) + " (" + r.message + ")");
         g.patterns.clear();
         break;
       }
-      plan.atoms[g.patterns[bad].atom].kind = plan::AtomKind::Generic;
-      g.patterns.erase(g.patterns.begin() + bad);
+      plan.atoms[g.patterns[r.bad].atom].kind = plan::AtomKind::Generic;
+      g.patterns.erase(g.patterns.begin() + r.bad);
       ++stats.demoted;
     }
   }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/matchers/bounded_compile.h"
 #include "compiler/optimizer/plan.h"
 #include "runtime/eval/string_matcher.h"
 
@@ -15,11 +16,13 @@ struct StringPlanStats {
   size_t exact = 0, patterns = 0, any = 0;
   size_t demoted = 0;       // patterns Hyperscan refused, left to the on-demand evaluator
   double compile_ms = 0;    // Hyperscan compile time
+  std::vector<std::string> over_budget;  // groups whose database was over the budget (demoted whole)
 };
 
 struct StringPlanOptions {
   const hs_platform_info* platform = nullptr;  // the CPU tier databases are built for; nullptr: this host
   bool keep_databases = true;  // false: patterns are checked, but the sensor builds the databases (another arch)
+  CompileBudget budget;        // per database; over it, the group's patterns are evaluated on demand
 };
 
 // Groups the plan's string atoms by (document path, normalization, ignore_above): exact values go

@@ -1,0 +1,43 @@
+// Hyperscan compilation under a deadline and a memory cap, in a child process that can be killed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/eval/string_matcher.h"
+
+struct hs_platform_info;
+
+namespace rulec::matchers {
+
+struct CompileBudget {
+  uint32_t max_ms = 0;         // wall time; 0: no deadline (compiled in this process)
+  uint32_t max_memory_mb = 0;  // address space the compiling child may add to what it maps; 0: no cap
+};
+
+enum class CompileOutcome : uint8_t {
+  Ok,          // `database` holds the serialized database
+  Refused,     // Hyperscan refused the set (`bad`: the pattern's index, or -1), `message` says why
+  TimedOut,    // still compiling at the deadline: the child was killed
+  OutOfMemory, // the child hit the memory cap
+  Failed,      // the child could not be started or died otherwise (`message`)
+};
+
+struct CompileResult {
+  CompileOutcome outcome = CompileOutcome::Failed;
+  std::string database;
+  long bad = -1;
+  std::string message;
+  double ms = 0;
+};
+
+// Compiles `patterns` (block mode) for `platform` (nullptr: this host) and serializes the database.
+// With a deadline or a memory cap the work runs in a forked child that is killed at the deadline;
+// the parent's memory is never at risk.
+CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& patterns,
+                              const hs_platform_info* platform, const CompileBudget& budget);
+
+const char* to_string(CompileOutcome o);
+
+}  // namespace rulec::matchers
