@@ -1,4 +1,5 @@
 // `rulec check PATH...`: loads every rule below the paths and reports the ones that are not fine.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/engine_setup.h"
+#include "compiler/engine/loaded_rules.h"
 #include "compiler/frontend/analyze.h"
 #include "compiler/frontend/rule.h"
 #include "compiler/frontend/schema.h"
@@ -20,6 +22,9 @@ struct Options {
   SchemaOptions schema;
   bool verbose = false;
   bool quiet_warnings = false;
+  bool cost = false;
+  double cost_threshold = 200;
+  engine::CompileLimits limits;
 };
 
 const char* severity_name(Severity s) {
@@ -44,6 +49,56 @@ void print_diagnostic(const Rule& rule, const RuleDiagnostic& rd, bool verbose) 
   }
 }
 
+// What a rule's cost is made of, for a reader: its tests by kind and its compile times.
+std::string cost_parts(const engine::RuleCost& c) {
+  std::string s = fmt::format("{} exact, {} wildcard", c.exact, c.patterns);
+  if (c.pattern_fields) s += fmt::format(" on {} field{}", c.pattern_fields, c.pattern_fields > 1 ? "s" : "");
+  s += fmt::format(", {} typed, {} on-demand tests; {} code units; compiled alone in {:.0f} ms", c.typed, c.on_demand,
+                   c.code_units, c.total_ms());
+  return s;
+}
+
+// `check --cost`: every runnable rule's estimated per-event cost, highest first; the ones over the
+// threshold and the ones over a compile limit are findings.
+int report_costs(const Options& o, const Schema& schema) {
+  engine::LoadedRules loaded;
+  loaded.limits = o.limits;
+  loaded.quiet = true;
+  engine::load_runnable(o.paths, schema, loaded);
+  std::vector<size_t> order(loaded.infos.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return loaded.costs[a].worst() > loaded.costs[b].worst(); });
+  size_t flagged = 0;
+  fmt::print("{:>8} {:>8}  {}\n", "worst", "expected", "rule (estimated cost of one evaluation; one bit test = 1)");
+  for (size_t i : order) {
+    const engine::RuleCost& c = loaded.costs[i];
+    const bool over = c.worst() > o.cost_threshold;
+    flagged += over;
+    fmt::print("{:>7.0f}{} {:>8.1f}  {} \"{}\": {}\n", c.worst(), over ? "!" : " ", c.per_event, loaded.infos[i].rule_id,
+               loaded.infos[i].name, cost_parts(c));
+  }
+  for (size_t i : order) {
+    if (loaded.costs[i].worst() <= o.cost_threshold) continue;
+    const Rule& r = *loaded.rules[i];
+    fmt::print("{}: warning [{}] rule {} \"{}\": estimated worst-case cost {:.0f} per event, over the threshold of {:.0f} "
+               "(--cost-threshold): {}\n",
+               origin(r.origin), diag::kCostly, r.rule_id, r.name, loaded.costs[i].worst(), o.cost_threshold,
+               cost_parts(loaded.costs[i]));
+  }
+  for (const auto& [rule, why] : loaded.left_out) {
+    const bool limit = std::any_of(loaded.over_limits.begin(), loaded.over_limits.end(),
+                                   [&](const auto& p) { return p.first == rule; });
+    if (!limit) continue;
+    ++flagged;
+    fmt::print("{}: error [{}] rule {} \"{}\": not compiled: {}\n", origin(rule->origin), diag::kOverLimit,
+               rule->rule_id, rule->name, why);
+  }
+  fmt::print("{} rules costed: {} over the threshold or a compile limit\n", loaded.infos.size() + loaded.over_limits.size(),
+             flagged);
+  return flagged ? kExitFindings : kExitOk;
+}
+
 }  // namespace
 
 Runner add_check_command(CLI::App& app) {
@@ -53,6 +108,13 @@ Runner add_check_command(CLI::App& app) {
   opts->schema.add_to(cmd);
   cmd->add_flag("-v,--verbose", opts->verbose, "Show the query line and a caret under each error position");
   cmd->add_flag("--no-warnings", opts->quiet_warnings, "Do not print warnings");
+  cmd->add_flag("--cost", opts->cost,
+                "Estimate each runnable rule's per-event cost and compile it alone under the compile limits; "
+                "flag the rules over --cost-threshold or over a limit");
+  cmd->add_option("--cost-threshold", opts->cost_threshold,
+                  "With --cost: the worst-case cost to flag (one bit test = 1, an on-demand test 40)")
+      ->capture_default_str();
+  add_limit_options(cmd, opts->limits);
   cmd->footer(
       "Prints one line per rule that has an error, is unsupported, or has a warning, then\n"
       "`N rules: X ok, Y unsupported, Z errors`. Exit status: 0 no errors, 1 some rule has an\n"
@@ -61,7 +123,15 @@ Runner add_check_command(CLI::App& app) {
       "Examples:\n"
       "  rulec check rules/\n"
       "  rulec check ../shared/corpus/detection-rules ../shared/corpus/kibana-export.ndjson\n"
-      "  rulec check --schema my-fields.json -v my-rule.toml");
+      "  rulec check --schema my-fields.json -v my-rule.toml\n"
+      "  rulec check --cost rules/            per-rule cost, highest first; exit 1 if some rule is flagged\n"
+      "With --cost, the rules are also planned and (large wildcard sets) compiled one by one under\n"
+      "the compile limits. Costs are in bit tests (an exact value, a typed test, a field's presence,\n"
+      "folded 64 to a word): worst = its code units + 4 per field it scans with Hyperscan + 40 per\n"
+      "on-demand test (text analysis, dates, nested, free text, patterns Hyperscan refused);\n"
+      "expected = the optimizer's estimate, weighted by how often short-circuit evaluation reaches\n"
+      "each test. Rules over --cost-threshold (worst) are flagged [RUL312], rules over a compile\n"
+      "limit [RUL311].");
   return [opts]() {
     auto schema = opts->schema.load();
     if (!schema) return kExitFindings;
@@ -92,6 +162,10 @@ Runner add_check_command(CLI::App& app) {
       }
     }
     fmt::print("{} rules: {} ok, {} unsupported, {} errors\n", ok + unsupported + errors, ok, unsupported, errors);
+    if (opts->cost) {
+      const int costs = report_costs(*opts, *schema);
+      if (costs != kExitOk) return costs;
+    }
     return errors ? kExitFindings : kExitOk;
   };
 }

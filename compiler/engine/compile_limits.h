@@ -28,7 +28,10 @@ struct RuleCost {
   size_t code_units = 0;      // code size (its expression and its shared sub-expressions)
   size_t exact = 0, patterns = 0, any = 0, typed = 0, on_demand = 0;  // its tests by kind
   size_t pattern_fields = 0;  // fields whose values it may scan with Hyperscan
-  double per_event = 0;       // the optimizer's estimate of one evaluation (one bit test = 1)
+  double per_event = 0;       // the optimizer's expected cost of one evaluation (one bit test = 1)
+  // Worst case of one evaluation, every test reached: its code units, 40 per on-demand test, 4 per
+  // field it scans with Hyperscan (the calibration of the optimizer's order pass).
+  double worst() const { return static_cast<double>(code_units) + 40.0 * on_demand + 4.0 * pattern_fields; }
   double total_ms() const { return analyze_ms + plan_ms + hyperscan_ms; }
 };
 

@@ -53,20 +53,24 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     interp::CompiledRule c{a.query.get(), rule.filters_ast.get(), {}};
     for (const ExceptionItem* item : rule.exception_items)
       if (item->ast) c.exceptions.push_back(item->ast.get());
-    if (info) why = screen_rule(plan_rule(c, *info), schema, out.limits, cost);
+    if (info) {
+      why = screen_rule(plan_rule(c, *info), schema, out.limits, cost);
+      if (!why.empty()) out.over_limits.emplace_back(&rule, cost);
+    }
     if (!why.empty()) info.reset();
     if (!info) {
-      fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
+      if (!out.quiet) fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
       out.left_out.emplace_back(&rule, why);
       continue;
     }
     out.compiled.push_back(std::move(c));
     out.costs.push_back(cost);
+    out.rules.push_back(&rule);
     out.infos.push_back(std::move(*info));
     out.analyzed.push_back(std::move(a));
   }
   if (out.infos.empty()) {
-    fmt::print(stderr, "rulec: no rule to run\n");
+    if (!out.quiet) fmt::print(stderr, "rulec: no rule to run\n");
     return false;
   }
   return true;

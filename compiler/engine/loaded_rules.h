@@ -24,7 +24,10 @@ struct LoadedRules {
   std::vector<rt::RuleInfo> infos;
   std::vector<std::pair<const Rule*, std::string>> left_out;  // rules not run, with the reason
   CompileLimits limits;              // set before load_runnable: rules over them are left out
+  bool quiet = false;                // set before load_runnable: do not print the rules left out
   std::vector<RuleCost> costs;       // per runnable rule (as `infos`)
+  std::vector<const Rule*> rules;    // per runnable rule (as `infos`): the rule loaded
+  std::vector<std::pair<const Rule*, RuleCost>> over_limits;  // left out by screen_rule (also in left_out)
   // The same rules as the optimizer takes them (with the fields the runtime reads).
   std::vector<plan::RuleAsts> plan_rules() const;
   // Build options whose Hyperscan budget follows `limits` (see set_budget).

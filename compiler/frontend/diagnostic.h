@@ -44,6 +44,8 @@ inline constexpr std::string_view kRuleField = "RUL301";       // missing or mis
 inline constexpr std::string_view kRuleFilter = "RUL302";      // unsupported ES DSL filter
 inline constexpr std::string_view kRuleException = "RUL303";   // bad exception item
 inline constexpr std::string_view kUnsupported = "RUL310";     // rule type/language not run
+inline constexpr std::string_view kOverLimit = "RUL311";       // rule over a compile limit (left out)
+inline constexpr std::string_view kCostly = "RUL312";          // estimated per-event cost over the threshold
 inline constexpr std::string_view kSchemaFile = "SCH400";
 }  // namespace diag
 

@@ -190,6 +190,29 @@ TEST(HostileRules, CompileRunRefusesTheOneRuleAndCompilesTheRest) {
   EXPECT_NE(r.out.find("1 rules ->"), std::string::npos) << r.out;
 }
 
+TEST(HostileRules, CheckCostFlagsCostlyRulesAndRulesOverALimit) {
+  TempDir dir;
+  write_rule(dir.path(), "cheap", "process.name:bash and event.type:start");
+  std::string text;  // ten text-analysis tests: each one is evaluated on demand
+  for (int i = 0; i < 10; ++i) text += (i ? " or " : "") + fmt::format("message:word{}", i);
+  write_rule(dir.path(), "costly", text);
+  write_rule(dir.path(), "gaps", gap_patterns(2000));
+  CmdResult r = run_rulec("check --cost --max-compile-ms 400 " + quote(dir.path().string()));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("warning [RUL312] rule costly \"costly\": estimated worst-case cost"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("10 on-demand tests"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("error [RUL311] rule gaps \"gaps\": not compiled: its 2000 wildcard patterns"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("rule cheap \"cheap\": estimated"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 rules costed: 2 over the threshold or a compile limit"), std::string::npos) << r.out;
+  // The costly rule's line comes before the cheap one's (highest first).
+  EXPECT_LT(r.out.find(" costly \"costly\": "), r.out.find(" cheap \"cheap\": ")) << r.out;
+  std::filesystem::remove(dir.path() / "gaps.json");
+  r = run_rulec("check --cost --cost-threshold 1000 " + quote(dir.path().string()));
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("2 rules costed: 0 over"), std::string::npos) << r.out;
+}
+
 // The merged databases' net: a set over its budget is evaluated on demand, with the same answers.
 TEST(HostileRules, DatabaseOverItsBudgetIsEvaluatedOnDemand) {
   auto parsed = kql::parse(gap_patterns(300) + " or process.command_line:*whoami*");
