@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 // Under AddressSanitizer the shadow memory takes terabytes of address space: no RLIMIT_AS there.
 #if defined(__SANITIZE_ADDRESS__)
@@ -111,6 +113,22 @@ bool write_all(int fd, const void* p, size_t n) {
   _exit(ok ? 0 : 3);
 }
 
+// Databases of large sets, by their exact patterns and platform: a rule's set compiled alone by the
+// screening (see engine::screen_rule) is the same database when the rule is alone on its field.
+constexpr size_t kCachedFrom = 64;
+std::string cache_key(const std::vector<rt::StringGroupSpec::Pattern>& patterns, const hs_platform_info* platform) {
+  std::string key;
+  if (platform) key.append(reinterpret_cast<const char*>(platform), sizeof *platform);
+  key += '|';
+  for (const auto& p : patterns) key += p.regex + '\0' + std::to_string(rt::hs_flags(p)) + '\0';
+  return key;
+}
+std::mutex cache_mutex;
+std::unordered_map<std::string, std::string>& cache() {
+  static std::unordered_map<std::string, std::string> c;
+  return c;
+}
+
 }  // namespace
 
 const char* to_string(CompileOutcome o) {
@@ -128,10 +146,29 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
                               const hs_platform_info* platform, const CompileBudget& budget) {
   const auto t0 = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
+  std::string key;
+  if (patterns.size() >= kCachedFrom) {
+    key = cache_key(patterns, platform);
+    std::lock_guard lock(cache_mutex);
+    if (auto it = cache().find(key); it != cache().end()) {
+      CompileResult r;
+      r.outcome = CompileOutcome::Ok;
+      r.database = it->second;
+      r.ms = elapsed();
+      return r;
+    }
+  }
+  auto remember = [&](CompileResult& r) -> CompileResult& {
+    if (!key.empty() && r.outcome == CompileOutcome::Ok) {
+      std::lock_guard lock(cache_mutex);
+      cache().emplace(std::move(key), r.database);
+    }
+    return r;
+  };
   if (!budget.max_ms && !budget.max_memory_mb) {
     CompileResult r = compile_here(patterns, platform);
     r.ms = elapsed();
-    return r;
+    return remember(r);
   }
   CompileResult r;
   int fds[2];
@@ -205,7 +242,7 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
   r.database = reply.substr(25 + ml, dl);
   if (r.outcome == CompileOutcome::OutOfMemory && r.message.empty())
     r.message = "over the memory cap of " + std::to_string(budget.max_memory_mb) + " MB";
-  return r;
+  return remember(r);
 }
 
 }  // namespace rulec::matchers

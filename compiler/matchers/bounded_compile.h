@@ -34,7 +34,8 @@ struct CompileResult {
 
 // Compiles `patterns` (block mode) for `platform` (nullptr: this host) and serializes the database.
 // With a deadline or a memory cap the work runs in a forked child that is killed at the deadline;
-// the parent's memory is never at risk.
+// the parent's memory is never at risk. Databases of 64 or more patterns are kept for the
+// process's life and reused for the same patterns and platform.
 CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& patterns,
                               const hs_platform_info* platform, const CompileBudget& budget);
 
