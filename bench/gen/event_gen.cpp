@@ -268,8 +268,11 @@ void generate_web(const WebScenario& s, const std::function<void(std::string_vie
       const Proc& child = web_children()[r.zipf(web_children().size())];
       write_event(j, r, t, h, parent, child);
     } else {
-      write_event(j, r, t, h, other_parents()[r.zipf(other_parents().size())],
-                  other_children()[r.zipf(other_children().size())]);
+      // One draw per statement: the order of draws inside one call's arguments is unspecified
+      // (GCC and Clang differ), and the same seed must give the same bytes with either.
+      const Proc& child = other_children()[r.zipf(other_children().size())];
+      const Proc& parent = other_parents()[r.zipf(other_parents().size())];
+      write_event(j, r, t, h, parent, child);
     }
     emit(j.text());
   }

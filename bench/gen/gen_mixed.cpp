@@ -69,9 +69,12 @@ void Gen::routine_network(Host& h, int64_t t) {
       expand(nu.domains[r.zipf(nu.domains.size())], ctx_, n.domain);
       domain_ip(n.remote_ip, n.domain);
       break;
-    case Peer::intranet:
-      n.remote_ip = cat("10.", r.zipf(3), ".0.", 10 + r.zipf(30));
+    case Peer::intranet: {
+      // One draw per statement (argument order is unspecified; GCC's right-to-left order kept).
+      uint64_t d = r.zipf(30), b = r.zipf(3);
+      n.remote_ip = cat("10.", b, ".0.", 10 + d);
       break;
+    }
     case Peer::dc: n.remote_ip = r.chance(0.6) ? fleet.dc_ip : fleet.dc2_ip; break;
     case Peer::dns:
       n.remote_ip = h.os == Os::win ? fleet.dc_ip : fleet.dns_ip;
@@ -89,7 +92,10 @@ void Gen::routine_network(Host& h, int64_t t) {
     case Peer::ingress_internet:
       n.ingress = true;
       if (r.chance(0.3)) n.remote_ip = attacker_ip(r);
-      else n.remote_ip = cat(24 + r.below(150), ".", r.below(256), ".", r.below(256), ".", 1 + r.below(254));
+      else {
+        uint64_t d = r.below(254), c = r.below(256), b = r.below(256), a = r.below(150);
+        n.remote_ip = cat(24 + a, ".", b, ".", c, ".", 1 + d);
+      }
       n.action = end ? "disconnect_received" : "connection_accepted";
       break;
   }

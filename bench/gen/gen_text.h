@@ -48,6 +48,7 @@ class JsonOut {
     }
   }
   void put(std::string_view s) {
+    if (s.empty()) return;  // memcpy from an empty view's null data() is undefined
     std::memcpy(p_, s.data(), s.size());
     p_ += s.size();
   }

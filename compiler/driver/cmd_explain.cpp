@@ -105,6 +105,8 @@ void print_plan(const engine::Built& b, bool all_rules) {
              p.memo_count);
   fmt::print("compile: plan {:.1f} ms, hyperscan {:.1f} ms, llvm ir {:.1f} ms\n", b.stats.plan_ms, b.stats.strings_ms,
              b.stats.codegen_ms);
+  for (const auto& g : b.stats.strings.over_budget)
+    fmt::print("over the Hyperscan budget, evaluated on demand: {}\n", g);
   fmt::print("\nfields read: {} paths{}{}\n", p.fields.paths.size(),
              p.fields.subtrees.empty() ? "" : fmt::format(", {} subtrees ({})", p.fields.subtrees.size(),
                                                            fmt::join(p.fields.subtrees, ", ")),

@@ -10,25 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/frontend/rule.h"
+#include "common/alloc_counter.h"
 #include "interp/interp_test_util.h"
 
-namespace {
-bool g_counting = false;
-size_t g_allocs = 0;
-// Out of line, so the compiler does not pair an inlined free() with a new-expression and warn.
-[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
-}  // namespace
-
-void* operator new(size_t n) {
-  if (g_counting) ++g_allocs;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { release(p); }
-void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, size_t) noexcept { release(p); }
-void operator delete[](void* p, size_t) noexcept { release(p); }
 
 namespace rulec::interp::testing {
 namespace {
@@ -69,13 +53,11 @@ TEST(InterpNoAlloc, EvaluateAfterWarmUp) {
   }
   const bool b_hit = bits.any();
 
-  g_allocs = 0;
-  g_counting = true;
+  const uint64_t before = g_allocations.load();
   interp.set_now_ms(kNow + 1000);  // a new `now`: date math is recomputed in place
   interp.evaluate(a.ev, bits);
   interp.evaluate(b.ev, bits);
-  g_counting = false;
-  EXPECT_EQ(g_allocs, 0u);
+  EXPECT_EQ(g_allocations.load() - before, 0u);
   EXPECT_TRUE(b_hit);
 }
 

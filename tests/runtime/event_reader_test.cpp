@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/sanitizers.h"
 #include "runtime/decoder/decoder.h"
 
 namespace rulec::rt {
@@ -296,10 +297,9 @@ TEST(EventReader, HundredMegabyteLineIsSkippedWithoutBufferingIt) {
   EXPECT_NE(run.skips[0].message.find(std::to_string(100u * (1u << 20) + 8u) + " bytes"), std::string::npos)
       << run.skips[0].message;
   // At most the line limit plus a chunk is buffered (~17 MiB), never the whole 100 MB line.
-  // (AddressSanitizer's realloc copies and adds shadow memory: the bound is for normal builds.)
-#if !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(grown_mb, 40) << "peak RSS grew by " << grown_mb << " MB";
-#endif
+  // AddressSanitizer adds shadow memory and keeps freed buffers in quarantine, so its bound is
+  // looser; still below what buffering the 100 MB line would cost.
+  EXPECT_LT(grown_mb, rulec::testing::kUnderAsan ? 90 : 40) << "peak RSS grew by " << grown_mb << " MB";
   std::printf("peak RSS grew by %ld MB reading a 100 MB line\n", grown_mb);
 }
 
