@@ -10,6 +10,8 @@
 #include "compiler/engine/loaded_rules.h"
 #include "runtime/common/dates.h"
 #include "runtime/sensor/detect_loop.h"
+#include "runtime/sensor/stop_signals.h"
+#include "runtime/sensor/stream_options.h"
 #include "runtime/state/detector.h"
 
 namespace rulec::driver {
@@ -22,13 +24,8 @@ namespace {
 
 struct Options {
   std::vector<std::string> rules;
-  std::vector<std::string> events;
-  std::string alerts = "-";
-  std::string state;
+  rt::StreamOptions stream;  // events, alerts, state
   std::string engine = "jit";
-  bool learn = false;
-  uint64_t max_state_mb = 0;
-  uint64_t checkpoint_events = 200000;
   SchemaOptions schema;
   engine::CompileLimits limits;
 };
@@ -39,20 +36,17 @@ Runner add_run_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("run", "Run detection rules over an event stream and write alerts");
   cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
-  cmd->add_option("-e,--events", opts->events, "NDJSON event files, in order; - for stdin (the default)");
-  cmd->add_option("-a,--alerts", opts->alerts, "Alerts output (NDJSON), - for stdout (the default)");
-  cmd->add_option("--state", opts->state, "Directory for new-terms history and threshold windows (kept across runs)");
+  opts->stream.add_to(cmd);
   add_engine_option(cmd, opts->engine);
-  cmd->add_flag("--learn", opts->learn, "Warm-up: build history from past events without writing alerts");
-  cmd->add_option("--max-state-mb", opts->max_state_mb, "Cap on state memory; the oldest entries are evicted first");
-  cmd->add_option("--checkpoint-events", opts->checkpoint_events, "Checkpoint state every N events (and at the end)")
-      ->check(CLI::PositiveNumber);
   opts->schema.add_to(cmd);
   add_limit_options(cmd, opts->limits);
   cmd->footer(
       "Rules of a type the stream engine does not run (eql, esql, machine_learning, threat_match) and\n"
       "rules with errors are reported and left out. The summary (events, skipped lines, alerts per\n"
-      "rule, throughput) goes to stderr. Exit status: 0 success, 1 error (no rule, I/O), 2 usage.\n"
+      "rule, throughput) goes to stderr. SIGTERM/SIGINT stop reading, flush alerts and checkpoint\n"
+      "state, exit 0; a second one exits at once (status 128 + signal). --state refuses a directory\n"
+      "of a newer format, a damaged one, or one written for another rule set (--state-adopt takes it\n"
+      "over). Exit status: 0 success, 1 error (no rule, I/O), 2 usage.\n"
       "Examples:\n"
       "  rulec run rules/ --events events.ndjson --alerts alerts.ndjson --state /var/lib/rulec\n"
       "  rulec run rules/ --learn --events last-week.ndjson --state /var/lib/rulec --alerts /dev/null\n"
@@ -67,19 +61,19 @@ Runner add_run_command(CLI::App& app) {
                                        loaded.build_options());
     if (!engine) return kExitFindings;
 
-    rt::DetectorOptions dopts;
-    dopts.state_dir = opts->state;
-    dopts.learn = opts->learn;
-    dopts.max_state_mb = opts->max_state_mb;
-    dopts.checkpoint_events = opts->checkpoint_events;
-    auto detector = rt::open_detector(loaded.infos, dopts, opts->alerts, "rulec");
+    auto detector = rt::open_detector(loaded.infos, opts->stream.detector, opts->stream.alerts, "rulec");
     if (!detector) return kExitFindings;
 
-    std::vector<std::string> events = opts->events.empty() ? std::vector<std::string>{"-"} : opts->events;
-    rt::EventReader reader(events);
+    rt::EventReader reader(opts->stream.inputs());
     report_skips_to_stderr(reader);
-    const rt::LoopResult res = rt::run_detection(reader, *detector, engine.get());
+    // SIGTERM/SIGINT stop reading; the loop then flushes alerts and checkpoints state (exit 0).
+    rt::install_stop_signals(/*reload_and_counters=*/false);
+    rt::LoopControl control;
+    control.attention = &rt::signal_attention();
+    control.serve = [](uint32_t req, rt::StreamEngine*&) { return !(req & rt::kAttentionStop); };
+    const rt::LoopResult res = rt::run_detection(reader, *detector, engine.get(), &control);
     rt::print_summary("rulec run", *detector, reader, res.seconds);
+    if (res.stopped) fmt::print(stderr, "rulec: stopped by signal; alerts flushed and state checkpointed\n");
     const bool ok = res.ok;
     if (!ok) {
       fmt::print(stderr, "rulec: {}; state kept at its last checkpoint\n", detector->error());

@@ -1,5 +1,6 @@
 // rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench, compile, keygen, inspect).
 #include <cstdio>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -46,7 +47,14 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);  // prints help, version or the usage error
     return rc == 0 ? kExitOk : kExitUsage;
   }
-  for (auto& [cmd, run] : commands)
-    if (cmd->parsed()) return run();
+  try {
+    for (auto& [cmd, run] : commands)
+      if (cmd->parsed()) return run();
+  } catch (const std::system_error& e) {
+    // fmt::print throws when stderr itself cannot be written (a full disk under a log file): end
+    // with an error status rather than an abort; state and alerts stay at their last checkpoint.
+    std::fprintf(stderr, "rulec: %s\n", e.what());
+    return kExitFindings;
+  }
   return kExitUsage;
 }

@@ -77,22 +77,38 @@ std::string reason(const RuleInfo& rule, const ojson& doc) {
 
 }  // namespace
 
-std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
-  ojson src = ojson::parse(f.event_json.begin(), f.event_json.end(), nullptr, /*allow_exceptions=*/false);
-  if (!src.is_object()) src = ojson::object();
-  // A search hit (`{"_index":..,"_id":..,"_source":{..}}`) stands for its source document.
-  std::string id = src.contains("_id") && src["_id"].is_string() ? src["_id"].get<std::string>() : std::string();
-  std::string index = src.contains("_index") && src["_index"].is_string() ? src["_index"].get<std::string>() : std::string();
-  if (src.contains("_source") && src["_source"].is_object()) src = ojson(src["_source"]);
-  if (id.empty()) id = alert_uuid(Hash128().add(f.event_json).value(), "", {});
-  if (index.empty()) {
-    std::string ds = text_at(src, "data_stream.dataset"), ns = text_at(src, "data_stream.namespace");
-    if (!ds.empty()) index = fmt::format("logs-{}-{}", ds, ns.empty() ? "default" : ns);
-  }
+namespace {
 
+// What an alert takes from its source event, the same for every alert of that event.
+struct Source {
+  ojson src;  // the source document (a search hit's _source)
+  std::string id, index;
+};
+
+Source parse_source(std::string_view event_json) {
+  Source s;
+  s.src = ojson::parse(event_json.begin(), event_json.end(), nullptr, /*allow_exceptions=*/false);
+  if (!s.src.is_object()) s.src = ojson::object();
+  // A search hit (`{"_index":..,"_id":..,"_source":{..}}`) stands for its source document.
+  ojson& src = s.src;
+  s.id = src.contains("_id") && src["_id"].is_string() ? src["_id"].get<std::string>() : std::string();
+  s.index = src.contains("_index") && src["_index"].is_string() ? src["_index"].get<std::string>() : std::string();
+  if (src.contains("_source") && src["_source"].is_object()) src = ojson(src["_source"]);
+  if (s.id.empty()) s.id = alert_uuid(Hash128().add(event_json).value(), "", {});
+  if (s.index.empty()) {
+    std::string ds = text_at(src, "data_stream.dataset"), ns = text_at(src, "data_stream.namespace");
+    if (!ds.empty()) s.index = fmt::format("logs-{}-{}", ds, ns.empty() ? "default" : ns);
+  }
+  return s;
+}
+
+// The alert's first keys: `@timestamp`, the source's fields (event.kind = signal) and the original
+// time; `original_event` gets the source's event.* fields.
+ojson alert_head(const Source& s, int64_t alert_time_ms, ojson& original_event) {
+  const ojson& src = s.src;
   ojson a = ojson::object();
-  a["@timestamp"] = iso8601_ms(f.alert_time_ms);
-  ojson original_event = ojson::object();
+  a["@timestamp"] = iso8601_ms(alert_time_ms);
+  original_event = ojson::object();
   for (auto it = src.begin(); it != src.end(); ++it) {
     if (it.key() == "@timestamp") continue;
     if (it.key() == "event" && it.value().is_object()) {
@@ -110,6 +126,11 @@ std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
   }
   if (!a.contains("event")) a["event"] = ojson{{"kind", "signal"}};
   if (src.contains("@timestamp")) a["kibana.alert.original_time"] = src["@timestamp"];
+  return a;
+}
+
+// The keys after the head: the alert's own and the rule's, the original event, the ancestors.
+void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Source& s, const ojson& original_event) {
   a["kibana.alert.uuid"] = f.uuid;
   a["kibana.alert.status"] = "active";
   a["kibana.alert.workflow_status"] = "open";
@@ -125,7 +146,7 @@ std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
   a["kibana.alert.rule.threat"] = threat.is_discarded() ? ojson::array() : threat;
   a["kibana.alert.severity"] = rule.severity;
   a["kibana.alert.risk_score"] = rule.risk_score;
-  a["kibana.alert.reason"] = reason(rule, src);
+  a["kibana.alert.reason"] = reason(rule, s.src);
   if (rule.kind == DetectionKind::NewTerms) a["kibana.alert.new_terms"] = f.new_terms;
   if (rule.kind == DetectionKind::Threshold) {
     ojson terms = ojson::array();
@@ -137,8 +158,51 @@ std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
     a["kibana.alert.threshold_result"] = std::move(result);
   }
   for (auto it = original_event.begin(); it != original_event.end(); ++it) a[it.key()] = it.value();
-  a["kibana.alert.ancestors"] = ojson::array({{{"id", id}, {"type", "event"}, {"index", index}, {"depth", 0}}});
-  return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  a["kibana.alert.ancestors"] = ojson::array({{{"id", s.id}, {"type", "event"}, {"index", s.index}, {"depth", 0}}});
+}
+
+std::string dump(const ojson& a) { return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
+  const Source s = parse_source(f.event_json);
+  ojson original_event;
+  ojson a = alert_head(s, f.alert_time_ms, original_event);
+  alert_tail(a, rule, f, s, original_event);
+  return dump(a);
+}
+
+struct AlertBuilder::Cache {
+  Source source;
+  ojson original_event;
+  std::string head;  // the head object's JSON without its closing brace
+  ojson head_keys;   // the head object itself, to find keys the tail would overwrite
+};
+
+AlertBuilder::AlertBuilder() = default;
+AlertBuilder::~AlertBuilder() = default;
+
+std::string AlertBuilder::build(const RuleInfo& rule, const AlertFacts& f) {
+  if (!fresh_) {
+    if (!cache_) cache_ = std::make_unique<Cache>();
+    cache_->source = parse_source(f.event_json);
+    cache_->head_keys = alert_head(cache_->source, f.alert_time_ms, cache_->original_event);
+    cache_->head = dump(cache_->head_keys);
+    cache_->head.pop_back();  // '}'
+    time_ms_ = f.alert_time_ms;
+    fresh_ = true;
+  }
+  if (time_ms_ != f.alert_time_ms) return alert_json(rule, f);
+  ojson tail = ojson::object();
+  alert_tail(tail, rule, f, cache_->source, cache_->original_event);
+  // A source key the tail also sets would keep its place in one object: build that alert whole.
+  for (auto it = tail.begin(); it != tail.end(); ++it)
+    if (cache_->head_keys.contains(it.key())) return alert_json(rule, f);
+  std::string out = cache_->head;
+  out += ',';
+  out += std::string_view(dump(tail)).substr(1);
+  return out;
 }
 
 }  // namespace rulec::rt

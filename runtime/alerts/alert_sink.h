@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,23 +17,26 @@ class AlertSink {
                                          uint64_t* truncated_bytes = nullptr);
   ~AlertSink();
 
-  // One alert line (no newline). To a pipe or terminal it is flushed at once, so a live stream's
-  // alerts are not held back until the next checkpoint. False on an I/O error (see error()); nothing is half-written
-  // from the caller's point of view: the next sync() reports the failure too.
+  // One alert line (no newline). To a pipe or terminal it is written at once, so a live stream's
+  // alerts are not held back until the next checkpoint. False on an I/O error (see error()); a
+  // regular file is then cut back to its last whole line, and every later call fails too.
   [[nodiscard]] bool write(std::string_view line);
   // Flushes and fsyncs; the offset after a successful sync is durable.
   [[nodiscard]] bool sync();
   uint64_t offset() const { return offset_; }
   const std::string& error() const { return error_; }
   const std::string& path() const { return path_; }
-  bool is_file() const { return file_ != stdout; }
 
  private:
-  AlertSink(FILE* f, std::string path, uint64_t offset);
-  FILE* file_;
+  AlertSink(int fd, std::string path, uint64_t offset);
+  bool flush();
+  bool fail(const char* what);  // records the error and cuts a regular file back to whole lines
+  int fd_;
   std::string path_;
-  uint64_t offset_;
-  bool regular_ = false;  // a regular file (fsync'ed at checkpoints); else flushed at every alert
+  uint64_t offset_;   // bytes accepted (written or buffered)
+  uint64_t written_;  // bytes written to the file, all whole lines
+  bool regular_ = false;  // a regular file: buffered and fsync'ed at checkpoints; else written per alert
+  std::string buffer_;
   std::string error_;
 };
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "runtime/alerts/alert_json.h"
@@ -23,6 +24,9 @@ struct DetectorOptions {
   uint64_t max_state_mb = 0;             // 0: no cap; past it the oldest entries are evicted
   uint64_t checkpoint_events = 200000;   // checkpoint after this many events (and at finish)
   uint64_t checkpoint_ms = 10000;        // ... or after this much wall time with events flowing
+  // A state directory written for another rule set (none of its rule ids among the loaded rules)
+  // is refused; with adopt_state it is taken over: its rules' state is discarded.
+  bool adopt_state = false;
 };
 
 struct RuleCounters {
@@ -39,7 +43,8 @@ struct RuleCounters {
 class Detector {
  public:
   // Opens (or creates) the state in options.state_dir and the alert sink at `alerts_path`.
-  // `recovered` tells what an existing state held (empty for a fresh start).
+  // `recovered` tells what an existing state held (empty for a fresh start). Refused with the
+  // reason: a damaged state, one of a newer format, or one written for another rule set.
   static std::unique_ptr<Detector> create(std::vector<RuleInfo> rules, DetectorOptions options,
                                           const std::string& alerts_path, std::string& error,
                                           std::string& recovered);
@@ -86,11 +91,14 @@ class Detector {
   int64_t last_checkpoint_ms_ = 0;  // steady clock
   uint64_t events_ = 0;
   uint64_t evictions_ = 0;
+  bool rewrite_state_ = false;  // the state log ends in a torn record: rewrite it at the next checkpoint
   std::string error_;
   // Scratch for term tuples (reused: no allocation per event after warm-up for common shapes).
   std::vector<std::vector<std::string_view>> values_;
   std::vector<size_t> tuple_idx_;
   std::vector<std::string_view> tuple_;
+  std::unordered_set<std::string_view> seen_;  // de-duplicates a field's many values
+  AlertBuilder alerts_;  // shares one event's parse among its alerts
   std::optional<std::pair<uint64_t, uint64_t>> event_hash_;  // of the current event, when needed
 };
 

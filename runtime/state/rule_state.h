@@ -53,9 +53,10 @@ struct Snapshot {
 };
 
 // Appends a checkpoint record (magic, length, body, 128-bit checksum) to DIR/state.log and fsyncs
-// it; when the log outgrows four records it is rewritten with the last one (temp file, fsync,
-// rename, fsync dir). A crash at any moment leaves the previous checkpoint readable.
-[[nodiscard]] bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error);
+// it; when the log outgrows four records, or with `rewrite` (after a torn tail was found), it is
+// rewritten with this one only (temp file, fsync, rename, fsync dir). A crash or an I/O error
+// (full disk) at any moment leaves the previous checkpoint readable: a failed append is cut off.
+[[nodiscard]] bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error, bool rewrite = false);
 
 enum class LoadStatus { Ok, Missing, Error };
 // Reads the last complete checkpoint of DIR/state.log, validating magics, the format version,

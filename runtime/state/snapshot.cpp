@@ -75,7 +75,7 @@ std::string checksum(std::string_view body) {
 
 }  // namespace
 
-bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error) {
+bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error, bool rewrite) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return error = fmt::format("cannot create state directory {}: {}", dir, ec.message()), false;
@@ -115,29 +115,15 @@ bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error
   // only this one (temp file, fsync, rename, fsync of the directory).
   std::string path = dir + "/state.log";
   struct stat st {};
-  bool compact = ::stat(path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_size) > 4 * record.size();
-  if (!compact) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0) return error = fmt::format("cannot append to {}: {}", path, std::strerror(errno)), false;
-    size_t done = 0;
-    while (done < record.size()) {
-      ssize_t n = ::write(fd, record.data() + done, record.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        error = fmt::format("cannot append to {}: {}", path, std::strerror(errno));
-        ::close(fd);
-        return false;
-      }
-      done += static_cast<size_t>(n);
-    }
-    bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok || (error = fmt::format("cannot sync {}: {}", path, std::strerror(errno)), false);
-  }
+  bool compact = rewrite || ::stat(path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_size) > 4 * record.size();
+  if (!compact) return append_file_durably(path, record, error);
   std::string tmp = dir + "/state.log.tmp";
   if (!write_file_durably(tmp, record, error)) return false;
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return error = fmt::format("cannot replace {}: {}", path, std::strerror(errno)), false;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = fmt::format("cannot replace {}: {}", path, std::strerror(errno));
+    ::unlink(tmp.c_str());
+    return false;
+  }
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);  // make the rename durable

@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <array>
 #include <cstdio>
@@ -32,6 +35,34 @@ inline CmdResult run_shell(const std::string& cmd) {
   return r;
 }
 
+// `sh -c CMD` with writes to regular files limited to `max_file_bytes` (RLIMIT_FSIZE, SIGXFSZ
+// ignored): past it a write fails with EFBIG, as on a full disk, without needing one.
+inline CmdResult run_with_file_limit(const std::string& cmd, uint64_t max_file_bytes) {
+  CmdResult r;
+  int fds[2];
+  if (::pipe(fds) != 0) return r;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim {max_file_bytes, max_file_bytes};
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::array<char, 4096> buf;
+  ssize_t n;
+  while ((n = ::read(fds[0], buf.data(), buf.size())) > 0) r.out.append(buf.data(), static_cast<size_t>(n));
+  ::close(fds[0]);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
 inline std::string bin(const char* name) { return std::string(RULEC_BINARY_DIR) + "/" + name; }
 
 // `rulec ARGS` with stderr merged into the output.
@@ -48,6 +79,14 @@ inline std::string read_file(const std::filesystem::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Writes a Kibana JSON query rule with `query` as DIR/ID.json.
+inline void write_query_rule(const std::filesystem::path& dir, const std::string& id, const std::string& query) {
+  std::string q;
+  for (char c : query) q += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  std::ofstream(dir / (id + ".json")) << R"({"rule_id":")" << id << R"(","name":")" << id
+                                      << R"(","type":"query","language":"kuery","query":")" << q << "\"}";
 }
 
 class TempDir {

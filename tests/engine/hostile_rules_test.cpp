@@ -13,17 +13,9 @@
 #include "compiler/engine/loaded_rules.h"
 #include "compiler/matchers/bounded_compile.h"
 #include "compiler/matchers/string_plan.h"
+#include "common/sanitizers.h"
 #include "interp/interp_test_util.h"
 #include "runtime/decoder/decoder.h"
-
-// Under AddressSanitizer the compiler's memory cap is off (the shadow needs the address space).
-#if defined(__SANITIZE_ADDRESS__)
-#define HOSTILE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HOSTILE_ASAN 1
-#endif
-#endif
 
 namespace rulec::testing {
 namespace {
@@ -31,13 +23,6 @@ namespace {
 using engine::CompileLimits;
 using engine::LoadedRules;
 
-// Writes a Kibana JSON rule with `query` as DIR/ID.json.
-void write_rule(const std::filesystem::path& dir, const std::string& id, const std::string& query) {
-  std::string q;
-  for (char c : query) q += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  std::ofstream(dir / (id + ".json")) << R"({"rule_id":")" << id << R"(","name":")" << id
-                                      << R"(","type":"query","language":"kuery","query":")" << q << "\"}";
-}
 
 std::string value_list(const char* field, const char* fmt_prefix, size_t n, const char* suffix = "") {
   std::string q = std::string(field) + ":(";
@@ -95,8 +80,8 @@ std::vector<bool> evaluate(const LoadedRules& loaded, std::string_view doc) {
 
 TEST(HostileRules, HundredThousandAlternativesCompileAndMatch) {
   TempDir dir;
-  write_rule(dir.path(), "iocs", value_list("process.name", "ioc", 100000));
-  write_rule(dir.path(), "and_list", "process.name:* and not " + value_list("process.name", "ok", 100000));
+  write_query_rule(dir.path(), "iocs", value_list("process.name", "ioc", 100000));
+  write_query_rule(dir.path(), "and_list", "process.name:* and not " + value_list("process.name", "ok", 100000));
   LoadedRules loaded;
   const auto t0 = std::chrono::steady_clock::now();
   const Outcome o = load(dir.path(), CompileLimits{}, loaded);
@@ -117,13 +102,13 @@ TEST(HostileRules, HundredThousandAlternativesCompileAndMatch) {
 
 TEST(HostileRules, DeepNestingIsAnErrorAndTheOtherRulesRun) {
   TempDir dir;
-  write_rule(dir.path(), "deep", std::string(10000, '(') + "process.name:a" + std::string(10000, ')'));
-  write_rule(dir.path(), "deep_not", [] {
+  write_query_rule(dir.path(), "deep", std::string(10000, '(') + "process.name:a" + std::string(10000, ')'));
+  write_query_rule(dir.path(), "deep_not", [] {
     std::string q;
     for (int i = 0; i < 10000; ++i) q += "not (";
     return q + "process.name:a" + std::string(10000, ')');
   }());
-  write_rule(dir.path(), "fine", "process.name:bash");
+  write_query_rule(dir.path(), "fine", "process.name:bash");
   const CmdResult check = run_rulec("check " + quote(dir.path().string()));
   EXPECT_EQ(check.status, 1) << check.out;
   EXPECT_NE(check.out.find("[KQL103] rule deep "), std::string::npos) << check.out;
@@ -137,8 +122,8 @@ TEST(HostileRules, DeepNestingIsAnErrorAndTheOtherRulesRun) {
 
 TEST(HostileRules, PathologicalWildcardSetIsLeftOutAtTheDeadline) {
   TempDir dir;
-  write_rule(dir.path(), "gaps", gap_patterns(2000));  // minutes of Hyperscan compile without a limit
-  write_rule(dir.path(), "fine", "process.command_line:*whoami*");
+  write_query_rule(dir.path(), "gaps", gap_patterns(2000));  // minutes of Hyperscan compile without a limit
+  write_query_rule(dir.path(), "fine", "process.command_line:*whoami*");
   CompileLimits limits;
   limits.max_compile_ms = 500;
   LoadedRules loaded;
@@ -160,8 +145,8 @@ TEST(HostileRules, OversizedCodeIsLeftOutWithTheLimitNamed) {
   TempDir dir;
   std::string q;
   for (int i = 0; i < 600; ++i) q += (i ? " or " : "") + fmt::format("(process.name:p{} and not process.args:a{})", i, i);
-  write_rule(dir.path(), "pairs", q);
-  write_rule(dir.path(), "fine", "process.name:bash");
+  write_query_rule(dir.path(), "pairs", q);
+  write_query_rule(dir.path(), "fine", "process.name:bash");
   CompileLimits limits;
   limits.max_code_units = 1000;
   LoadedRules loaded;
@@ -181,8 +166,8 @@ TEST(HostileRules, OversizedCodeIsLeftOutWithTheLimitNamed) {
 
 TEST(HostileRules, CompileRunRefusesTheOneRuleAndCompilesTheRest) {
   TempDir dir;
-  write_rule(dir.path(), "gaps", gap_patterns(2000));
-  write_rule(dir.path(), "fine", "process.name:bash");
+  write_query_rule(dir.path(), "gaps", gap_patterns(2000));
+  write_query_rule(dir.path(), "fine", "process.name:bash");
   const std::string out = (dir.path() / "r.rbundle").string();
   const CmdResult r = run_rulec("compile " + quote(dir.path().string()) + " -o " + quote(out) + " --max-compile-ms 400");
   EXPECT_EQ(r.status, 0) << r.out;
@@ -192,11 +177,11 @@ TEST(HostileRules, CompileRunRefusesTheOneRuleAndCompilesTheRest) {
 
 TEST(HostileRules, CheckCostFlagsCostlyRulesAndRulesOverALimit) {
   TempDir dir;
-  write_rule(dir.path(), "cheap", "process.name:bash and event.type:start");
+  write_query_rule(dir.path(), "cheap", "process.name:bash and event.type:start");
   std::string text;  // ten text-analysis tests: each one is evaluated on demand
   for (int i = 0; i < 10; ++i) text += (i ? " or " : "") + fmt::format("message:word{}", i);
-  write_rule(dir.path(), "costly", text);
-  write_rule(dir.path(), "gaps", gap_patterns(2000));
+  write_query_rule(dir.path(), "costly", text);
+  write_query_rule(dir.path(), "gaps", gap_patterns(2000));
   CmdResult r = run_rulec("check --cost --max-compile-ms 400 " + quote(dir.path().string()));
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("warning [RUL312] rule costly \"costly\": estimated worst-case cost"), std::string::npos) << r.out;
@@ -246,7 +231,7 @@ TEST(HostileRules, BoundedCompileReportsTimeAndMemory) {
   r = matchers::compile_bounded(bad, nullptr, {2000, 512});
   EXPECT_EQ(r.outcome, matchers::CompileOutcome::Refused);
   EXPECT_EQ(r.bad, 0);
-#ifndef HOSTILE_ASAN
+#ifndef RULEC_TEST_ASAN
   std::vector<rt::StringGroupSpec::Pattern> big;
   for (int i = 0; i < 3000; ++i) big.push_back({fmt::format("x{}.*y.{{1,200}}z", i), false, false, uint32_t(i)});
   r = matchers::compile_bounded(big, nullptr, {60000, 16});

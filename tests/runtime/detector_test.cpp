@@ -338,6 +338,34 @@ TEST(Threshold, ValueRepeatedInOneDocumentCountsOnce) {
   EXPECT_TRUE(read_alerts(h.alerts_path).empty());
 }
 
+// Regression (found by the AddressSanitizer suite): a threshold rule without a cardinality field
+// hashed the scratch values another rule had left behind (views into earlier events' buffers) into
+// its groups. Its groups must hold no cardinality values at all.
+TEST(Threshold, NoCardinalityFieldKeepsNoCardinalityValues) {
+  TempDir d;
+  Harness h;
+  h.rules = {rule(DetectionKind::NewTerms, "nt"), rule(DetectionKind::Threshold, "th")};
+  h.rules[0].new_terms_fields = {{"host.name", 0}, {"user.name", 0}};  // fills two scratch lists
+  h.rules[1].threshold_fields = {{"host.name", 0}};                    // reads one, no cardinality
+  h.rules[1].threshold_value = 1000;
+  h.alerts_path = d.str("a.ndjson");
+  h.options.state_dir = d.str("state");
+  h.open();
+  for (int i = 0; i < 50; ++i)  // growing documents, so the decoder's buffers move
+    h.feed(R"({"@timestamp":")" + ts(i) + R"(","host.name":"h","user.name":"u)" + std::to_string(i) +
+           R"(","pad":")" + std::string(static_cast<size_t>(i) * 200, 'x') + R"("})");
+  h.close();
+  Snapshot snap;
+  std::string error;
+  ASSERT_EQ(load_snapshot(d.str("state"), snap, error), LoadStatus::Ok) << error;
+  ASSERT_EQ(snap.rule_ids.size(), 2u);
+  ASSERT_EQ(snap.rule_ids[1].first, "th");
+  ASSERT_FALSE(snap.states[1].groups.empty());
+  for (const auto& [key, group] : snap.states[1].groups) {
+    EXPECT_TRUE(group.distinct.empty()) << group.distinct.size() << " stray cardinality values";
+  }
+}
+
 TEST(NewTerms, HugeCartesianProductIsCappedAndCounted) {
   TempDir d;
   Harness h;
@@ -521,6 +549,48 @@ TEST(State, DamagedOrNewerStateIsRefusedWithAReason) {
   EXPECT_NE(error.find("cut short"), std::string::npos) << error;
 }
 
+TEST(State, AnotherRuleSetsStateIsRefusedUnlessAdopted) {
+  TempDir d;
+  Harness a;
+  a.rules = three_rules();
+  a.alerts_path = d.str("a.ndjson");
+  a.options.state_dir = d.str("state");
+  a.open();
+  for (const auto& e : stream()) a.feed(e);
+  a.close();
+  const std::string before = file_text(d.str("state") + "/state.log");
+
+  // Not one rule id in common: another rule set's directory.
+  std::vector<RuleInfo> other = {rule(DetectionKind::Query, "other-1"), rule(DetectionKind::NewTerms, "other-2")};
+  std::string error, recovered;
+  EXPECT_FALSE(Detector::create(other, a.options, d.str("b.ndjson"), error, recovered));
+  EXPECT_NE(error.find("written for another rule set"), std::string::npos) << error;
+  EXPECT_NE(error.find("none of its 3 rules"), std::string::npos) << error;
+  EXPECT_NE(error.find("--state-adopt"), std::string::npos) << error;
+  EXPECT_EQ(file_text(d.str("state") + "/state.log"), before) << "a refused directory is left as it was";
+
+  // One id in common (the set grew, or its other rules were replaced): the same set, state kept.
+  std::vector<RuleInfo> grown = other;
+  grown.push_back(three_rules()[0]);
+  error.clear();
+  recovered.clear();
+  auto det = Detector::create(grown, a.options, d.str("b.ndjson"), error, recovered);
+  ASSERT_TRUE(det) << error;
+  EXPECT_NE(recovered.find("recovered 1 rules"), std::string::npos) << recovered;
+  det.reset();
+
+  // Adopted: taken over, the old rules' state discarded.
+  DetectorOptions adopt = a.options;
+  adopt.adopt_state = true;
+  det = Detector::create(other, adopt, d.str("b.ndjson"), error, recovered);
+  ASSERT_TRUE(det) << error;
+  ASSERT_TRUE(det->finish());
+  det.reset();
+  adopt.adopt_state = false;
+  det = Detector::create(other, adopt, d.str("b.ndjson"), error, recovered);
+  EXPECT_TRUE(det) << "after adoption the directory belongs to the new set: " << error;
+}
+
 TEST(State, InterruptedCheckpointFallsBackToThePreviousOne) {
   TempDir d;
   Harness a;
@@ -543,6 +613,18 @@ TEST(State, InterruptedCheckpointFallsBackToThePreviousOne) {
   auto det = Detector::create(three_rules(), a.options, d.str("b.ndjson"), error, recovered);
   ASSERT_TRUE(det) << error;
   EXPECT_NE(recovered.find("interrupted checkpoint"), std::string::npos) << recovered;
+  // The next checkpoint replaces the torn record rather than appending after it (which would turn
+  // the torn bytes into a damaged record in the middle of the log).
+  ASSERT_TRUE(det->checkpoint()) << det->error();
+  det.reset();
+  recovered.clear();
+  det = Detector::create(three_rules(), a.options, d.str("b.ndjson"), error, recovered);
+  ASSERT_TRUE(det) << error;
+  EXPECT_EQ(recovered.find("interrupted checkpoint"), std::string::npos) << recovered;
+  ASSERT_TRUE(det->checkpoint()) << det->error();  // an append after the rewrite
+  det.reset();
+  det = Detector::create(three_rules(), a.options, d.str("b.ndjson"), error, recovered);
+  EXPECT_TRUE(det) << error;
 }
 
 TEST(State, MaxStateMbEvictsOldestAndCounts) {
@@ -558,6 +640,39 @@ TEST(State, MaxStateMbEvictsOldestAndCounts) {
   EXPECT_GT(h.det->evictions(), 0u);
   EXPECT_LE(h.det->state_entries(), 1024u * 1024u / 64u);
   h.close();
+}
+
+// The stream's builder (one parse per event, shared by its alerts) writes alert_json's bytes,
+// including when a source key collides with one the alert sets and when the time moves.
+TEST(Alerts, BuilderWritesTheSameBytesAsAlertJson) {
+  std::vector<RuleInfo> rules = {rule(DetectionKind::Query, "q"), rule(DetectionKind::NewTerms, "nt"),
+                                 rule(DetectionKind::Threshold, "th")};
+  rules[2].threshold_fields = {{"host.name", 0}};
+  const std::vector<std::string> events = {
+      R"({"@timestamp":"2026-01-01T00:00:00Z","event":{"category":["process"],"kind":"event"},"host":{"name":"h"}})",
+      R"({"_index":"logs-x","_id":"abc","_source":{"@timestamp":"2026-01-01T00:01:00Z","event.kind":"event","tags":["a","b"]}})",
+      R"({"@timestamp":"2026-01-01T00:02:00Z","kibana.alert.uuid":"from-the-source","kibana.alert.reason":"x"})",
+      R"({"@timestamp":"2026-01-01T00:03:00Z","big":[)" + std::string("1,2,3,4,5,6,7,8,9") + R"(],"s":"\u00e9\n"})",
+      R"(not json at all)",
+  };
+  AlertBuilder builder;
+  int64_t time = 1767225600000;
+  for (const auto& e : events) {
+    builder.next_event();
+    for (int round = 0; round < 2; ++round)
+      for (const auto& r : rules) {
+        AlertFacts f;
+        f.event_json = e;
+        f.alert_time_ms = time + round;  // the second round moves the time: built whole
+        f.uuid = "u-" + r.rule_id;
+        f.new_terms = {"t1", "t2"};
+        f.threshold_terms = {"h"};
+        f.threshold_count = 3;
+        f.threshold_from_ms = time;
+        EXPECT_EQ(builder.build(r, f), alert_json(r, f)) << e << " / " << r.rule_id;
+      }
+    time += 60000;
+  }
 }
 
 TEST(Alerts, WriteErrorIsReportedNotACrash) {

@@ -1,8 +1,8 @@
 // rulesensor: runs a compiled rule bundle on an event stream, with hot reload and counters; no compiler inside.
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -16,15 +16,9 @@ int main(int argc, char** argv) {
   CLI::App app{"rulesensor: run a compiled rule bundle (from `rulec compile`) on an event stream"};
   app.set_version_flag("--version", std::string("rulesensor ") + RULEC_VERSION);
   app.add_option("bundle", o.bundle, "The rule bundle (.rbundle)")->required();
-  app.add_option("-e,--events", o.events, "NDJSON event files, in order; - for stdin (the default)");
-  app.add_option("-a,--alerts", o.alerts, "Alerts output (NDJSON), - for stdout (the default)");
-  app.add_option("--state", o.state, "Directory for new-terms history and threshold windows (kept across runs)");
+  o.stream.add_to(&app);
   app.add_option("--trusted-key", o.trusted_key, "Public key (from `rulec keygen`) the bundle must be signed with");
   app.add_flag("--allow-unsigned", o.allow_unsigned, "Accept a bundle that is not signed");
-  app.add_flag("--learn", o.learn, "Warm-up: build history from past events without writing alerts");
-  app.add_option("--max-state-mb", o.max_state_mb, "Cap on state memory; the oldest entries are evicted first");
-  app.add_option("--checkpoint-events", o.checkpoint_events, "Checkpoint state every N events (and at the end)")
-      ->check(CLI::PositiveNumber);
   app.add_option("--counters", o.counters, "Where per-rule counters go (JSON lines) on SIGUSR1 and at exit; - is stderr (the default)");
   app.add_option("--watch-ms", o.watch_ms, "Check the bundle file for replacement this often (0: only on SIGHUP)");
   app.footer(
@@ -33,7 +27,9 @@ int main(int argc, char** argv) {
       "Signals: SIGHUP (or replacing the bundle file, e.g. with mv) reloads the bundle between two\n"
       "events, keeping the state of rules whose id and definition are unchanged; a bad bundle leaves\n"
       "the running one in place. SIGUSR1 prints counters. SIGTERM/SIGINT stop reading, flush alerts\n"
-      "and checkpoint state (a second one exits at once).\n"
+      "and checkpoint state, exit 0; a second one exits at once (status 128 + signal).\n"
+      "State: --state refuses a directory of a newer format, a damaged one, or one written for another\n"
+      "rule set (no rule id in common; --state-adopt takes it over).\n"
       "Exit status: 0 success, 1 error (bundle refused, I/O), 2 usage.\n"
       "Examples:\n"
       "  rulesensor rules.rbundle --trusted-key build.pub --events events.ndjson --alerts alerts.ndjson\n"
@@ -44,5 +40,12 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  return rulec::sensor::run(o);
+  try {
+    return rulec::sensor::run(o);
+  } catch (const std::system_error& e) {
+    // fmt::print throws when stderr itself cannot be written (a full disk under a log file): end
+    // with an error status rather than an abort; state and alerts stay at their last checkpoint.
+    std::fprintf(stderr, "rulesensor: %s\n", e.what());
+    return 1;
+  }
 }

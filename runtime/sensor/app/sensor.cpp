@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -17,33 +16,13 @@
 #include "runtime/common/dates.h"
 #include "runtime/loader/bundle_loader.h"
 #include "runtime/sensor/detect_loop.h"
+#include "runtime/sensor/stop_signals.h"
 
 namespace rulec::sensor {
 
 namespace {
 
 constexpr const char* kProgram = "rulesensor";
-
-std::atomic<uint32_t> g_attention{0};
-std::atomic<int> g_stops{0};
-
-void on_signal(int sig) {
-  switch (sig) {
-    case SIGHUP: g_attention.fetch_or(rt::kAttentionReload); break;
-    case SIGUSR1: g_attention.fetch_or(rt::kAttentionCounters); break;
-    default:
-      if (g_stops.fetch_add(1) > 0) _exit(1);  // the second stop request: at once
-      g_attention.fetch_or(rt::kAttentionStop);
-  }
-}
-
-void install_signals() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  for (int s : {SIGHUP, SIGUSR1, SIGTERM, SIGINT}) sigaction(s, &sa, nullptr);
-}
 
 // What identifies a version of the bundle file on disk.
 struct FileStamp {
@@ -87,7 +66,7 @@ class Watcher {
       const FileStamp now = stamp_of(path_);
       if (now.ino != 0 && !(now == seen_)) {
         seen_ = now;
-        g_attention.fetch_or(rt::kAttentionReload);
+        rt::signal_attention().fetch_or(rt::kAttentionReload);
       }
     }
   }
@@ -153,27 +132,21 @@ int run(const Options& o) {
   }
   fmt::print(stderr, "{}: loaded {}: {}\n", kProgram, o.bundle, describe(*bundle));
 
-  rt::DetectorOptions dopts;
-  dopts.state_dir = o.state;
-  dopts.learn = o.learn;
-  dopts.max_state_mb = o.max_state_mb;
-  dopts.checkpoint_events = o.checkpoint_events;
-  auto detector = rt::open_detector(bundle->infos(), dopts, o.alerts, kProgram);
+  auto detector = rt::open_detector(bundle->infos(), o.stream.detector, o.stream.alerts, kProgram);
   if (!detector) return 1;
 
-  std::vector<std::string> events = o.events.empty() ? std::vector<std::string>{"-"} : o.events;
-  rt::EventReader reader(events);
+  rt::EventReader reader(o.stream.inputs());
   rt::report_skips_to_stderr(reader, kProgram);
   CountersOut counters(o.counters);
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
 
-  install_signals();
+  rt::install_stop_signals(/*reload_and_counters=*/true);
   Watcher watcher(o.bundle, o.watch_ms);
   watcher.loaded(stamp);
 
   rt::LoopControl control;
-  control.attention = &g_attention;
+  control.attention = &rt::signal_attention();
   control.serve = [&](uint32_t req, rt::StreamEngine*& engine) {
     if (req & rt::kAttentionReload) {
       const FileStamp s = stamp_of(o.bundle);

@@ -5,18 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "runtime/sensor/stream_options.h"
+
 namespace rulec::sensor {
 
 struct Options {
   std::string bundle;
-  std::vector<std::string> events;
-  std::string alerts = "-";
-  std::string state;
+  rt::StreamOptions stream;  // events, alerts, state
   std::string trusted_key;
   bool allow_unsigned = false;
-  bool learn = false;
-  uint64_t max_state_mb = 0;
-  uint64_t checkpoint_events = 200000;
   std::string counters = "-";
   uint64_t watch_ms = 1000;
 };
