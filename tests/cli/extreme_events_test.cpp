@@ -1,9 +1,4 @@
 // Events with extreme shapes through `rulec run`: processed or skipped with a reason, in bounded memory.
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,37 +18,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Measured {
-  int status = -1;
-  std::string out;   // stdout and stderr
-  long max_rss_kb = 0;
-};
-
-// `exec CMD` under sh, with its exit status and its own peak RSS (wait4).
-Measured run_measured(const std::string& cmd) {
-  Measured m;
-  int fds[2];
-  if (::pipe(fds) != 0) return m;
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::dup2(fds[1], STDERR_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  std::array<char, 4096> buf;
-  ssize_t n;
-  while ((n = ::read(fds[0], buf.data(), buf.size())) > 0) m.out.append(buf.data(), static_cast<size_t>(n));
-  ::close(fds[0]);
-  int st = 0;
-  struct rusage ru {};
-  ::wait4(pid, &st, 0, &ru);
-  m.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  m.max_rss_kb = ru.ru_maxrss;
-  return m;
+// `CMD` with stdout and stderr together, its exit status and its own peak RSS.
+Finished run_measured(const std::string& cmd) {
+  int fd = -1;
+  const pid_t pid = spawn_shell(cmd, &fd, {.merge_stderr = true});
+  return pid > 0 ? finish(pid, fd) : Finished{};
 }
 
 std::string ts(int minute) { return fmt::format("2026-01-01T{:02}:{:02}:00Z", minute / 60 % 24, minute % 60); }
@@ -142,7 +111,7 @@ struct Fixture {
     }
     return path;
   }
-  Measured run(const std::string& events, const std::string& engine) const {
+  Finished run(const std::string& events, const std::string& engine) const {
     return run_measured(bin("rulec") + " run " + quote(rules) + " --engine " + engine + " -e " + quote(events) +
                         " -a " + quote(dir.str("alerts-" + engine + ".ndjson")));
   }
@@ -151,7 +120,7 @@ struct Fixture {
 TEST(ExtremeEvents, ProcessedOrSkippedWithTheReason) {
   Fixture f;
   const std::string events = f.events(1);
-  const Measured jit = f.run(events, "jit");
+  const Finished jit = f.run(events, "jit");
   ASSERT_EQ(jit.status, 0) << jit.out.substr(0, 4000);
   const auto all = shapes();
   std::map<size_t, std::string> skipped;  // line -> reason
@@ -185,7 +154,7 @@ TEST(ExtremeEvents, ProcessedOrSkippedWithTheReason) {
   EXPECT_LE(by_rule["nt"], 100);  // max_signals
 
   // The reference interpreter agrees on every alert.
-  const Measured interp = f.run(events, "interp");
+  const Finished interp = f.run(events, "interp");
   ASSERT_EQ(interp.status, 0);
   EXPECT_TRUE(read_file(f.dir.str("alerts-jit.ndjson")) == read_file(f.dir.str("alerts-interp.ndjson")))
       << "jit and interpreter alerts differ";
@@ -194,8 +163,8 @@ TEST(ExtremeEvents, ProcessedOrSkippedWithTheReason) {
 // Ten times as many extreme events do not raise the peak memory: nothing is kept per event.
 TEST(ExtremeEvents, MemoryDoesNotGrowWithTheirNumber) {
   Fixture f;
-  const Measured one = f.run(f.events(1), "jit");
-  const Measured ten = f.run(f.events(10), "jit");
+  const Finished one = f.run(f.events(1), "jit");
+  const Finished ten = f.run(f.events(10), "jit");
   ASSERT_EQ(one.status, 0);
   ASSERT_EQ(ten.status, 0);
   const long grown_mb = (ten.max_rss_kb - one.max_rss_kb) / 1024;

@@ -167,23 +167,6 @@ TEST(StateIdentity, AnotherRuleSetsDirectoryIsRefusedUnlessAdopted) {
   EXPECT_EQ(r.status, 0) << "adopted: the directory is now this set's\n" << r.out;
 }
 
-// Starts `sh -c CMD` with its stdout into a pipe the caller holds (returned in *out_fd).
-pid_t spawn(const std::string& cmd, int* out_fd) {
-  int fds[2];
-  if (::pipe(fds) != 0) return -1;
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  *out_fd = fds[0];
-  return pid;
-}
-
 // Waits up to `limit` for `pid` to end; its wait status, or -1 if it is still running.
 int wait_for(pid_t pid, std::chrono::milliseconds limit) {
   const auto end = std::chrono::steady_clock::now() + limit;
@@ -200,7 +183,7 @@ TEST(Signals, RulecRunStopsOnSigintWithStateCheckpointed) {
   const std::string state = f.dir.str("state"), alerts = f.dir.str("a.ndjson"), fifo = f.dir.str("in.fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   int out = -1;
-  const pid_t pid = spawn(bin("rulec") + " run " + quote(f.rules) + " -e " + quote(fifo) + " -a " + quote(alerts) +
+  const pid_t pid = spawn_shell(bin("rulec") + " run " + quote(f.rules) + " -e " + quote(fifo) + " -a " + quote(alerts) +
                               " --state " + quote(state) + " --checkpoint-events 1 2>" + quote(f.dir.str("err.txt")),
                           &out);
   ASSERT_GT(pid, 0);
@@ -230,7 +213,7 @@ TEST(Signals, SecondSignalExitsAtOnceWhenTheFirstCannotFinish) {
   const std::string bundle = f.dir.str("b.rbundle"), state = f.dir.str("state");
   ASSERT_EQ(run_rulec("compile " + quote(f.rules) + " -o " + quote(bundle)).status, 0);
   int out = -1;
-  const pid_t pid = spawn(bin("rulesensor") + " " + quote(bundle) + " --allow-unsigned --watch-ms 0 -e " + quote(f.events) +
+  const pid_t pid = spawn_shell(bin("rulesensor") + " " + quote(bundle) + " --allow-unsigned --watch-ms 0 -e " + quote(f.events) +
                               " -a - --state " + quote(state) + " 2>" + quote(f.dir.str("err.txt")),
                           &out);
   ASSERT_GT(pid, 0);

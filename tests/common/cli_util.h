@@ -35,32 +35,58 @@ inline CmdResult run_shell(const std::string& cmd) {
   return r;
 }
 
-// `sh -c CMD` with writes to regular files limited to `max_file_bytes` (RLIMIT_FSIZE, SIGXFSZ
-// ignored): past it a write fails with EFBIG, as on a full disk, without needing one.
-inline CmdResult run_with_file_limit(const std::string& cmd, uint64_t max_file_bytes) {
-  CmdResult r;
+struct SpawnOptions {
+  uint64_t max_file_bytes = 0;  // RLIMIT_FSIZE (SIGXFSZ ignored): past it writes fail with EFBIG
+  bool merge_stderr = false;    // stderr into the same pipe as stdout
+};
+
+// Starts `sh -c "exec CMD"` with its stdout in a pipe whose read end goes to *out_fd.
+inline pid_t spawn_shell(const std::string& cmd, int* out_fd, const SpawnOptions& o = {}) {
   int fds[2];
-  if (::pipe(fds) != 0) return r;
+  if (::pipe(fds) != 0) return -1;
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
+    if (o.merge_stderr) ::dup2(fds[1], STDERR_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
-    std::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit lim {max_file_bytes, max_file_bytes};
-    ::setrlimit(RLIMIT_FSIZE, &lim);
-    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    if (o.max_file_bytes) {
+      std::signal(SIGXFSZ, SIG_IGN);
+      struct rlimit lim {o.max_file_bytes, o.max_file_bytes};
+      ::setrlimit(RLIMIT_FSIZE, &lim);
+    }
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(fds[1]);
+  *out_fd = fds[0];
+  return pid;
+}
+
+struct Finished : CmdResult {
+  long max_rss_kb = 0;  // the child's peak RSS
+};
+
+// Reads a spawned child's output to the end and reaps it.
+inline Finished finish(pid_t pid, int out_fd) {
+  Finished r;
   std::array<char, 4096> buf;
   ssize_t n;
-  while ((n = ::read(fds[0], buf.data(), buf.size())) > 0) r.out.append(buf.data(), static_cast<size_t>(n));
-  ::close(fds[0]);
+  while ((n = ::read(out_fd, buf.data(), buf.size())) > 0) r.out.append(buf.data(), static_cast<size_t>(n));
+  ::close(out_fd);
   int st = 0;
-  ::waitpid(pid, &st, 0);
+  struct rusage ru {};
+  ::wait4(pid, &st, 0, &ru);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.max_rss_kb = ru.ru_maxrss;
   return r;
+}
+
+// `CMD` with writes to regular files limited to `max_file_bytes`, as on a full disk without one.
+inline Finished run_with_file_limit(const std::string& cmd, uint64_t max_file_bytes) {
+  int fd = -1;
+  const pid_t pid = spawn_shell(cmd, &fd, {.max_file_bytes = max_file_bytes});
+  return pid > 0 ? finish(pid, fd) : Finished{};
 }
 
 inline std::string bin(const char* name) { return std::string(RULEC_BINARY_DIR) + "/" + name; }

@@ -499,8 +499,8 @@ TEST(State, KillDuringRunThenReplayWritesNoDuplicate) {
   EXPECT_EQ(alerts.size(), read_alerts(d.str("one.ndjson")).size());
 }
 
-TEST(State, ChangedRuleLosesItsStateOthersKeepIt) {
-  TempDir d;
+// The three rules over the whole stream, state in D/state and alerts in D/a.ndjson; the options used.
+DetectorOptions run_stream_with_state(const TempDir& d) {
   Harness a;
   a.rules = three_rules();
   a.alerts_path = d.str("a.ndjson");
@@ -508,6 +508,12 @@ TEST(State, ChangedRuleLosesItsStateOthersKeepIt) {
   a.open();
   for (const auto& e : stream()) a.feed(e);
   a.close();
+  return a.options;
+}
+
+TEST(State, ChangedRuleLosesItsStateOthersKeepIt) {
+  TempDir d;
+  const DetectorOptions options = run_stream_with_state(d);
   Harness b;
   b.rules = three_rules();
   b.rules[0].definition_hash = 2;  // the new-terms rule changed
@@ -520,13 +526,7 @@ TEST(State, ChangedRuleLosesItsStateOthersKeepIt) {
 
 TEST(State, DamagedOrNewerStateIsRefusedWithAReason) {
   TempDir d;
-  Harness a;
-  a.rules = three_rules();
-  a.alerts_path = d.str("a.ndjson");
-  a.options.state_dir = d.str("state");
-  a.open();
-  for (const auto& e : stream()) a.feed(e);
-  a.close();
+  const DetectorOptions options = run_stream_with_state(d);
   std::string snap = d.str("state") + "/state.log";
   std::string bytes = file_text(snap);
   for (size_t pos : {size_t{3}, size_t{8}, bytes.size() / 2, bytes.size() - 1}) {
@@ -534,7 +534,7 @@ TEST(State, DamagedOrNewerStateIsRefusedWithAReason) {
     bad[pos] = static_cast<char>(bad[pos] ^ 0x5A);
     std::ofstream(snap, std::ios::binary | std::ios::trunc) << bad;
     std::string error, recovered;
-    auto det = Detector::create(three_rules(), a.options, a.alerts_path, error, recovered);
+    auto det = Detector::create(three_rules(), options, d.str("a.ndjson"), error, recovered);
     EXPECT_FALSE(det) << "flipped byte " << pos;
     EXPECT_NE(error.find("not usable"), std::string::npos) << error;
   }
@@ -542,28 +542,22 @@ TEST(State, DamagedOrNewerStateIsRefusedWithAReason) {
   newer[16 + 8] = 9;  // the checkpoint's format version (after the record header and its magic)
   std::ofstream(snap, std::ios::binary | std::ios::trunc) << newer;
   std::string error, recovered;
-  EXPECT_FALSE(Detector::create(three_rules(), a.options, a.alerts_path, error, recovered));
+  EXPECT_FALSE(Detector::create(three_rules(), options, d.str("a.ndjson"), error, recovered));
   EXPECT_NE(error.find("newer"), std::string::npos) << error;
   std::ofstream(snap, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 3);
-  EXPECT_FALSE(Detector::create(three_rules(), a.options, a.alerts_path, error, recovered));
+  EXPECT_FALSE(Detector::create(three_rules(), options, d.str("a.ndjson"), error, recovered));
   EXPECT_NE(error.find("cut short"), std::string::npos) << error;
 }
 
 TEST(State, AnotherRuleSetsStateIsRefusedUnlessAdopted) {
   TempDir d;
-  Harness a;
-  a.rules = three_rules();
-  a.alerts_path = d.str("a.ndjson");
-  a.options.state_dir = d.str("state");
-  a.open();
-  for (const auto& e : stream()) a.feed(e);
-  a.close();
+  const DetectorOptions options = run_stream_with_state(d);
   const std::string before = file_text(d.str("state") + "/state.log");
 
   // Not one rule id in common: another rule set's directory.
   std::vector<RuleInfo> other = {rule(DetectionKind::Query, "other-1"), rule(DetectionKind::NewTerms, "other-2")};
   std::string error, recovered;
-  EXPECT_FALSE(Detector::create(other, a.options, d.str("b.ndjson"), error, recovered));
+  EXPECT_FALSE(Detector::create(other, options, d.str("b.ndjson"), error, recovered));
   EXPECT_NE(error.find("written for another rule set"), std::string::npos) << error;
   EXPECT_NE(error.find("none of its 3 rules"), std::string::npos) << error;
   EXPECT_NE(error.find("--state-adopt"), std::string::npos) << error;
@@ -574,13 +568,13 @@ TEST(State, AnotherRuleSetsStateIsRefusedUnlessAdopted) {
   grown.push_back(three_rules()[0]);
   error.clear();
   recovered.clear();
-  auto det = Detector::create(grown, a.options, d.str("b.ndjson"), error, recovered);
+  auto det = Detector::create(grown, options, d.str("b.ndjson"), error, recovered);
   ASSERT_TRUE(det) << error;
   EXPECT_NE(recovered.find("recovered 1 rules"), std::string::npos) << recovered;
   det.reset();
 
   // Adopted: taken over, the old rules' state discarded.
-  DetectorOptions adopt = a.options;
+  DetectorOptions adopt = options;
   adopt.adopt_state = true;
   det = Detector::create(other, adopt, d.str("b.ndjson"), error, recovered);
   ASSERT_TRUE(det) << error;
