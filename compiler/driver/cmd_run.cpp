@@ -73,13 +73,7 @@ Runner add_run_command(CLI::App& app) {
     control.serve = [](uint32_t req, rt::StreamEngine*&) { return !(req & rt::kAttentionStop); };
     const rt::LoopResult res = rt::run_detection(reader, *detector, engine.get(), &control);
     rt::print_summary("rulec run", *detector, reader, res.seconds);
-    if (res.stopped) fmt::print(stderr, "rulec: stopped by signal; alerts flushed and state checkpointed\n");
-    const bool ok = res.ok;
-    if (!ok) {
-      fmt::print(stderr, "rulec: {}; state kept at its last checkpoint\n", detector->error());
-      return kExitFindings;
-    }
-    return kExitOk;
+    return rt::report_end("rulec", res, *detector) == 0 ? kExitOk : kExitFindings;
   };
 }
 

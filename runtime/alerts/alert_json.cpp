@@ -177,7 +177,9 @@ struct AlertBuilder::Cache {
   Source source;
   ojson original_event;
   std::string head;  // the head object's JSON without its closing brace
-  ojson head_keys;   // the head object itself, to find keys the tail would overwrite
+  // The source has a kibana.alert.* key the tail sets too (every tail key is one, and the head's
+  // own is original_time): in one object it keeps its place, so such alerts are built whole.
+  bool tail_overlaps = false;
 };
 
 AlertBuilder::AlertBuilder() = default;
@@ -187,18 +189,19 @@ std::string AlertBuilder::build(const RuleInfo& rule, const AlertFacts& f) {
   if (!fresh_) {
     if (!cache_) cache_ = std::make_unique<Cache>();
     cache_->source = parse_source(f.event_json);
-    cache_->head_keys = alert_head(cache_->source, f.alert_time_ms, cache_->original_event);
-    cache_->head = dump(cache_->head_keys);
+    const ojson head = alert_head(cache_->source, f.alert_time_ms, cache_->original_event);
+    cache_->tail_overlaps = false;
+    for (auto it = head.begin(); it != head.end(); ++it)
+      if (it.key().rfind("kibana.alert.", 0) == 0 && it.key() != "kibana.alert.original_time")
+        cache_->tail_overlaps = true;
+    cache_->head = dump(head);
     cache_->head.pop_back();  // '}'
     time_ms_ = f.alert_time_ms;
     fresh_ = true;
   }
-  if (time_ms_ != f.alert_time_ms) return alert_json(rule, f);
+  if (cache_->tail_overlaps || time_ms_ != f.alert_time_ms) return alert_json(rule, f);
   ojson tail = ojson::object();
   alert_tail(tail, rule, f, cache_->source, cache_->original_event);
-  // A source key the tail also sets would keep its place in one object: build that alert whole.
-  for (auto it = tail.begin(); it != tail.end(); ++it)
-    if (cache_->head_keys.contains(it.key())) return alert_json(rule, f);
   std::string out = cache_->head;
   out += ',';
   out += std::string_view(dump(tail)).substr(1);

@@ -40,7 +40,7 @@ std::unique_ptr<AlertSink> AlertSink::open(const std::string& path, uint64_t tru
 }
 
 AlertSink::AlertSink(int fd, std::string path, uint64_t offset)
-    : fd_(fd), path_(std::move(path)), offset_(offset), written_(offset) {
+    : fd_(fd), path_(std::move(path)), written_(offset) {
   struct stat st {};
   regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
   if (regular_) buffer_.reserve(kBufferBytes);
@@ -71,7 +71,6 @@ bool AlertSink::write(std::string_view line) {
   if (regular_ && buffer_.size() + line.size() + 1 > kBufferBytes && !flush()) return false;
   buffer_.append(line);
   buffer_.push_back('\n');
-  offset_ += line.size() + 1;
   // To a pipe or a terminal each alert goes out at once: a live stream's alerts are not held back.
   return regular_ || flush();
 }

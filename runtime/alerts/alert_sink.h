@@ -23,7 +23,7 @@ class AlertSink {
   [[nodiscard]] bool write(std::string_view line);
   // Flushes and fsyncs; the offset after a successful sync is durable.
   [[nodiscard]] bool sync();
-  uint64_t offset() const { return offset_; }
+  uint64_t offset() const { return written_ + buffer_.size(); }  // bytes accepted
   const std::string& error() const { return error_; }
   const std::string& path() const { return path_; }
 
@@ -33,7 +33,6 @@ class AlertSink {
   bool fail(const char* what);  // records the error and cuts a regular file back to whole lines
   int fd_;
   std::string path_;
-  uint64_t offset_;   // bytes accepted (written or buffered)
   uint64_t written_;  // bytes written to the file, all whole lines
   bool regular_ = false;  // a regular file: buffered and fsync'ed at checkpoints; else written per alert
   std::string buffer_;

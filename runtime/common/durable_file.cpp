@@ -28,10 +28,10 @@ bool write_file_durably(const std::string& path, const std::string& bytes, std::
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return error = fmt::format("cannot write {}: {}", path, std::strerror(errno)), false;
   const char* failed = !write_all(fd, bytes) ? "write" : ::fsync(fd) != 0 ? "sync" : nullptr;
-  const int saved = errno;
-  if (::close(fd) != 0 && !failed) failed = "close";
+  int err = errno;
+  if (::close(fd) != 0 && !failed) failed = "close", err = errno;
   if (!failed) return true;
-  error = fmt::format("cannot {} {}: {}", failed, path, std::strerror(failed[0] == 'c' ? errno : saved));
+  error = fmt::format("cannot {} {}: {}", failed, path, std::strerror(err));
   ::unlink(path.c_str());
   return false;
 }

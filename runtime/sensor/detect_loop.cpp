@@ -89,6 +89,13 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
   if (d.evictions()) fmt::print(stderr, "{}: {} state entries evicted by --max-state-mb\n", program, d.evictions());
 }
 
+int report_end(const char* program, const LoopResult& res, const Detector& d) {
+  if (res.stopped) fmt::print(stderr, "{}: stopped by signal; alerts flushed and state checkpointed\n", program);
+  if (res.ok) return 0;
+  fmt::print(stderr, "{}: {}; state kept at its last checkpoint\n", program, d.error());
+  return 1;
+}
+
 void report_skips_to_stderr(EventReader& reader, const char* program) {
   reader.set_on_skip(
       [](const SkippedLine& s, void* p) {

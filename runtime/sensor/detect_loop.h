@@ -48,6 +48,10 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
 // each line prefixed by `program` ("rulec run", "rulesensor").
 void print_summary(const char* program, const Detector& d, const EventReader& reader, double seconds);
 
+// How the run ended, on stderr prefixed by `program`: stopped by a signal, or the I/O error that
+// stopped it (the state then stays at its last checkpoint). The exit status: 0, or 1 on an error.
+[[nodiscard]] int report_end(const char* program, const LoopResult& res, const Detector& d);
+
 // Prints each skipped input line to stderr as `PROGRAM: PATH:LINE: skipped: REASON` (and unreadable
 // inputs as `PROGRAM: PATH: REASON`). `program` must outlive the reader (a string literal).
 void report_skips_to_stderr(EventReader& reader, const char* program);

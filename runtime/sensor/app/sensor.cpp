@@ -169,12 +169,7 @@ int run(const Options& o) {
   const rt::LoopResult res = rt::run_detection(reader, *detector, bundle->engine.get(), &control);
   rt::print_summary(kProgram, *detector, reader, res.seconds);
   counters.write(rt::counters_json(*detector, reader, res.seconds));
-  if (res.stopped) fmt::print(stderr, "{}: stopped by signal; alerts flushed and state checkpointed\n", kProgram);
-  if (!res.ok) {
-    fmt::print(stderr, "{}: {}; state kept at its last checkpoint\n", kProgram, detector->error());
-    return 1;
-  }
-  return 0;
+  return rt::report_end(kProgram, res, *detector);
 }
 
 }  // namespace rulec::sensor
