@@ -20,7 +20,7 @@ using namespace rulec;
 
 struct Corpus {
   Schema schema;
-  engine::LoadedRules loaded;
+  pipeline::LoadedRules loaded;
   bundle::SecretKey sk;
   rt::PublicKey pk;
   std::string signed_bundle;
@@ -37,7 +37,7 @@ const Corpus& corpus() {
     auto* out = new Corpus;
     Diagnostic err;
     out->schema = *Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
-    engine::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus"}, out->schema, out->loaded);
+    pipeline::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus"}, out->schema, out->loaded);
     if (sodium_init() < 0) std::abort();
     crypto_sign_keypair(out->pk.data(), out->sk.bytes.data());
     bundle::CompileOptions o;
@@ -115,7 +115,7 @@ void BM_JitBuildInstead(benchmark::State& state) {
   const auto rules = c.loaded.plan_rules();
   for (auto _ : state) {
     std::string error;
-    auto b = engine::build(rules, c.schema, error);
+    auto b = pipeline::build(rules, c.schema, error);
     if (!b) state.SkipWithError(error.c_str());
     benchmark::DoNotOptimize(b);
   }

@@ -1,6 +1,6 @@
 // Engine benchmark: raw simdjson parse (baseline) vs the compiled engine vs the interpreter, seed rule and corpus.
 //
-// Events: 5,000 of the mixed benchmark workload (bench/gen, seed 7), in memory. Each benchmark
+// Events: 5,000 of the mixed benchmark workload (eventgen/, seed 7), in memory. Each benchmark
 // reports events/s, MB/s (bytes_per_second) and ns/event; compare the engines with the raw parse
 // of the same run (the ratio is what matters on a noisy machine). `rulec bench` gives the same
 // figures on any events file in one table, with compile time and per-rule costs.
@@ -12,9 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "bench/gen/event_gen.h"
-#include "compiler/engine/build_engine.h"
-#include "compiler/engine/loaded_rules.h"
+#include "eventgen/event_gen.h"
+#include "compiler/interp/interp.h"
+#include "compiler/pipeline/build_engine.h"
+#include "compiler/pipeline/loaded_rules.h"
 #include "runtime/decoder/decoder.h"
 #include "runtime/decoder/raw_walk.h"
 
@@ -60,8 +61,8 @@ const Schema& schema() {
 }
 
 struct RuleSet {
-  engine::LoadedRules loaded;
-  std::optional<engine::Built> built;
+  pipeline::LoadedRules loaded;
+  std::optional<pipeline::Built> built;
   std::unique_ptr<interp::Interpreter> interp;
 };
 
@@ -72,11 +73,11 @@ const RuleSet& rules(bool corpus) {
     s = std::make_unique<RuleSet>();
     const std::string path = corpus ? std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules"
                                     : std::string(RULEC_SOURCE_DIR) + "/rules";
-    if (!engine::load_runnable({path}, schema(), s->loaded)) std::abort();
+    if (!pipeline::load_runnable({path}, schema(), s->loaded)) std::abort();
     std::string error;
-    s->built = engine::build(s->loaded.plan_rules(), schema(), error);
+    s->built = pipeline::build(s->loaded.plan_rules(), schema(), error);
     if (!s->built) std::abort();
-    s->interp = std::make_unique<interp::Interpreter>(s->loaded.compiled, schema());
+    s->interp = std::make_unique<interp::Interpreter>(s->loaded.trees, schema());
   }
   return *s;
 }

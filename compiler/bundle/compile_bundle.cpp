@@ -1,4 +1,4 @@
-// Ahead-of-time compilation of a rule set into a bundle: CPU tiers, rule selection, sections, manifest.
+// Ahead-of-time compilation of a rule set into a bundle: CPU tiers, sections, manifest (rules left out are listed).
 #include "compiler/bundle/compile_bundle.h"
 
 #include <hs/hs.h>
@@ -11,7 +11,7 @@
 
 #include "compiler/bundle/bundle_writer.h"
 #include "compiler/bundle/linker.h"
-#include "compiler/engine/build_engine.h"
+#include "compiler/pipeline/build_engine.h"
 #include "runtime/common/dates.h"
 #include "runtime/loader/code_loader.h"
 #include "runtime/loader/sections.h"
@@ -62,7 +62,7 @@ std::string label(const std::string& id, const std::string& name) { return fmt::
 
 }  // namespace
 
-bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, const CompileOptions& opts, std::string& bytes,
+bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, const CompileOptions& opts, std::string& bytes,
                     CompileReport& report, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
   report = CompileReport{};
@@ -74,51 +74,29 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
   hs_platform_info_t platform{};
   platform.tune = HS_TUNE_FAMILY_GENERIC;
   platform.cpu_features = tier.hs_features;
-  engine::BuildOptions bo = loaded.build_options();
+  pipeline::BuildOptions bo = loaded.build_options();
   bo.jit = false;
   bo.object = codegen::ObjectOptions{opts.target, tier.llvm_cpu, ""};
   bo.strings.platform = &platform;
   bo.strings.keep_databases = tier.host_databases;
 
-  // Rules the sensor cannot run are dropped and the rest compiled again.
-  std::vector<size_t> keep(loaded.infos.size());
-  for (size_t i = 0; i < keep.size(); ++i) keep[i] = i;
-  std::optional<engine::Built> built;
-  for (int pass = 0; pass < 2; ++pass) {
-    const auto all = loaded.plan_rules();
-    std::vector<plan::RuleAsts> rules;
-    for (size_t i : keep) rules.push_back(all[i]);
-    if (rules.empty()) return error = "no rule left to compile", false;
-    built = engine::build(rules, schema, error, bo);
-    if (!built) return false;
-    std::vector<bool> needs(keep.size(), false);
-    for (uint32_t r : built->fallback_rules) needs[r] = true;
-    std::vector<size_t> next;
-    for (size_t k = 0; k < keep.size(); ++k) {
-      if (!needs[k]) next.push_back(keep[k]);
-      else
-        report.excluded.emplace_back(label(loaded.infos[keep[k]].rule_id, loaded.infos[keep[k]].name),
-                                     "uses a test only the reference evaluator answers (see `rulec explain`)");
-    }
-    if (next.size() == keep.size()) break;
-    keep = std::move(next);
-    if (pass == 1) return error = "internal error: rule selection did not settle", false;
-  }
+  const auto rules = loaded.plan_rules();
+  std::optional<pipeline::Built> built = pipeline::build(rules, schema, error, bo);
+  if (!built) return false;
 
   std::string so;
   if (!link_shared_object(built->object, opts.target, so, error)) return false;
 
   BundleParts parts;
-  std::vector<rt::BundledRule> rules;
-  for (size_t i : keep) {
+  std::vector<rt::BundledRule> bundled;
+  for (size_t i = 0; i < loaded.infos.size(); ++i) {
     const Rule* src = loaded.analyzed[i].rule;
-    rules.push_back(rt::BundledRule{loaded.infos[i], src->query, src->language, src->origin.path});
+    bundled.push_back(rt::BundledRule{loaded.infos[i], src->query, src->language, src->origin.path});
   }
   rt::ByteWriter w;
-  rt::encode_rules(w, rules);
+  rt::encode_rules(w, bundled);
   parts.rules = w.take();
-  rt::CompiledProgram prog = engine::program_tables(built->plan, built->groups);
-  prog.generic = built->generic;
+  rt::CompiledProgram prog = pipeline::program_tables(*built);
   rt::encode_program(w, prog);
   parts.program = w.take();
   rt::encode_databases(w, prog.groups);
@@ -135,7 +113,7 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
   m["cpu"] = {{"tier", tier.name}, {"asked", opts.cpu}, {"llvm_cpu", tier.llvm_cpu}, {"required", tier.required}};
   m["created"] = iso8601_ms(opts.created_ms);
   auto& mr = m["rules"] = nlohmann::ordered_json::array();
-  for (const auto& r : rules) {
+  for (const auto& r : bundled) {
     rt::ByteWriter one;
     rt::encode_rules(one, {r});
     mr.push_back({{"rule_id", r.info.rule_id}, {"name", r.info.name}, {"type", r.info.type_name}, {"hash", hash_hex(one.bytes())}});
@@ -165,7 +143,7 @@ bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, con
   parts.manifest = m.dump(1);
 
   bytes = write_bundle(parts, opts.key, opts.signed_at_ms);
-  report.rules = rules.size();
+  report.rules = bundled.size();
   report.code_bytes = so.size();
   report.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return true;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "compiler/bundle/keys.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/pipeline/loaded_rules.h"
 
 namespace rulec::bundle {
 
@@ -28,10 +28,10 @@ struct CompileReport {
   double ms = 0;
 };
 
-// Compiles `loaded` into bundle bytes. Rules the sensor cannot run natively are left out and
-// listed in the report and the manifest; the bundle still builds when at least one rule remains.
-// False with the reason (unknown target or tier, LLVM, lld or Hyperscan failure, no rule left).
-[[nodiscard]] bool compile_bundle(const engine::LoadedRules& loaded, const Schema& schema, const CompileOptions& opts,
+// Compiles `loaded` into bundle bytes. The rules loading left out (unsupported, with errors, over
+// a compile limit) are listed in the report and the manifest. False with the reason (unknown
+// target or tier, LLVM, lld or Hyperscan failure).
+[[nodiscard]] bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, const CompileOptions& opts,
                                   std::string& bytes, CompileReport& report, std::string& error);
 
 }  // namespace rulec::bundle

@@ -23,9 +23,10 @@ size_t code_units(const plan::Plan& plan, uint32_t root);
 
 // The module holds `void rulec_eval(ptr frame, ptr rules)` (external) calling one internal function
 // per batch of rules. Rule expressions evaluate with short-circuit in the plan's order; a shared
-// sub-expression (memo slot) becomes its own function that computes it once per event; string
-// atoms are bit tests on frame->atoms, on-demand atoms calls through frame->lazy. No constant in
-// the code is an address: the function can be compiled ahead of time.
+// sub-expression (memo slot) becomes its own function that computes it once per event; exact,
+// presence and typed atoms are bit tests on frame->atoms; pattern atoms (their group scanned on
+// first use) and on-demand atoms are calls through frame->lazy. No constant in the code is an
+// address: the function can be compiled ahead of time.
 std::unique_ptr<llvm::Module> emit_module(const plan::Plan& plan, llvm::LLVMContext& ctx, const EmitOptions& opts = {});
 
 }  // namespace rulec::codegen

@@ -13,29 +13,25 @@
 #include <simdjson.h>
 
 #include "compiler/driver/commands.h"
-#include "compiler/driver/engine_setup.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/driver/command_setup.h"
+#include "compiler/pipeline/loaded_rules.h"
+#include "runtime/common/dates.h"
 #include "runtime/decoder/raw_walk.h"
 
 namespace rulec::driver {
 
-using engine::LoadedRules;
-using engine::event_now;
-using engine::load_runnable;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-  std::vector<std::string> rules;
+  RuleSetOptions rules;
   std::string events;
   size_t repeat = 3;
   size_t interp_events = 20000;
   size_t profile_events = 20000;
   bool json = false;
-  SchemaOptions schema;
-  engine::CompileLimits limits;
 };
 
 // The whole file in memory, padded, split into lines.
@@ -97,7 +93,6 @@ double peak_rss_mb() {
 Runner add_bench_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("bench", "Measure detection throughput against raw JSON parsing");
-  cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
   cmd->add_option("-e,--events", opts->events, "NDJSON events (read into memory first)")->required();
   cmd->add_option("--repeat", opts->repeat, "Passes over the events for raw parse and the compiled engine (best kept)")
       ->check(CLI::PositiveNumber);
@@ -105,22 +100,21 @@ Runner add_bench_command(CLI::App& app) {
                   "Events the interpreter runs (the first N; it is slow); 0 skips it");
   cmd->add_option("--profile-events", opts->profile_events, "Events used for per-rule cost attribution; 0 skips it");
   cmd->add_flag("--json", opts->json, "One JSON object on stdout instead of the table");
-  opts->schema.add_to(cmd);
-  add_limit_options(cmd, opts->limits);
+  opts->rules.add_to(cmd);
   cmd->footer(
       "Single thread, events in memory. raw parse: simdjson On-Demand visiting every token (the\n"
       "ceiling of any decoder); jit: decode the fields the rules read + evaluate every rule;\n"
       "interp: decode everything + the reference interpreter. Both engines' answers are compared on\n"
-      "the interpreter's events. Per-rule cost: each rule's own evaluation plus an equal share of the\n"
-      "string scans of the fields it reads, measured on --profile-events events.\n"
+      "the interpreter's events. Per-rule cost: each rule's own evaluation (with the pattern scans it\n"
+      "is the first to need) plus an equal share of the exact and presence probes of the fields it\n"
+      "reads, measured on --profile-events events.\n"
       "Example:\n"
       "  rulec-gen --scenario mixed --count 1000000 -o ev.ndjson && rulec bench rules/ -e ev.ndjson");
   return [opts]() {
-    auto schema = opts->schema.load();
-    if (!schema) return kExitFindings;
-    LoadedRules loaded;
-    loaded.limits = opts->limits;
-    if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
+    const auto set = opts->rules.load();
+    if (!set) return kExitFindings;
+    const pipeline::LoadedRules& loaded = set->rules;
+    const Schema& schema = set->schema;
     Input in;
     if (!load_input(opts->events, in)) return kExitFindings;
     if (in.lines.empty()) {
@@ -130,9 +124,9 @@ Runner add_bench_command(CLI::App& app) {
     const size_t n = in.lines.size();
     const auto plan_rules = loaded.plan_rules();
     std::string error;
-    engine::BuildOptions bo = loaded.build_options();
+    pipeline::BuildOptions bo = loaded.build_options();
     bo.per_rule = opts->profile_events > 0;
-    auto built = engine::build(plan_rules, *schema, error, bo);
+    auto built = pipeline::build(plan_rules, schema, error, bo);
     if (!built) {
       fmt::print(stderr, "rulec: cannot compile the rules: {}\n", error);
       return kExitFindings;
@@ -170,7 +164,7 @@ Runner add_bench_command(CLI::App& app) {
     size_t mismatches = 0;
     const size_t ni = std::min(n, opts->interp_events);
     if (ni) {
-      interp::Interpreter interp(loaded.compiled, *schema);
+      interp::Interpreter interp(loaded.trees, schema);
       rt::Decoder full;
       rt::Event fev;
       rt::RuleBits ib(interp.rule_count());
@@ -205,27 +199,17 @@ Runner add_bench_command(CLI::App& app) {
       const auto& groups = jit.strings().groups();
       std::vector<std::vector<size_t>> readers(groups.size());  // group -> rules reading its field
       std::vector<std::vector<char>> uses(plan_rules.size(), std::vector<char>(groups.size(), 0));
-      std::vector<int> atom_group(built->plan.atoms.size(), -1);
+      std::vector<int> atom_group(built->plan->atoms.size(), -1);
       for (size_t g = 0; g < groups.size(); ++g) {
         for (const auto& x : groups[g].exact) atom_group[x.atom] = static_cast<int>(g);
         for (const auto& x : groups[g].patterns) atom_group[x.atom] = static_cast<int>(g);
         for (uint32_t a : groups[g].any) atom_group[a] = static_cast<int>(g);
       }
-      const auto& p = built->plan;
-      for (size_t r = 0; r < p.roots.size(); ++r) {
-        std::vector<uint32_t> stack{p.roots[r]};
-        std::vector<char> seen(p.exprs.size(), 0);
-        while (!stack.empty()) {
-          const uint32_t id = stack.back();
-          stack.pop_back();
-          if (seen[id]) continue;
-          seen[id] = 1;
-          const auto& e = p.exprs[id];
-          if (e.op == plan::Op::Atom && atom_group[e.atom] >= 0 && !uses[r][atom_group[e.atom]]) {
-            uses[r][atom_group[e.atom]] = 1;
-            readers[atom_group[e.atom]].push_back(r);
-          }
-          stack.insert(stack.end(), e.kids.begin(), e.kids.end());
+      for (uint32_t r = 0; r < built->plan->roots.size(); ++r) {
+        for (uint32_t a : plan::atoms_reached(*built->plan, r)) {
+          if (atom_group[a] < 0 || uses[r][atom_group[a]]) continue;
+          uses[r][atom_group[a]] = 1;
+          readers[atom_group[a]].push_back(r);
         }
       }
       for (size_t g = 0; g < groups.size(); ++g)

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
-#include "compiler/driver/engine_setup.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/driver/command_setup.h"
+#include "compiler/pipeline/loaded_rules.h"
 #include "compiler/frontend/analyze.h"
 #include "compiler/frontend/rule.h"
 #include "compiler/frontend/schema.h"
@@ -18,39 +18,15 @@ namespace rulec::driver {
 namespace {
 
 struct Options {
-  std::vector<std::string> paths;
-  SchemaOptions schema;
+  RuleSetOptions rules;
   bool verbose = false;
   bool quiet_warnings = false;
   bool cost = false;
   double cost_threshold = 200;
-  engine::CompileLimits limits;
 };
 
-const char* severity_name(Severity s) {
-  return s == Severity::Error ? "error" : s == Severity::Warning ? "warning" : "note";
-}
-
-std::string origin(const RuleOrigin& o) { return o.line ? fmt::format("{}:{}", o.path, o.line) : o.path; }
-
-// One line: where, what, which rule, where inside it, why.
-void print_diagnostic(const Rule& rule, const RuleDiagnostic& rd, bool verbose) {
-  const Diagnostic& d = rd.diag;
-  std::string at;
-  if (rd.part != RulePart::Rule)
-    at = d.pos.known() ? fmt::format("{} line {}, column {}: ", to_string(rd.part), d.pos.line, d.pos.column)
-                       : fmt::format("{}: ", to_string(rd.part));
-  fmt::print("{}: {} [{}] rule {} \"{}\": {}{}\n", origin(rule.origin), severity_name(d.severity), d.code,
-             rule.rule_id.empty() ? "(no rule_id)" : rule.rule_id, rule.name, at, d.message);
-  if (verbose && d.pos.known()) {
-    std::string shown = render(d, part_text(rule, rd.part));
-    auto nl = shown.find('\n');  // the first line repeats the message
-    if (nl != std::string::npos) fmt::print("{}\n", shown.substr(nl + 1));
-  }
-}
-
 // What a rule's cost is made of, for a reader: its tests by kind and its compile times.
-std::string cost_parts(const engine::RuleCost& c) {
+std::string cost_parts(const pipeline::RuleCost& c) {
   std::string s = fmt::format("{} exact, {} wildcard", c.exact, c.patterns);
   if (c.pattern_fields) s += fmt::format(" on {} field{}", c.pattern_fields, c.pattern_fields > 1 ? "s" : "");
   s += fmt::format(", {} typed, {} on-demand tests; {} code units; compiled alone in {:.0f} ms", c.typed, c.on_demand,
@@ -61,10 +37,10 @@ std::string cost_parts(const engine::RuleCost& c) {
 // `check --cost`: every runnable rule's estimated per-event cost, highest first; the ones over the
 // threshold and the ones over a compile limit are findings.
 int report_costs(const Options& o, const Schema& schema) {
-  engine::LoadedRules loaded;
-  loaded.limits = o.limits;
+  pipeline::LoadedRules loaded;
+  loaded.limits = o.rules.limits;
   loaded.quiet = true;
-  engine::load_runnable(o.paths, schema, loaded);
+  pipeline::load_runnable(o.rules.paths, schema, loaded);
   std::vector<size_t> order(loaded.infos.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
@@ -72,7 +48,7 @@ int report_costs(const Options& o, const Schema& schema) {
   size_t flagged = 0;
   fmt::print("{:>8} {:>8}  {}\n", "worst", "expected", "rule (estimated cost of one evaluation; one bit test = 1)");
   for (size_t i : order) {
-    const engine::RuleCost& c = loaded.costs[i];
+    const pipeline::RuleCost& c = loaded.costs[i];
     const bool over = c.worst() > o.cost_threshold;
     flagged += over;
     fmt::print("{:>7.0f}{} {:>8.1f}  {} \"{}\": {}\n", c.worst(), over ? "!" : " ", c.per_event, loaded.infos[i].rule_id,
@@ -83,7 +59,7 @@ int report_costs(const Options& o, const Schema& schema) {
     const Rule& r = *loaded.rules[i];
     fmt::print("{}: warning [{}] rule {} \"{}\": estimated worst-case cost {:.0f} per event, over the threshold of {:.0f} "
                "(--cost-threshold): {}\n",
-               origin(r.origin), diag::kCostly, r.rule_id, r.name, loaded.costs[i].worst(), o.cost_threshold,
+               rule_origin(r), diag::kCostly, r.rule_id, r.name, loaded.costs[i].worst(), o.cost_threshold,
                cost_parts(loaded.costs[i]));
   }
   for (const auto& [rule, why] : loaded.left_out) {
@@ -91,7 +67,7 @@ int report_costs(const Options& o, const Schema& schema) {
                                    [&](const auto& p) { return p.first == rule; });
     if (!limit) continue;
     ++flagged;
-    fmt::print("{}: error [{}] rule {} \"{}\": not compiled: {}\n", origin(rule->origin), diag::kOverLimit,
+    fmt::print("{}: error [{}] rule {} \"{}\": not compiled: {}\n", rule_origin(*rule), diag::kOverLimit,
                rule->rule_id, rule->name, why);
   }
   fmt::print("{} rules costed: {} over the threshold or a compile limit\n", loaded.infos.size() + loaded.over_limits.size(),
@@ -104,8 +80,7 @@ int report_costs(const Options& o, const Schema& schema) {
 Runner add_check_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("check", "Load rules and report every rule that is not fine");
-  cmd->add_option("paths", opts->paths, "Rule files or directories (TOML, Kibana JSON, export NDJSON)")->required();
-  opts->schema.add_to(cmd);
+  opts->rules.add_to(cmd, "paths", "Rule files or directories (TOML, Kibana JSON, export NDJSON)");
   cmd->add_flag("-v,--verbose", opts->verbose, "Show the query line and a caret under each error position");
   cmd->add_flag("--no-warnings", opts->quiet_warnings, "Do not print warnings");
   cmd->add_flag("--cost", opts->cost,
@@ -114,7 +89,6 @@ Runner add_check_command(CLI::App& app) {
   cmd->add_option("--cost-threshold", opts->cost_threshold,
                   "With --cost: the worst-case cost to flag (one bit test = 1, an on-demand test 40)")
       ->capture_default_str();
-  add_limit_options(cmd, opts->limits);
   cmd->footer(
       "Prints one line per rule that has an error, is unsupported, or has a warning, then\n"
       "`N rules: X ok, Y unsupported, Z errors`. Exit status: 0 no errors, 1 some rule has an\n"
@@ -133,10 +107,10 @@ Runner add_check_command(CLI::App& app) {
       "each test. Rules over --cost-threshold (worst) are flagged [RUL312], rules over a compile\n"
       "limit [RUL311].");
   return [opts]() {
-    auto schema = opts->schema.load();
+    auto schema = opts->rules.schema.load();
     if (!schema) return kExitFindings;
 
-    RuleSet set = load_rules(opts->paths);
+    RuleSet set = load_rules(opts->rules.paths);
     size_t ok = 0, unsupported = 0, errors = 0;
     for (const auto& fe : set.file_errors) {
       ++errors;
@@ -151,14 +125,14 @@ Runner add_check_command(CLI::App& app) {
         case RuleStatus::Ok: ++ok; break;
         case RuleStatus::Unsupported:
           ++unsupported;
-          fmt::print("{}: unsupported [{}] rule {} \"{}\": {}\n", origin(rule.origin), diag::kUnsupported,
+          fmt::print("{}: unsupported [{}] rule {} \"{}\": {}\n", rule_origin(rule), diag::kUnsupported,
                      rule.rule_id, rule.name, a.unsupported_reason);
           continue;
         case RuleStatus::Error: ++errors; break;
       }
       for (const auto& rd : a.diagnostics) {
         if (rd.diag.severity != Severity::Error && opts->quiet_warnings) continue;
-        print_diagnostic(rule, rd, opts->verbose);
+        fmt::print("{}", format_rule_diagnostic(rule, rd, opts->verbose));
       }
     }
     fmt::print("{} rules: {} ok, {} unsupported, {} errors\n", ok + unsupported + errors, ok, unsupported, errors);

@@ -13,7 +13,7 @@
 #include "compiler/bundle/compile_bundle.h"
 #include "compiler/bundle/keys.h"
 #include "compiler/driver/commands.h"
-#include "compiler/driver/engine_setup.h"
+#include "compiler/driver/command_setup.h"
 #include "runtime/common/durable_file.h"
 
 namespace rulec::driver {
@@ -21,17 +21,15 @@ namespace rulec::driver {
 namespace {
 
 struct Options {
-  std::vector<std::string> rules;
+  RuleSetOptions rules;
   std::string output;
   std::string target = "x86_64-linux-gnu";
   std::string cpu = "baseline";
   std::string sign;
-  SchemaOptions schema;
-  engine::CompileLimits limits;
 };
 
 // Reproducible creation time: $SOURCE_DATE_EPOCH, else the newest rule file's modification time.
-int64_t creation_ms(const engine::LoadedRules& loaded) {
+int64_t creation_ms(const pipeline::LoadedRules& loaded) {
   if (const char* e = std::getenv("SOURCE_DATE_EPOCH")) return std::strtoll(e, nullptr, 10) * 1000;
   int64_t newest = 0;
   for (const auto& a : loaded.analyzed) {
@@ -63,14 +61,12 @@ bool write_output(const std::string& path, const std::string& bytes, std::string
 Runner add_compile_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("compile", "Compile rules ahead of time into a bundle for rulesensor");
-  cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
   cmd->add_option("-o,--output", opts->output, "The bundle to write (.rbundle); - for stdout")->required();
   cmd->add_option("--target", opts->target, "Target triple: x86_64-linux-gnu (the default) or aarch64-linux-gnu");
   cmd->add_option("--cpu", opts->cpu, "CPU tier of the code and Hyperscan databases")
       ->check(CLI::IsMember({"baseline", "avx2", "avx512", "native"}));
   cmd->add_option("--sign", opts->sign, "Sign with this secret key (NAME.key from `rulec keygen`)");
-  opts->schema.add_to(cmd);
-  add_limit_options(cmd, opts->limits);
+  opts->rules.add_to(cmd);
   cmd->footer(
       "The bundle holds native code (LLVM, linked by lld), the Hyperscan databases and their patterns,\n"
       "the rule metadata and a manifest, under a checksum and an optional Ed25519 signature. Rules that\n"
@@ -81,17 +77,15 @@ Runner add_compile_command(CLI::App& app) {
       "  rulec keygen build && rulec compile rules/ -o rules.rbundle --sign build.key\n"
       "  rulec compile rules/ -o arm.rbundle --target aarch64-linux-gnu --sign build.key");
   return [opts]() {
-    auto schema = opts->schema.load();
-    if (!schema) return kExitFindings;
     std::string error;
     bundle::SecretKey key;
     if (!opts->sign.empty() && !bundle::read_secret_key(opts->sign, key, error)) {
       fmt::print(stderr, "rulec: {}\n", error);
       return kExitFindings;
     }
-    engine::LoadedRules loaded;
-    loaded.limits = opts->limits;
-    if (!engine::load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
+    const auto set = opts->rules.load();
+    if (!set) return kExitFindings;
+    const pipeline::LoadedRules& loaded = set->rules;
     bundle::CompileOptions co;
     co.target = opts->target;
     co.cpu = opts->cpu;
@@ -100,7 +94,7 @@ Runner add_compile_command(CLI::App& app) {
     co.signed_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string bytes;
     bundle::CompileReport rep;
-    if (!bundle::compile_bundle(loaded, *schema, co, bytes, rep, error)) {
+    if (!bundle::compile_bundle(loaded, set->schema, co, bytes, rep, error)) {
       fmt::print(stderr, "rulec: compile: {}\n", error);
       return kExitFindings;
     }

@@ -1,4 +1,4 @@
-// `rulec explain RULES...`: the compiled plan (fields, databases, shared sub-expressions, residual tests) or its IR.
+// `rulec explain RULES...`: how a rule set compiles (a summary, the sealed plan, the LLVM IR or an object).
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -9,25 +9,21 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
-#include "compiler/driver/engine_setup.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/driver/command_setup.h"
+#include "compiler/optimizer/plan_dump.h"
+#include "compiler/pipeline/loaded_rules.h"
 
 namespace rulec::driver {
-
-using engine::LoadedRules;
-using engine::load_runnable;
 
 namespace {
 
 struct Options {
-  std::vector<std::string> rules;
+  RuleSetOptions rules;
   bool ir = false;
-  std::string emit = "plan";
+  std::string emit = "summary";
   std::string output = "-";
   codegen::ObjectOptions target;
   bool all_rules = false;
-  SchemaOptions schema;
-  engine::CompileLimits limits;
 };
 
 // An expression as KQL-like text, cut at `max` characters.
@@ -62,24 +58,6 @@ std::string expr_text(const plan::Plan& p, uint32_t id, size_t max = 160) {
   return s;
 }
 
-// The atoms each rule's expression reaches.
-std::vector<std::set<uint32_t>> atoms_per_rule(const plan::Plan& p) {
-  std::vector<std::set<uint32_t>> out(p.roots.size());
-  for (size_t r = 0; r < p.roots.size(); ++r) {
-    std::vector<uint32_t> stack{p.roots[r]};
-    std::set<uint32_t> seen;
-    while (!stack.empty()) {
-      const uint32_t id = stack.back();
-      stack.pop_back();
-      if (!seen.insert(id).second) continue;
-      const plan::Expr& e = p.exprs[id];
-      if (e.op == plan::Op::Atom) out[r].insert(e.atom);
-      stack.insert(stack.end(), e.kids.begin(), e.kids.end());
-    }
-  }
-  return out;
-}
-
 std::string names(const std::vector<std::string>& all, const std::set<size_t>& rules, size_t shown = 3) {
   std::string s;
   size_t i = 0;
@@ -90,17 +68,15 @@ std::string names(const std::vector<std::string>& all, const std::set<size_t>& r
   return s;
 }
 
-void print_plan(const engine::Built& b, bool all_rules) {
-  const plan::Plan& p = b.plan;
+void print_summary(const pipeline::Built& b, bool all_rules) {
+  const plan::Plan& p = *b.plan;
   const size_t generic = p.atoms.size() - std::count_if(p.atoms.begin(), p.atoms.end(), [](const plan::Atom& a) {
                            return a.kind != plan::AtomKind::Generic;
                          });
   fmt::print("rules: {}\natoms: {} ({} answered by the string scans and typed tests, {} evaluated on demand)\n", p.roots.size(),
              p.atoms.size(), p.atoms.size() - generic, generic);
-  fmt::print("on demand: {} atoms native ({} test nodes, {} prepared values, {} schema fields), {} by the reference "
-             "evaluator in {} rules\n",
-             generic - b.fallback_atoms.size(), b.generic.nodes.size(), b.generic.values.size(), b.generic.fields.size(),
-             b.fallback_atoms.size(), b.fallback_rules.size());
+  fmt::print("on demand: {} atoms ({} test nodes, {} prepared values, {} schema fields)\n", generic,
+             b.generic.nodes.size(), b.generic.values.size(), b.generic.fields.size());
   fmt::print("expressions: {} in the DAG, {} shared sub-expressions computed once per event\n", p.exprs.size(),
              p.memo_count);
   fmt::print("compile: plan {:.1f} ms, hyperscan {:.1f} ms, llvm ir {:.1f} ms\n", b.stats.plan_ms, b.stats.strings_ms,
@@ -113,7 +89,8 @@ void print_plan(const engine::Built& b, bool all_rules) {
              p.fields.all ? ", the whole document (free text or field-name wildcards)" : "");
   fmt::print("  {}\n", fmt::join(p.fields.paths, " "));
 
-  const auto per_rule = atoms_per_rule(p);
+  std::vector<std::vector<uint32_t>> per_rule;
+  for (uint32_t r = 0; r < p.roots.size(); ++r) per_rule.push_back(plan::atoms_reached(p, r));
   std::map<uint32_t, std::set<size_t>> users;  // atom -> rules
   for (size_t r = 0; r < per_rule.size(); ++r)
     for (uint32_t a : per_rule[r]) users[a].insert(r);
@@ -158,16 +135,16 @@ void print_plan(const engine::Built& b, bool all_rules) {
 Runner add_explain_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("explain", "Print how a rule set is compiled: fields, databases, shared work");
-  cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
   cmd->add_flag("--ir", opts->ir, "Print the LLVM IR of the evaluation function instead (= --emit ir)");
-  cmd->add_option("--emit", opts->emit, "Stop after: plan (the default), ir (LLVM IR), obj (an ELF object, to -o)")
-      ->check(CLI::IsMember({"plan", "ir", "obj"}));
+  cmd->add_option("--emit", opts->emit,
+                  "What to print: summary (the default), plan (the optimized plan, every atom and expression), "
+                  "ir (LLVM IR), obj (an ELF object, to -o)")
+      ->check(CLI::IsMember({"summary", "plan", "ir", "obj"}));
   cmd->add_option("-o,--output", opts->output, "Where --emit obj writes (- for stdout)");
   cmd->add_option("--target", opts->target.triple, "Target triple for --emit obj (default x86_64-linux-gnu)");
   cmd->add_option("--cpu", opts->target.cpu, "Target CPU for --emit obj (default: x86-64 on x86_64, generic elsewhere)");
   cmd->add_flag("--all", opts->all_rules, "List every rule with its optimized expression");
-  opts->schema.add_to(cmd);
-  add_limit_options(cmd, opts->limits);
+  opts->rules.add_to(cmd);
   cmd->footer(
       "The plan: every string test of every rule merged per field into one hash table (exact values)\n"
       "and one Hyperscan database (patterns), scanned once per value; the boolean structure of all\n"
@@ -176,21 +153,20 @@ Runner add_explain_command(CLI::App& app) {
       "text, object exists) evaluated on demand by the runtime's native on-demand tests.\n"
       "Examples:\n"
       "  rulec explain rules/\n"
+      "  rulec explain rules/ --emit plan       the sealed plan, as the golden files under tests/golden/ hold it\n"
       "  rulec explain rules/persistence_webserver_unusual_child_execution.toml --ir > seed.ll\n"
       "  rulec explain rules/ --emit obj --target aarch64-linux-gnu -o rules.o");
   return [opts]() {
-    auto schema = opts->schema.load();
-    if (!schema) return kExitFindings;
-    LoadedRules loaded;
-    loaded.limits = opts->limits;
-    if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
+    const auto set = opts->rules.load();
+    if (!set) return kExitFindings;
+    const pipeline::LoadedRules& loaded = set->rules;
     std::string error;
     if (opts->ir) opts->emit = "ir";
-    engine::BuildOptions bo = loaded.build_options();
+    pipeline::BuildOptions bo = loaded.build_options();
     bo.keep_ir = opts->emit == "ir";
     bo.jit = false;
     if (opts->emit == "obj") bo.object = opts->target;
-    auto built = engine::build(loaded.plan_rules(), *schema, error, bo);
+    auto built = pipeline::build(loaded.plan_rules(), set->schema, error, bo);
     if (!built) {
       fmt::print(stderr, "rulec: {}\n", error);
       return kExitFindings;
@@ -206,8 +182,10 @@ Runner add_explain_command(CLI::App& app) {
         fmt::print(stderr, "rulec: cannot write {}\n", opts->output);
         return kExitFindings;
       }
+    } else if (opts->emit == "plan") {
+      fmt::print("{}", plan::dump_plan(*built->plan, built->groups));
     } else {
-      print_plan(*built, opts->all_rules);
+      print_summary(*built, opts->all_rules);
     }
     return kExitOk;
   };

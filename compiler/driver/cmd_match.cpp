@@ -7,14 +7,13 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
-#include "compiler/driver/engine_setup.h"
+#include "compiler/driver/command_setup.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/semantic.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/pipeline/loaded_rules.h"
 
 namespace rulec::driver {
 
-using engine::ActiveEngine;
 
 Runner add_match_command(CLI::App& app) {
   struct Options {
@@ -57,7 +56,7 @@ Runner add_match_command(CLI::App& app) {
     plan::RuleAsts rule;
     rule.name = "query";
     rule.query = parsed.ast.get();
-    auto engine = ActiveEngine::create(opts->engine, {rule}, {interp::CompiledRule{parsed.ast.get(), nullptr, {}}}, *schema);
+    auto engine = ActiveEngine::create(opts->engine, {rule}, {RuleTrees{parsed.ast.get(), nullptr, {}}}, *schema);
     if (!engine) return kExitUsage;
     engine->set_now_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count());

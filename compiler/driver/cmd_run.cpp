@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
-#include "compiler/driver/engine_setup.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/driver/command_setup.h"
+#include "compiler/pipeline/loaded_rules.h"
 #include "runtime/common/dates.h"
 #include "runtime/sensor/detect_loop.h"
 #include "runtime/sensor/stop_signals.h"
@@ -16,18 +16,12 @@
 
 namespace rulec::driver {
 
-using engine::ActiveEngine;
-using engine::LoadedRules;
-using engine::load_runnable;
-
 namespace {
 
 struct Options {
-  std::vector<std::string> rules;
+  RuleSetOptions rules;
   rt::StreamOptions stream;  // events, alerts, state
   std::string engine = "jit";
-  SchemaOptions schema;
-  engine::CompileLimits limits;
 };
 
 }  // namespace
@@ -35,11 +29,9 @@ struct Options {
 Runner add_run_command(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("run", "Run detection rules over an event stream and write alerts");
-  cmd->add_option("rules", opts->rules, "Rule files or directories")->required();
   opts->stream.add_to(cmd);
   add_engine_option(cmd, opts->engine);
-  opts->schema.add_to(cmd);
-  add_limit_options(cmd, opts->limits);
+  opts->rules.add_to(cmd);
   cmd->footer(
       "Rules of a type the stream engine does not run (eql, esql, machine_learning, threat_match) and\n"
       "rules with errors are reported and left out. The summary (events, skipped lines, alerts per\n"
@@ -52,12 +44,10 @@ Runner add_run_command(CLI::App& app) {
       "  rulec run rules/ --learn --events last-week.ndjson --state /var/lib/rulec --alerts /dev/null\n"
       "  tail -F /var/log/endpoint.ndjson | rulec run rules/ --state /var/lib/rulec");
   return [opts]() {
-    auto schema = opts->schema.load();
-    if (!schema) return kExitFindings;
-    LoadedRules loaded;
-    loaded.limits = opts->limits;
-    if (!load_runnable(opts->rules, *schema, loaded)) return kExitFindings;
-    auto engine = ActiveEngine::create(opts->engine, loaded.plan_rules(), loaded.compiled, *schema,
+    const auto set = opts->rules.load();
+    if (!set) return kExitFindings;
+    const pipeline::LoadedRules& loaded = set->rules;
+    auto engine = ActiveEngine::create(opts->engine, loaded.plan_rules(), loaded.trees, set->schema,
                                        loaded.build_options());
     if (!engine) return kExitFindings;
 

@@ -103,4 +103,33 @@ AnalyzedRule analyze(const Rule& rule, const Schema& schema) {
   return out;
 }
 
+namespace {
+
+const char* severity_name(Severity s) {
+  return s == Severity::Error ? "error" : s == Severity::Warning ? "warning" : "note";
+}
+
+}  // namespace
+
+std::string rule_origin(const Rule& rule) {
+  const RuleOrigin& o = rule.origin;
+  return o.line ? fmt::format("{}:{}", o.path, o.line) : o.path;
+}
+
+std::string format_rule_diagnostic(const Rule& rule, const RuleDiagnostic& rd, bool verbose) {
+  const Diagnostic& d = rd.diag;
+  std::string at;
+  if (rd.part != RulePart::Rule)
+    at = d.pos.known() ? fmt::format("{} line {}, column {}: ", to_string(rd.part), d.pos.line, d.pos.column)
+                       : fmt::format("{}: ", to_string(rd.part));
+  std::string out = fmt::format("{}: {} [{}] rule {} \"{}\": {}{}\n", rule_origin(rule), severity_name(d.severity),
+                                d.code, rule.rule_id.empty() ? "(no rule_id)" : rule.rule_id, rule.name, at, d.message);
+  if (verbose && d.pos.known()) {
+    const std::string shown = render(d, part_text(rule, rd.part));
+    const auto nl = shown.find('\n');  // the first line repeats the message
+    if (nl != std::string::npos) out += shown.substr(nl + 1) + "\n";
+  }
+  return out;
+}
+
 }  // namespace rulec

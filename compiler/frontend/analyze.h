@@ -40,4 +40,11 @@ AnalyzedRule analyze(const Rule& rule, const Schema& schema);
 // The text a RuleDiagnostic's position refers to (the query, the threat query), or empty.
 std::string_view part_text(const Rule& rule, RulePart part);
 
+// One diagnostic as `rulec check` prints it: where (file and line), severity, code, which rule,
+// where inside it, why; with `verbose`, the source line and a caret under the position follow.
+std::string format_rule_diagnostic(const Rule& rule, const RuleDiagnostic& rd, bool verbose);
+
+// Where a rule comes from: its file, and the line for formats with one rule per line.
+std::string rule_origin(const Rule& rule);
+
 }  // namespace rulec

@@ -135,6 +135,16 @@ const char* to_string(NodeKind k) {
   return "?";
 }
 
+std::string value_text(const Value& v) {
+  switch (v.type) {
+    case LiteralType::True: return "true";
+    case LiteralType::False: return "false";
+    case LiteralType::Null: return "null";
+    case LiteralType::String: break;
+  }
+  return v.pattern.joined();
+}
+
 const char* to_string(RangeOp op) {
   switch (op) {
     case RangeOp::Lt: return "<";

@@ -47,6 +47,9 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
+// The text of a query value: typed literals by their word, patterns with their wildcard characters.
+std::string value_text(const Value& v);
+
 using RangeOp = rulec::RangeOp;
 
 enum class NodeKind : uint8_t {

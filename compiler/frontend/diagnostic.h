@@ -58,7 +58,8 @@ struct Diagnostic {
   std::vector<std::string> expected;  // what the parser expected there, when known
 };
 
-// "line L, column C: message" followed by the source line and a caret under the column.
+// "error[KQL100]: line L, column C: message" (no "line.." part without a position), then, when
+// the position is known and `source` is given, the source line and a caret under the column.
 std::string render(const Diagnostic& d, std::string_view source);
 
 // A value as shown inside a one-line message: control characters escaped (\n, \t, \xNN) and

@@ -23,8 +23,10 @@ class Schema {
   // An empty schema: every field is an unknown keyword.
   Schema() = default;
 
-  // ECS flat JSON (ecs_flat-*.json, optionally gzip-compressed): {"a.b": {"type":..,
-  // "ignore_above":.., "multi_fields":[{"flat_name":..,"type":..,"normalizer":..}]}}.
+  // A JSON schema file, optionally gzip-compressed: ECS flat JSON (ecs_flat-*.json: {"a.b":
+  // {"type":.., "ignore_above":.., "multi_fields":[{"flat_name":..,"type":..,"normalizer":..}]}}
+  // or {"a.b": "type"}), an Elasticsearch mapping ({"properties": ...}, {"mappings": ...}) or a
+  // GET _mapping response.
   // Later definitions of a field override earlier ones. Returns false and fills `error` on failure.
   [[nodiscard]] bool load_flat_json(const std::string& path, Diagnostic& error);
   // ECS/Elastic Defend fields.yml (nested `fields:` groups, `multi_fields`).

@@ -21,15 +21,8 @@ bool has_query_string_space(const kql::Pattern& p) {
   return false;
 }
 
-std::string value_text(const kql::Value& v) {
-  switch (v.type) {
-    case kql::LiteralType::True: return "true";
-    case kql::LiteralType::False: return "false";
-    case kql::LiteralType::Null: return "null";
-    case kql::LiteralType::String: break;
-  }
-  return printable(v.pattern.joined());
-}
+// The value as shown in a message.
+std::string shown_value(const kql::Value& v) { return printable(kql::value_text(v)); }
 
 // "a long field", "an ip field", "a field not in the schema (keyword)".
 std::string describe(const FieldInfo& info) {
@@ -93,7 +86,7 @@ class Checker {
   void check(const kql::Node& n, const std::string& field) {
     const FieldInfo info = schema_.lookup(field);
     const FieldType t = info.type;
-    const std::string v = value_text(n.value);
+    const std::string v = shown_value(n.value);
     const char* tn = to_string(t);
     const std::string what = describe(info);
     const bool range = n.kind == kql::NodeKind::Range;

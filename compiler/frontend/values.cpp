@@ -1,4 +1,4 @@
-// Typed query values read the way Elasticsearch reads them: numbers, IPs and CIDRs, dates and date math, booleans.
+// Typed query values read the way Elasticsearch reads them: numbers, CIDR blocks, booleans.
 #include "compiler/frontend/values.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,4 @@
-// Typed query values read the way Elasticsearch reads them: numbers, IPs and CIDRs, dates and date math, booleans.
+// Typed query values read the way Elasticsearch reads them: numbers, CIDR blocks, booleans (IP addresses, dates and date math: runtime/common).
 #pragma once
 
 #include <array>
@@ -52,10 +52,8 @@ NumericTerm numeric_term(FieldType type, std::string_view text);
 NumericTerm numeric_range_bound(FieldType type, kql::RangeOp op, std::string_view text);
 
 // ---------------------------------------------------------------------------------------------
-// IP addresses: Elasticsearch's InetAddresses.forString (dotted quads without leading zeros,
-// RFC 4291 IPv6 text incl. embedded IPv4, no zone ids, no surrounding whitespace). Every address is
-// kept in the 16-byte form Lucene indexes: IPv4 as the IPv4-mapped IPv6 address ::ffff:a.b.c.d,
-// so "::ffff:10.0.0.1" and "10.0.0.1" are the same address.
+// IP addresses are read by parse_ip (runtime/common/typed_values.h: InetAddresses.forString, the
+// 16-byte form, so "::ffff:10.0.0.1" and "10.0.0.1" are the same address).
 // `addr/prefix` (InetAddresses.parseCidr): prefix 0-32 for IPv4, 0-128 for IPv6; host bits may be
 // set (they are ignored); an IPv4-mapped address written in IPv6 form is rejected, as in Elasticsearch.
 std::optional<Cidr> parse_cidr(std::string_view text);

@@ -9,7 +9,7 @@ namespace rulec::interp {
 
 namespace {
 
-bool rule_matches(Matcher& m, const CompiledRule& r) {
+bool rule_matches(Matcher& m, const RuleTrees& r) {
   if (!r.query || !m.eval(*r.query)) return false;
   if (r.filters && !m.eval(*r.filters)) return false;
   for (const kql::Node* e : r.exceptions)
@@ -29,7 +29,7 @@ bool matches(const kql::Node& ast, const rt::Event& ev, const Schema& schema, in
   }
 }
 
-bool matches(const CompiledRule& rule, const rt::Event& ev, const Schema& schema, int64_t now_ms) {
+bool matches(const RuleTrees& rule, const rt::Event& ev, const Schema& schema, int64_t now_ms) {
   try {
     Matcher m(schema);
     m.reset(ev, now_ms);
@@ -39,7 +39,7 @@ bool matches(const CompiledRule& rule, const rt::Event& ev, const Schema& schema
   }
 }
 
-Interpreter::Interpreter(std::vector<CompiledRule> rules, const Schema& schema)
+Interpreter::Interpreter(std::vector<RuleTrees> rules, const Schema& schema)
     : rules_(std::move(rules)), schema_(schema), matcher_(std::make_unique<Matcher>(schema)) {}
 
 Interpreter::~Interpreter() = default;

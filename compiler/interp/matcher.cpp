@@ -3,10 +3,6 @@
 
 namespace rulec::interp {
 
-FieldRef resolve_field(const Schema& schema, std::string_view name) {
-  return rt::resolve_with([&](std::string_view n) { return schema.lookup(n); }, name);
-}
-
 Matcher::Matcher(const Schema& schema) : schema_(schema), walk_(*this) {}
 Matcher::~Matcher() = default;
 

@@ -12,7 +12,8 @@
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/schema.h"
-#include "compiler/interp/typed_match.h"
+#include "compiler/semantics/field_resolution.h"
+#include "compiler/semantics/query_values.h"
 #include "runtime/decoder/event.h"
 #include "runtime/eval/field_walk.h"
 
@@ -29,11 +30,12 @@ namespace rulec::interp {
 // Free text (no field): Kibana sends multi_match (query_string for wildcards) over every field,
 // lenient. Approximated as: the value tested as `f:value` on every leaf path of the event and on
 // the schema's multi-fields of those paths; a field whose type cannot take the value is skipped.
-using rt::FieldRef;
-using rt::has_subfields;
 using rt::is_leaf_type;
-// Resolves a literal field name against the schema (rt::resolve_with).
-FieldRef resolve_field(const Schema& schema, std::string_view name);
+using semantics::FieldRef;
+using semantics::Prepared;
+using semantics::has_subfields;
+using semantics::prepare;
+using semantics::resolve_field;
 
 class Matcher final : private rt::FieldFacts {
  public:

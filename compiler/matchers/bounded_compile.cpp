@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,8 @@
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
+
+#include "runtime/common/cpu_time.h"
 
 // Under AddressSanitizer the shadow memory takes terabytes of address space: no RLIMIT_AS there.
 #if defined(__SANITIZE_ADDRESS__)
@@ -114,7 +117,7 @@ bool write_all(int fd, const void* p, size_t n) {
 }
 
 // Databases of large sets, by their exact patterns and platform: a rule's set compiled alone by the
-// screening (see engine::screen_rule) is the same database when the rule is alone on its field.
+// screening (see pipeline::screen_rule) is the same database when the rule is alone on its field.
 constexpr size_t kCachedFrom = 64;
 std::string cache_key(const std::vector<rt::StringGroupSpec::Pattern>& patterns, const hs_platform_info* platform) {
   std::string key;
@@ -144,8 +147,8 @@ const char* to_string(CompileOutcome o) {
 
 CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& patterns,
                               const hs_platform_info* platform, const CompileBudget& budget) {
-  const auto t0 = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); };
+  const double cpu0 = thread_cpu_ms();
+  auto elapsed = [&] { return thread_cpu_ms() - cpu0; };  // in this process
   std::string key;
   if (patterns.size() >= kCachedFrom) {
     key = cache_key(patterns, platform);
@@ -187,19 +190,29 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
     child(fds[1], patterns, platform, budget);
   }
   ::close(fds[1]);
-  // Read the reply until EOF or the deadline.
+  // Read the reply until EOF or the deadline: the child's CPU time reaching the budget (what it
+  // would cost on an idle machine), or, should its CPU clock not be readable, wall time. A child
+  // starved of CPU for ten times its budget is stopped too.
+  const auto wall0 = Clock::now();
+  auto wall_ms = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - wall0).count(); };
+  double child_ms = 0;
+  auto child_time = [&] {
+    const double c = process_cpu_ms(pid);
+    if (c >= 0) child_ms = c;
+    return c >= 0 ? c : wall_ms();
+  };
   std::string reply;
   bool timed_out = false;
   char buf[1 << 16];
   for (;;) {
     int wait_ms = -1;
     if (budget.max_ms) {
-      const double left = budget.max_ms - elapsed();
-      if (left <= 0) {
+      const double left = budget.max_ms - child_time();
+      if (left <= 0 || wall_ms() > 10.0 * budget.max_ms + 10000) {
         timed_out = true;
         break;
       }
-      wait_ms = static_cast<int>(left) + 1;
+      wait_ms = std::min(static_cast<int>(left) + 1, 50);  // the CPU clock is read again at each tick
     }
     pollfd p{fds[0], POLLIN, 0};
     const int n = ::poll(&p, 1, wait_ms);
@@ -212,10 +225,11 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
   }
   ::close(fds[0]);
   if (timed_out) ::kill(pid, SIGKILL);
+  if (!timed_out) child_time();  // its CPU time up to its reply
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  r.ms = elapsed();
+  r.ms = elapsed() + child_ms;
   if (timed_out) {
     r.outcome = CompileOutcome::TimedOut;
     r.message = "not compiled within " + std::to_string(budget.max_ms) + " ms";

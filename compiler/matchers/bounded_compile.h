@@ -12,14 +12,14 @@ struct hs_platform_info;
 namespace rulec::matchers {
 
 struct CompileBudget {
-  uint32_t max_ms = 0;         // wall time; 0: no deadline (compiled in this process)
+  uint32_t max_ms = 0;         // CPU time of the compile; 0: no deadline (compiled in this process)
   uint32_t max_memory_mb = 0;  // address space the compiling child may add to what it maps; 0: no cap
 };
 
 enum class CompileOutcome : uint8_t {
   Ok,          // `database` holds the serialized database
   Refused,     // Hyperscan refused the set (`bad`: the pattern's index, or -1), `message` says why
-  TimedOut,    // still compiling at the deadline: the child was killed
+  TimedOut,    // still compiling when its CPU time reached the budget: the child was killed
   OutOfMemory, // the child hit the memory cap
   Failed,      // the child could not be started or died otherwise (`message`)
 };
@@ -29,12 +29,13 @@ struct CompileResult {
   std::string database;
   long bad = -1;
   std::string message;
-  double ms = 0;
+  double ms = 0;    // CPU time spent (this thread and the compiling child)
 };
 
 // Compiles `patterns` (block mode) for `platform` (nullptr: this host) and serializes the database.
-// With a deadline or a memory cap the work runs in a forked child that is killed at the deadline;
-// the parent's memory is never at risk. Databases of 64 or more patterns are kept for the
+// With a deadline or a memory cap the work runs in a forked child that is killed when its CPU time
+// reaches the deadline, so a busy machine gives the same outcome as an idle one; the parent's
+// memory is never at risk. Databases of 64 or more patterns are kept for the
 // process's life and reused for the same patterns and platform.
 CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& patterns,
                               const hs_platform_info* platform, const CompileBudget& budget);

@@ -6,8 +6,8 @@
 #include <set>
 #include <utility>
 
-#include "compiler/interp/matcher.h"
-#include "compiler/interp/typed_match.h"
+#include "compiler/semantics/field_resolution.h"
+#include "compiler/semantics/query_values.h"
 
 namespace rulec::matchers {
 
@@ -97,7 +97,7 @@ class Lowering {
       g.field = prefix + n.field.segments.front();
       add_name(g.field);
       if (g.kind == Kind::Exists) add_prefix(g.field + '.');  // sub-fields of an object path
-      infos.push_back(interp::resolve_field(schema_, g.field).info);
+      infos.push_back(semantics::resolve_field(schema_, g.field).info);
     } else {
       kql::Pattern full = n.field;
       full.segments.front().insert(0, prefix);
@@ -129,7 +129,7 @@ class Lowering {
     rt::GenericValue v;
     v.type = i.type;
     v.lower = i.lowercase;
-    interp::prepare(v.test, n, i.type, i.lowercase, 0);
+    semantics::prepare(v.test, n, i.type, i.lowercase, 0);
     if (rt::value_class(i.type) == rt::ValueClass::Date && !v.test.text.empty()) {
       // Only date math on `now` depends on it; anything else was computed for good.
       v.test.date_uses_now = v.test.date_uses_now && v.test.text.compare(0, 3, "now") == 0;
@@ -181,30 +181,16 @@ class Lowering {
 
 }  // namespace
 
-GenericPlan plan_generic(const plan::Plan& plan, const Schema& schema) {
-  GenericPlan out;
-  Lowering lw(schema, out.program);
-  out.program.roots.assign(plan.atoms.size(), rt::GenericProgram::kNoNode);
+rt::GenericProgram generic_program(const plan::Plan& plan, const Schema& schema) {
+  rt::GenericProgram out;
+  Lowering lw(schema, out);
+  out.roots.assign(plan.atoms.size(), rt::GenericProgram::kNoNode);
   for (size_t a = 0; a < plan.atoms.size(); ++a) {
     if (plan.atoms[a].kind != plan::AtomKind::Generic) continue;
-    out.program.roots[a] = lw.lower(plan.atoms[a].node, "");
+    out.roots[a] = lw.lower(plan.atoms[a].node, "");
   }
   lw.finish();
   return out;
-}
-
-std::vector<uint32_t> rules_reaching(const plan::Plan& plan, const std::vector<uint32_t>& atoms) {
-  std::vector<uint8_t> hit(plan.exprs.size(), 0);
-  const std::set<uint32_t> wanted(atoms.begin(), atoms.end());
-  for (size_t e = 0; e < plan.exprs.size(); ++e) {  // kids come before parents
-    const plan::Expr& x = plan.exprs[e];
-    if (x.op == plan::Op::Atom) hit[e] = wanted.count(x.atom) ? 1 : 0;
-    for (uint32_t k : x.kids) hit[e] = hit[e] || hit[k];
-  }
-  std::vector<uint32_t> rules;
-  for (size_t r = 0; r < plan.roots.size(); ++r)
-    if (hit[plan.roots[r]]) rules.push_back(static_cast<uint32_t>(r));
-  return rules;
 }
 
 }  // namespace rulec::matchers

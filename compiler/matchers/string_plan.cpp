@@ -1,23 +1,36 @@
-// Hyperscan planning: group string atoms per field, compile and serialize one database per group.
+// The runtime's tables of a sealed plan: string groups with the screened databases, typed tests with their slots.
 #include "compiler/matchers/string_plan.h"
 
-#include "compiler/matchers/bounded_compile.h"
-
-#include <chrono>
 #include <map>
 #include <tuple>
 
 namespace rulec::matchers {
 
-std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats& stats, const StringPlanOptions& opts) {
+void PatternScreen::renumber(const std::vector<uint32_t>& renumbered) {
+  for (auto& g : groups)
+    for (uint32_t& a : g.atoms) a = a < renumbered.size() ? renumbered[a] : UINT32_MAX;
+}
+
+namespace {
+
+std::map<std::string, uint32_t> slots_of(const plan::Plan& plan) {
   std::map<std::string, uint32_t> slot;
   for (size_t i = 0; i < plan.fields.paths.size(); ++i) slot.emplace(plan.fields.paths[i], static_cast<uint32_t>(i));
-  std::map<std::tuple<std::string, bool, uint32_t>, size_t> index;
-  std::vector<rt::StringGroupSpec> groups;
+  return slot;
+}
+
+}  // namespace
+
+bool string_groups(const plan::Plan& plan, const PatternScreen& screen, std::vector<rt::StringGroupSpec>& groups,
+                   StringPlanStats& stats, std::string& error) {
+  const auto slot = slots_of(plan);
+  using Key = std::tuple<std::string, bool, uint32_t>;
+  std::map<Key, size_t> index;
+  groups.clear();
   for (uint32_t id = 0; id < plan.atoms.size(); ++id) {
     const plan::Atom& a = plan.atoms[id];
     if (a.kind == plan::AtomKind::Generic || a.kind == plan::AtomKind::Typed) continue;
-    auto [it, fresh] = index.emplace(std::make_tuple(a.source, a.lower, a.ignore_above), groups.size());
+    auto [it, fresh] = index.emplace(Key{a.source, a.lower, a.ignore_above}, groups.size());
     if (fresh) {
       rt::StringGroupSpec g;
       g.slot = slot.at(a.source);
@@ -34,36 +47,25 @@ std::vector<rt::StringGroupSpec> plan_strings(plan::Plan& plan, StringPlanStats&
       case plan::AtomKind::Generic: break;
     }
   }
-  const auto t0 = std::chrono::steady_clock::now();
-  for (auto& g : groups) {
-    while (!g.patterns.empty()) {
-      CompileResult r = compile_bounded(g.patterns, opts.platform, opts.budget);
-      if (r.outcome == CompileOutcome::Ok) {
-        g.database = opts.keep_databases ? std::move(r.database) : std::string();
-        break;
-      }
-      if (r.outcome != CompileOutcome::Refused || r.bad < 0 || static_cast<size_t>(r.bad) >= g.patterns.size()) {
-        // Not attributable to one pattern (or over the budget): every pattern of the group goes on-demand.
-        for (const auto& p : g.patterns) plan.atoms[p.atom].kind = plan::AtomKind::Generic;
-        stats.demoted += g.patterns.size();
-        if (r.outcome != CompileOutcome::Refused)
-          stats.over_budget.push_back(plan.fields.paths[g.slot] + ": " + std::to_string(g.patterns.size()) +
-                                      " patterns " + to_string(r.outcome) + " (" + r.message + ")");
-        g.patterns.clear();
-        break;
-      }
-      plan.atoms[g.patterns[r.bad].atom].kind = plan::AtomKind::Generic;
-      g.patterns.erase(g.patterns.begin() + r.bad);
-      ++stats.demoted;
-    }
+  // Each group's patterns are exactly the atoms its database was compiled for, in the same order.
+  size_t screened = 0;
+  for (const ScreenedGroup& s : screen.groups) {
+    auto it = index.find(Key{s.source, s.lower, s.ignore_above});
+    std::vector<uint32_t> atoms;
+    if (it != index.end())
+      for (const auto& p : groups[it->second].patterns) atoms.push_back(p.atom);
+    if (atoms != s.atoms) return error = "internal error: the patterns of " + s.source + " are not the ones screened", false;
+    groups[it->second].database = s.database;
+    ++screened;
   }
-  stats.compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  return groups;
+  size_t with_patterns = 0;
+  for (const auto& g : groups) with_patterns += g.patterns.empty() ? 0 : 1;
+  if (screened != with_patterns) return error = "internal error: a pattern group was not screened by Hyperscan", false;
+  return true;
 }
 
-std::vector<rt::TypedTestSpec> plan_typed(const plan::Plan& plan) {
-  std::map<std::string, uint32_t> slot;
-  for (size_t i = 0; i < plan.fields.paths.size(); ++i) slot.emplace(plan.fields.paths[i], static_cast<uint32_t>(i));
+std::vector<rt::TypedTestSpec> typed_tests(const plan::Plan& plan) {
+  const auto slot = slots_of(plan);
   std::vector<rt::TypedTestSpec> out;
   for (uint32_t id = 0; id < plan.atoms.size(); ++id) {
     const plan::Atom& a = plan.atoms[id];

@@ -6,9 +6,9 @@
 
 #include "compiler/frontend/printer.h"
 #include "compiler/frontend/values.h"
-#include "compiler/interp/matcher.h"
-#include "compiler/interp/typed_match.h"
-#include "compiler/optimizer/plan.h"
+#include "compiler/optimizer/passes.h"
+#include "compiler/semantics/field_resolution.h"
+#include "compiler/semantics/query_values.h"
 #include "runtime/common/utf8.h"
 
 namespace rulec::plan {
@@ -45,7 +45,7 @@ bool all_stars(const kql::Pattern& p) {
   return std::all_of(p.segments.begin(), p.segments.end(), [](const std::string& s) { return s.empty(); });
 }
 
-// Types the reference evaluator treats as plain strings (typed_match.h: the keyword family,
+// Types the query semantics treat as plain strings (rt::ValueClass::String: the keyword family,
 // unknown fields and every type with no better model).
 bool string_class(FieldType t) {
   return !is_numeric(t) && !is_analyzed(t) && t != FieldType::Boolean && t != FieldType::Ip &&
@@ -92,7 +92,7 @@ class Builder {
   uint32_t leaf(const kql::Node& n) {
     if (n.field.has_wildcard()) return generic(n);
     const std::string name = n.field.segments.front();
-    const interp::FieldRef r = interp::resolve_field(schema_, name);
+    const semantics::FieldRef r = semantics::resolve_field(schema_, name);
     if (!string_class(r.info.type)) return typed(n, name, r);
     Atom a;
     a.source = std::string(r.source);
@@ -102,14 +102,14 @@ class Builder {
     a.display = kql::print(n);
     const std::string group = fmt::format("{}|{}|{}", a.source, a.lower ? 1 : 0, a.ignore_above);
     if (n.kind == kql::NodeKind::Exists) {
-      if (r.source.size() == name.size() && interp::has_subfields(r.info)) return generic(n);  // object path
+      if (r.source.size() == name.size() && semantics::has_subfields(r.info)) return generic(n);  // object path
       a.kind = AtomKind::StrAny;
       a.key = "A|" + group;
       return atom(std::move(a));
     }
-    interp::Prepared p;
-    interp::prepare(p, n, r.info.type, r.info.lowercase, 0);
-    using Mode = interp::Prepared::Mode;
+    semantics::Prepared p;
+    semantics::prepare(p, n, r.info.type, r.info.lowercase, 0);
+    using Mode = semantics::Prepared::Mode;
     switch (p.mode) {
       case Mode::Never: return false_;
       case Mode::Any:
@@ -152,11 +152,11 @@ class Builder {
         rt::TypedTestSpec& s = t.typed;
         s.cls = rt::TypedTestSpec::Class::String;
         s.kind = rt::TypedTestSpec::Kind::StrRange;
-        s.op = n.op == kql::RangeOp::Lt ? -2 : n.op == kql::RangeOp::Le ? -1 : n.op == kql::RangeOp::Ge ? 1 : 2;
+        s.op = n.op;
         s.text = p.text;
         s.lower = a.lower;
         s.ignore_above = a.ignore_above;
-        t.key = fmt::format("R|{}|{}|{}", group, static_cast<int>(s.op), s.text);
+        t.key = fmt::format("R|{}|{}|{}", group, kql::to_string(s.op), s.text);
         return atom(std::move(t));
       }
       default: return generic(n);
@@ -164,7 +164,7 @@ class Builder {
   }
 
   // A test on a numeric, ip or boolean field: evaluated by the runtime's typed tests.
-  uint32_t typed(const kql::Node& n, const std::string& name, const interp::FieldRef& r) {
+  uint32_t typed(const kql::Node& n, const std::string& name, const semantics::FieldRef& r) {
     using Class = rt::TypedTestSpec::Class;
     using Kind = rt::TypedTestSpec::Kind;
     const FieldType t = r.info.type;
@@ -179,14 +179,12 @@ class Builder {
     else if (t == FieldType::Boolean) s.cls = Class::Bool;
     else return generic(n);  // text, dates, flattened
     if (n.kind == kql::NodeKind::Exists) {
-      if (r.source.size() == name.size() && interp::has_subfields(r.info)) return generic(n);
+      if (r.source.size() == name.size() && semantics::has_subfields(r.info)) return generic(n);
       s.kind = Kind::Indexed;
     } else {
-      interp::Prepared p;
-      interp::prepare(p, n, t, r.info.lowercase, 0);
-      using Mode = interp::Prepared::Mode;
-      const bool lower_bound = n.op == kql::RangeOp::Gt || n.op == kql::RangeOp::Ge;
-      const int8_t op = n.op == kql::RangeOp::Lt ? -2 : n.op == kql::RangeOp::Le ? -1 : n.op == kql::RangeOp::Ge ? 1 : 2;
+      semantics::Prepared p;
+      semantics::prepare(p, n, t, r.info.lowercase, 0);
+      using Mode = semantics::Prepared::Mode;
       switch (p.mode) {
         case Mode::Never: return false_;
         case Mode::Any: s.kind = Kind::Indexed; break;
@@ -194,13 +192,13 @@ class Builder {
         case Mode::NumRange:
           s.kind = p.mode == Mode::NumEqual ? Kind::NumEqual : Kind::NumRange;
           s.is_int = p.num.is_int, s.i = p.num.i, s.d = p.num.d;
-          s.op = lower_bound ? 1 : -1;
+          s.op = is_lower_bound(n.op) ? RangeOp::Ge : RangeOp::Le;  // prepare made the bound inclusive
           break;
         case Mode::IpEqual: s.kind = Kind::IpEqual, s.ip = p.ip; break;
         case Mode::IpCidr: s.kind = Kind::IpCidr, s.ip = p.cidr.addr, s.prefix = p.cidr.prefix; break;
-        case Mode::IpRange: s.kind = Kind::IpRange, s.ip = p.ip, s.op = op; break;
+        case Mode::IpRange: s.kind = Kind::IpRange, s.ip = p.ip, s.op = n.op; break;
         case Mode::BoolEqual: s.kind = Kind::BoolEqual, s.flag = p.flag; break;
-        case Mode::BoolRange: s.kind = Kind::BoolRange, s.flag = p.flag, s.op = op; break;
+        case Mode::BoolRange: s.kind = Kind::BoolRange, s.flag = p.flag, s.op = n.op; break;
         default: return generic(n);
       }
     }

@@ -8,6 +8,7 @@
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/schema.h"
+#include "compiler/semantics/rule_trees.h"
 #include "runtime/eval/typed_tests.h"
 
 namespace rulec::plan {
@@ -15,14 +16,15 @@ namespace rulec::plan {
 // How an atom is answered at run time.
 //   StrExact:   some indexed value of `source` (normalized) equals `text`: one hash probe per value
 //               answers every exact test on that source and normalization.
-//   StrPattern: some indexed value matches the Hyperscan expression `regex`: one scan per value
+//   StrPattern: some indexed value matches the Hyperscan expression `text`: one scan per value
 //               answers every pattern on that source and normalization; the scan runs when the
 //               first rule needs one of the group's patterns in an event (not before).
 //   StrAny:     `source` has an indexed value (exists on a keyword field, unbounded ranges).
-//   Generic:    anything else (numbers, ips, dates, text analysis, nested, free text, field-name
-//               wildcards, object exists): evaluated on demand, once per event, by the evaluator
-//               the engine is given (the reference evaluator on the compiler side).
-//   Typed:      a number, ip or boolean test (`typed`): each value parsed once per event per type.
+//   Typed:      a number, ip, boolean or keyword-range test (`typed`): each value parsed once per
+//               event per type.
+//   Generic:    anything else (dates, text analysis, nested, free text, field-name wildcards,
+//               object exists, patterns Hyperscan refuses): evaluated on demand, at most once per
+//               event, by the runtime's native on-demand tests (runtime/eval/generic_tests.h).
 enum class AtomKind : uint8_t { StrExact, StrPattern, StrAny, Typed, Generic };
 
 struct Atom {
@@ -34,7 +36,7 @@ struct Atom {
   std::string text;             // StrExact: the normalized value; StrPattern: the regex
   bool caseless = false;        // StrPattern: ASCII case-insensitive (ES DSL case_insensitive)
   bool utf8 = false;            // StrPattern: `.` is one code point (pattern has '?')
-  rt::TypedTestSpec typed;      // Typed (slot and atom are set by the matchers pass)
+  rt::TypedTestSpec typed;      // Typed (slot and atom are set when the runtime's tables are made)
   const kql::Node* node = nullptr;  // the AST node (Generic evaluation, printing)
   std::string display;          // the test as KQL, for explain
   uint32_t uses = 0;            // references from the DAG
@@ -49,7 +51,7 @@ struct Expr {
   uint32_t atom = 0;            // Op::Atom
   std::vector<uint32_t> kids;   // Not: one; And/Or: >= 2 (evaluation order after ordering)
   uint32_t uses = 0;            // parents + rule roots referencing it
-  int32_t memo = -1;            // shared (uses >= 2, not an atom): its slot in the per-event memo
+  int32_t memo = -1;            // a shared And/Or (uses >= 2): its slot in the per-event memo; -1 otherwise
   double cost = 0;              // estimated cost of evaluating it (cheap atom = 1)
   double p_true = 0.5;          // estimated probability of being true
 };
@@ -61,9 +63,10 @@ struct FieldsRead {
   bool all = false;                   // free text or field-name wildcards: the whole document
 };
 
+// The optimized plan of a rule set. The passes (passes.h) build it; once `optimize` (optimize.h)
+// returns it is sealed: every later stage (matchers, code generation, explain) reads it as const.
 struct Plan {
-  std::vector<Atom> atoms;        // eager (string) atoms first, then Generic; see eager_count
-  uint32_t eager_count = 0;
+  std::vector<Atom> atoms;        // after number_atoms: bit atoms (string and typed) first, then Generic
   std::vector<Expr> exprs;        // the DAG; kids before parents
   std::vector<uint32_t> roots;    // per rule: its expression
   std::vector<std::string> rule_names;
@@ -71,31 +74,16 @@ struct Plan {
   FieldsRead fields;
 };
 
-// Builds the plan of a rule set: each rule is its query AND its filters AND NOT each exception item.
-struct RuleAsts {
+// One rule as the optimizer takes it: its trees, ANDed (each exception item negated).
+struct RuleAsts : RuleTrees {
   std::string name;
-  const kql::Node* query = nullptr;
-  const kql::Node* filters = nullptr;
-  std::vector<const kql::Node*> exceptions;
   std::vector<std::string> extra_fields;  // fields the runtime reads besides the query's
 };
 
-// Pass 1 (lower.cpp): ASTs -> atoms + DAG (hash-consed across rules), `not` pushed down,
-// constants folded, And/Or flattened and deduplicated.
-Plan lower(const std::vector<RuleAsts>& rules, const Schema& schema);
-// Pass 2 (order.cpp): cost and selectivity estimates; conjunctions cheapest-and-most-selective
-// first, disjunctions cheapest-and-most-likely first.
-void order(Plan& plan);
-// Pass 3 (share.cpp): use counts, memo slots for shared sub-expressions, atoms renumbered eager
-// first, the fields read.
-void finalize(Plan& plan, const Schema& schema);
+// The atoms rule `rule`'s expression reaches (sorted, each once).
+std::vector<uint32_t> atoms_reached(const Plan& plan, uint32_t rule);
 
-// All passes.
-inline Plan build(const std::vector<RuleAsts>& rules, const Schema& schema) {
-  Plan p = lower(rules, schema);
-  order(p);
-  finalize(p, schema);
-  return p;
-}
+// The rules (indexes into plan.roots) whose expression reaches one of `atoms`.
+std::vector<uint32_t> rules_reaching(const Plan& plan, const std::vector<uint32_t>& atoms);
 
 }  // namespace rulec::plan

@@ -16,8 +16,8 @@ namespace rulec::bundle {
 //   signature   optional (flag kFlagSigned): kSignatureSize bytes right after the checksum
 //
 // The file ends exactly after the checksum or the signature: trailing bytes are refused. A loader
-// checks the magic and the format version, then the checksum, then the signature, then every
-// section's bounds, and maps no code before all of that passed. The manifest (inside the checksum)
+// checks the magic, the format version and the header, then the checksum, then every section's
+// bounds, then the signature, and maps no code before all of that passed. The manifest (inside the checksum)
 // lists a hash per rule and per database for tools that compare bundles.
 inline constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'B', 'N', 'D'};
 inline constexpr uint32_t kFormatVersion = 1;
@@ -62,7 +62,8 @@ inline const char* section_name(SectionId id) {
 //   baseline  x86-64 (SSE2) / generic aarch64 (NEON)
 //   avx2      x86-64-v3: AVX, AVX2, BMI1, BMI2, FMA, F16C, MOVBE
 //   avx512    x86-64-v4: v3 plus AVX512F, AVX512BW, AVX512CD, AVX512DQ, AVX512VL
-//   native    the build host's CPU: its feature list is recorded in the manifest
+//   native    the best of the tiers above the build host supports (baseline off x86_64); the
+//             manifest records the tier chosen and "asked": "native"
 inline constexpr const char* kCpuTiers[] = {"baseline", "avx2", "avx512", "native"};
 
 }  // namespace rulec::bundle

@@ -33,4 +33,18 @@ struct FieldInfo {
 // A range query's operator (`f < v`, `<=`, `>`, `>=`).
 enum class RangeOp : uint8_t { Lt, Le, Gt, Ge };
 
+// Does `value OP bound` hold, given the sign of the comparison of value with bound?
+constexpr bool range_ok(int cmp, RangeOp op) {
+  switch (op) {
+    case RangeOp::Lt: return cmp < 0;
+    case RangeOp::Le: return cmp <= 0;
+    case RangeOp::Gt: return cmp > 0;
+    case RangeOp::Ge: return cmp >= 0;
+  }
+  return false;
+}
+
+// Is the bound a lower one (`>`, `>=`)?
+constexpr bool is_lower_bound(RangeOp op) { return op == RangeOp::Gt || op == RangeOp::Ge; }
+
 }  // namespace rulec

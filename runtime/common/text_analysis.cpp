@@ -1,4 +1,4 @@
-// Text helpers shared by the reference evaluator and the runtime: lowercasing, UTF-16 length, glob patterns, standard tokenizer.
+// Text helpers shared by the reference evaluator and the runtime: lowercasing, glob patterns, standard tokenizer.
 #include "runtime/common/text_analysis.h"
 
 #include "runtime/common/utf8.h"

@@ -34,7 +34,7 @@ struct Scope {
 
 // With a FieldFilter (Decoder::set_filter), `leaves` holds only the kept leaves, in document order,
 // each under the same chain of scope paths as without the filter (scopes are numbered in the order
-// // the decoder met them; parts of the document it skipped have none). Paths may then point into the
+// the decoder met them; parts of the document it skipped have none). Paths may then point into the
 // filter, which must outlive the Event's use.
 struct Event {
   std::string_view raw;       // the original JSON text of the document

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace rulec::rt {
 
 namespace {
@@ -30,19 +32,29 @@ std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, 
     error = "typed test names an atom out of range";
     return nullptr;
   }
+  // Every atom is answered by some test: a string group, a typed test or an on-demand test.
+  std::vector<uint8_t> answered(program.atom_count, 0);
+  for (const auto& g : program.groups) {
+    for (const auto& x : g.exact) answered[x.atom] = 1;
+    for (const auto& x : g.patterns) answered[x.atom] = 1;
+    for (uint32_t a : g.any) answered[a] = 1;
+  }
+  for (const auto& t : program.typed) answered[t.atom] = 1;
+  for (uint32_t a = 0; a < program.atom_count; ++a) {
+    if (answered[a] || program.generic.has(a)) continue;
+    error = fmt::format("atom {} is answered by no test", a);
+    return nullptr;
+  }
   e->typed_ = TypedTests::create(std::move(program.typed), program.slot_paths.size(), error);
   if (!e->typed_) return nullptr;
   e->filter_ = std::make_unique<FieldFilter>(program.slot_paths, program.subtrees, program.read_all);
   e->strings_ = StringMatcher::create(std::move(program.groups), program.slot_paths.size(), error, &e->rebuilt_);
   if (!e->strings_) return nullptr;
-  e->native_atom_.assign(program.atom_count, 0);
   if (!program.generic.empty()) {
     e->needs_now_ = program.generic.needs_now();
-    for (uint32_t a = 0; a < program.atom_count; ++a) e->native_atom_[a] = program.generic.has(a) ? 1 : 0;
-    e->native_ = make_generic_oracle(std::move(program.generic), program.atom_count, error);
-    if (!e->native_) return nullptr;
+    e->on_demand_ = make_on_demand_atoms(std::move(program.generic), program.atom_count, error);
+    if (!e->on_demand_) return nullptr;
   }
-  e->needs_now_ = e->needs_now_ || program.oracle != nullptr;  // the fallback may read it
   e->p_ = std::move(program);
   for (size_t i = 0; i < e->p_.slot_paths.size(); ++i) e->slot_of_.emplace(e->p_.slot_paths[i], static_cast<uint32_t>(i));
   e->atoms_.assign(words(e->p_.atom_count), 0);
@@ -77,18 +89,12 @@ uint32_t CompiledEngine::lazy_atom(EvalFrame* frame, uint32_t atom) {
   uint64_t& value = e->value_[atom >> 6];
   if (!(known & bit)) {
     bool v = false;
-    if (e->native_atom_[atom]) {
-      if (!e->native_ready_) {
-        e->native_->reset(*e->ev_, e->now_ms_);
-        e->native_ready_ = true;
+    if (e->on_demand_) {
+      if (!e->on_demand_ready_) {
+        e->on_demand_->reset(*e->ev_, e->now_ms_);
+        e->on_demand_ready_ = true;
       }
-      v = e->native_->eval(atom);
-    } else if (e->p_.oracle) {
-      if (!e->oracle_ready_) {
-        e->p_.oracle->reset(*e->ev_, e->now_ms_);
-        e->oracle_ready_ = true;
-      }
-      v = e->p_.oracle->eval(atom);
+      v = e->on_demand_->eval(atom);
     }
     known |= bit;
     if (v) value |= bit;
@@ -104,8 +110,7 @@ void CompiledEngine::begin(const Event& ev, double* group_ns) {
   std::fill(group_scanned_.begin(), group_scanned_.end(), 0);
   slot_leaves_.clear();
   ev_ = &ev;
-  native_ready_ = false;
-  oracle_ready_ = false;
+  on_demand_ready_ = false;
   const bool fast = ev.filter == filter_.get();
   for (size_t i = 0; i < ev.leaves.size(); ++i) {
     const Leaf& l = ev.leaves[i];

@@ -18,17 +18,10 @@
 namespace rulec::rt {
 
 // Pattern atoms are answered on first use in an event: the group's Hyperscan database scans every
-// value of its field then (most rules fail on cheap exact tests before reaching a pattern).
-// Evaluates the atoms the string matcher and the typed tests cannot (dates, text analysis, nested
-// queries, free text...) on demand: the native evaluator of CompiledProgram::generic
-// (generic_tests.h), or a fallback the compiler side may plug in (the reference evaluator).
-class AtomOracle {
- public:
-  virtual ~AtomOracle() = default;
-  // A new event (called at most once per event, before the first eval of that event).
-  virtual void reset(const Event& ev, int64_t now_ms) = 0;
-  virtual bool eval(uint32_t atom) = 0;
-};
+// value of its field then (most rules fail on cheap exact tests before reaching a pattern). The
+// atoms the string matcher and the typed tests cannot answer (dates, text analysis, nested queries,
+// free text...) are evaluated on demand by the native evaluator of CompiledProgram::generic
+// (generic_tests.h).
 
 // Everything the engine runs, as the compiler (or a bundle loader) hands it over.
 struct CompiledProgram {
@@ -42,15 +35,13 @@ struct CompiledProgram {
   std::vector<TypedTestSpec> typed;
   EvalFn fn = nullptr;                      // generated code
   std::shared_ptr<void> code;               // keeps `fn`'s code alive
-  GenericProgram generic;                   // the on-demand atoms, answered natively
-  // Fallback for on-demand atoms that `generic` does not hold (GenericProgram::has false): none
-  // when the compiler could represent every one natively.
-  std::unique_ptr<AtomOracle> oracle;
+  GenericProgram generic;                   // the on-demand atoms
 };
 
 class CompiledEngine final : public Evaluator, public StreamEngine {
  public:
-  // nullptr with `error` when the program is inconsistent or a database does not build.
+  // nullptr with `error` when the program is inconsistent (an index out of range, an atom no test
+  // answers) or a database does not build.
   static std::unique_ptr<CompiledEngine> create(CompiledProgram program, std::string& error);
   ~CompiledEngine() override;
 
@@ -66,8 +57,9 @@ class CompiledEngine final : public Evaluator, public StreamEngine {
   Evaluator& evaluator() override { return *this; }
 
   // Profiling (benchmarks): evaluates `ev` rule by rule through `rule_fns` (one per rule), adding
-  // each rule's time to `rule_ns` and each string group's scan time to `group_ns` (nanoseconds).
-  // Shared sub-expressions and on-demand atoms are charged to the first rule that needs them.
+  // each rule's time to `rule_ns` (with the pattern scans, shared sub-expressions and on-demand
+  // atoms it is the first to need) and each string group's exact and presence probes to
+  // `group_ns` (nanoseconds).
   void profile(const Event& ev, const std::vector<RuleFn>& rule_fns, std::vector<double>& rule_ns,
                std::vector<double>& group_ns);
   const StringMatcher& strings() const { return *strings_; }
@@ -88,12 +80,10 @@ class CompiledEngine final : public Evaluator, public StreamEngine {
   size_t rebuilt_ = 0;
   int64_t now_ms_ = 0;
   bool needs_now_ = false;
-  std::unique_ptr<AtomOracle> native_;  // built from p_.generic
-  std::vector<uint8_t> native_atom_;    // atom -> answered by native_
+  std::unique_ptr<OnDemandAtoms> on_demand_;  // built from p_.generic
   // Per event.
   const Event* ev_ = nullptr;
-  bool native_ready_ = false;
-  bool oracle_ready_ = false;
+  bool on_demand_ready_ = false;
   std::vector<uint64_t> atoms_;
   std::vector<uint64_t> known_;   // on-demand atoms evaluated this event
   std::vector<uint64_t> value_;   // and their values

@@ -9,9 +9,11 @@ namespace rulec::rt {
 // table and callback comes through the frame, so the same code runs JIT-compiled or loaded from a
 // bundle. Field offsets are part of the format (the code generator hard-codes them).
 struct EvalFrame {
-  const uint64_t* atoms;                              // offset 0: string-atom bits (by atom id)
+  const uint64_t* atoms;                              // offset 0: bits of the atoms answered by a bit (exact and
+                                                      // presence probes, typed tests; a pattern once its group is scanned)
   uint8_t* memo;                                      // offset 8: shared nodes: 0 unknown, 1 false, 2 true
-  uint32_t (*lazy)(EvalFrame* frame, uint32_t atom);  // offset 16: evaluates an on-demand atom (0/1)
+  uint32_t (*lazy)(EvalFrame* frame, uint32_t atom);  // offset 16: answers a pattern atom (its group scanned on first
+                                                      // use) or an on-demand atom (0/1)
   void* engine;                                       // offset 24: the runtime's context for `lazy`
 };
 static_assert(sizeof(EvalFrame) == 32);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "runtime/eval/compiled_engine.h"
 
 namespace rulec::rt {
 
@@ -64,9 +63,9 @@ bool validate_generic(const GenericProgram& p, uint32_t atom_count, std::string&
 
 namespace {
 
-class GenericOracle final : public AtomOracle, private FieldFacts {
+class GenericEvaluator final : public OnDemandAtoms, private FieldFacts {
  public:
-  explicit GenericOracle(GenericProgram p) : p_(std::move(p)), walk_(*this) {
+  explicit GenericEvaluator(GenericProgram p) : p_(std::move(p)), walk_(*this) {
     for (uint32_t i = 0; i < p_.values.size(); ++i)
       if (p_.values[i].test.date_uses_now) dated_.push_back(i);
     for (const GenericField& f : p_.fields) {
@@ -167,9 +166,9 @@ class GenericOracle final : public AtomOracle, private FieldFacts {
 
 }  // namespace
 
-std::unique_ptr<AtomOracle> make_generic_oracle(GenericProgram program, uint32_t atom_count, std::string& error) {
+std::unique_ptr<OnDemandAtoms> make_on_demand_atoms(GenericProgram program, uint32_t atom_count, std::string& error) {
   if (!validate_generic(program, atom_count, error)) return nullptr;
-  return std::make_unique<GenericOracle>(std::move(program));
+  return std::make_unique<GenericEvaluator>(std::move(program));
 }
 
 }  // namespace rulec::rt

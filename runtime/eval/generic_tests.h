@@ -17,7 +17,6 @@
 
 namespace rulec::rt {
 
-class AtomOracle;  // compiled_engine.h
 
 // One schema field as the on-demand tests know it.
 struct GenericField {
@@ -55,7 +54,7 @@ struct GenericNode {
 };
 
 // Everything needed to evaluate the on-demand atoms of a rule set, as plain data (no pointers):
-// what the compiler lowers (compiler/matchers/generic_plan.h) and a bundle carries.
+// what the compiler lowers a rule set's on-demand atoms into and a bundle carries.
 struct GenericProgram {
   static constexpr uint32_t kNoNode = UINT32_MAX;
 
@@ -66,8 +65,8 @@ struct GenericProgram {
   std::vector<GenericField> fields;
   std::vector<GenericValue> values;
   std::vector<GenericNode> nodes;  // kids before parents
-  // Per atom of the rule set: the root node of its test, or kNoNode (answered elsewhere, or not
-  // representable: the engine asks its fallback oracle).
+  // Per atom of the rule set: the root node of its test, or kNoNode (answered by a string group
+  // or a typed test).
   std::vector<uint32_t> roots;
 
   bool empty() const;
@@ -88,8 +87,17 @@ void encode_generic(ByteWriter& w, const GenericProgram& p);
 // Checks the invariants decode_generic guarantees (also for programs built in memory).
 [[nodiscard]] bool validate_generic(const GenericProgram& p, uint32_t atom_count, std::string& error);
 
-// The native evaluator of a GenericProgram behind the engine's AtomOracle interface. After
-// warm-up, evaluation neither allocates nor logs.
-std::unique_ptr<AtomOracle> make_generic_oracle(GenericProgram program, uint32_t atom_count, std::string& error);
+// The on-demand atoms of one event, as the compiled engine asks for them.
+class OnDemandAtoms {
+ public:
+  virtual ~OnDemandAtoms() = default;
+  // A new event (called at most once per event, before the first eval of that event).
+  virtual void reset(const Event& ev, int64_t now_ms) = 0;
+  virtual bool eval(uint32_t atom) = 0;
+};
+
+// The native evaluator of a GenericProgram. After warm-up, evaluation neither allocates nor logs.
+// nullptr with `error` when the program is inconsistent (validate_generic).
+std::unique_ptr<OnDemandAtoms> make_on_demand_atoms(GenericProgram program, uint32_t atom_count, std::string& error);
 
 }  // namespace rulec::rt

@@ -1,4 +1,4 @@
-// Per-event string tests of a compiled rule set: one hash probe and one Hyperscan scan per value.
+// Per-event string tests of a compiled rule set: a hash probe per value, a Hyperscan scan per value once a rule needs the group's patterns.
 #pragma once
 
 #include <cstdint>

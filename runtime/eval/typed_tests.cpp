@@ -1,4 +1,4 @@
-// Per-event typed tests: each value parsed once per class (number type, ip, boolean), then compared.
+// Per-event typed tests: each value parsed once per class (number type, ip, boolean) or normalized once (keyword ranges), then compared.
 #include "runtime/eval/typed_tests.h"
 
 #include <algorithm>
@@ -10,16 +10,6 @@ namespace rulec::rt {
 namespace {
 
 void set_bit(uint64_t* bits, uint32_t i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
-
-bool range_ok(int cmp, int8_t op) {
-  switch (op) {
-    case -2: return cmp < 0;
-    case -1: return cmp <= 0;
-    case 1: return cmp >= 0;
-    case 2: return cmp > 0;
-  }
-  return false;
-}
 
 int compare(const DocNum& a, const TypedTestSpec& b) {
   if (a.is_int && b.is_int) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
@@ -43,7 +33,7 @@ bool test(const TypedTestSpec& s, const DocNum& n, const std::optional<IpAddr>& 
     case K::Indexed:
       return s.cls == TypedTestSpec::Class::Number ? n.ok : s.cls == TypedTestSpec::Class::Ip ? ip.has_value() : b >= 0;
     case K::NumEqual: return n.ok && compare(n, s) == 0;
-    case K::NumRange: return n.ok && (s.op > 0 ? compare(n, s) >= 0 : compare(n, s) <= 0);  // inclusive bound
+    case K::NumRange: return n.ok && range_ok(compare(n, s), s.op);  // Ge or Le: the bound is inclusive
     case K::IpEqual: return ip && *ip == s.ip;
     case K::IpCidr: return ip && contains(s, *ip);
     case K::IpRange: {

@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "runtime/common/field_types.h"
 #include "runtime/common/typed_values.h"
 #include "runtime/decoder/event.h"
 
 namespace rulec::rt {
 
-// One test of a numeric, ip or boolean field (what typed_match.h calls NumEqual, NumRange, IpEqual,
-// IpCidr, IpRange, BoolEqual, BoolRange, plus Indexed: the field has a valid value).
+// One test of a numeric, ip or boolean field (the rt::Prepared modes NumEqual, NumRange, IpEqual,
+// IpCidr, IpRange, BoolEqual, BoolRange; Indexed: the field has a valid value; StrRange: a keyword
+// range, compared as bytes).
 struct TypedTestSpec {
   enum class Kind : uint8_t { NumEqual, NumRange, IpEqual, IpCidr, IpRange, BoolEqual, BoolRange, Indexed, StrRange };
   enum class Class : uint8_t { Number, Ip, Bool, String };
@@ -21,7 +23,7 @@ struct TypedTestSpec {
   NumType num_type = NumType::Long;  // Class::Number
   uint32_t slot = 0;
   uint32_t atom = 0;
-  int8_t op = 0;                     // ranges: -2 <, -1 <=, 1 >=, 2 > (NumRange: bound inclusive, sign only)
+  RangeOp op = RangeOp::Lt;          // ranges (NumRange: Ge or Le, its bound made inclusive)
   bool is_int = false;               // numbers: compare with `i` when both are integers
   int64_t i = 0;
   double d = 0;

@@ -9,18 +9,6 @@ namespace {
 
 using Mode = Prepared::Mode;
 
-bool range_ok(int cmp, RangeOp op) {
-  switch (op) {
-    case RangeOp::Lt: return cmp < 0;
-    case RangeOp::Le: return cmp <= 0;
-    case RangeOp::Gt: return cmp > 0;
-    case RangeOp::Ge: return cmp >= 0;
-  }
-  return false;
-}
-
-bool is_lower_bound(RangeOp op) { return op == RangeOp::Gt || op == RangeOp::Ge; }
-
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 bool ascii_iequal(std::string_view a, std::string_view b) {

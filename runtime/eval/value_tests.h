@@ -27,7 +27,7 @@ namespace rulec::rt {
 //            rejects the document, or drops the value with ignore_malformed).
 //   boolean: true/false, "true"/"false", and "" (false). Anything else is missing.
 //   ip:      an address InetAddresses.forString accepts (v4 as the v4-mapped v6 address).
-//   date:    strict_date_optional_time||epoch_millis (values.h parse_date) of the text of a string
+//   date:    strict_date_optional_time||epoch_millis (dates.h parse_date) of the text of a string
 //            or a number; date_nanos is kept at millisecond precision.
 //   constant_keyword takes its value from the document here (the mapping's value is unknown).
 //   scaled_float compares as a double (the scaling factor is not in the schema).
@@ -43,9 +43,9 @@ namespace rulec::rt {
 //            does, wildcard terms lowercased and matched against single tokens, other terms
 //            analysed; a range compares each token with the raw (unanalysed) bound, as a
 //            TermRangeQuery on a text field does. A value with no tokens matches nothing.
-//   numeric, boolean, ip, date: values.h (numeric_term, numeric_range_bound, parse_bool,
-//            parse_ip/parse_cidr, date_equality, date_range_bound). A range bound on a boolean
-//            orders false < true.
+//   numeric, boolean, ip, date: the front end's values.h (numeric_term, numeric_range_bound,
+//            parse_bool, parse_cidr), typed_values.h (parse_ip) and date_math.h (date_equality,
+//            date_range_bound). A range bound on a boolean orders false < true.
 //   `f:null` matches nothing; a null range bound is unbounded (any indexed value).
 
 // A numeric query value: compare with `i` when is_int (both integers), else with `d`.

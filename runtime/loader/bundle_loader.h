@@ -30,9 +30,9 @@ struct LoadedBundle {
   std::vector<RuleInfo> infos() const;
 };
 
-// Verifies and loads a bundle held in memory. In order, before any code is mapped: structure and
-// checksum, signature (required unless allow_unsigned), format version, target triple, CPU
-// features, every section's records; then the code, checked against the program's counts.
+// Verifies and loads a bundle held in memory. In order, before any code is mapped: magic and
+// format version, structure and checksum, signature (required unless allow_unsigned), target
+// triple, CPU features, every section's records; then the code, checked against the program's counts.
 // nullptr with the reason on the first failure: nothing of a refused bundle runs.
 std::unique_ptr<LoadedBundle> load_bundle(std::string_view bytes, const LoadOptions& options, std::string& error);
 // The same from a file (read whole first; the file may be replaced while it runs).

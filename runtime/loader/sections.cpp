@@ -22,6 +22,38 @@ std::vector<TermField> get_fields(ByteReader& r) {
   return f;
 }
 
+// A typed test's operator on the wire: -2 <, -1 <=, 1 >=, 2 > for the range kinds, 0 for the
+// others; numeric equality is written -1 (as the first format did, so bundles stay identical).
+bool has_range_op(TypedTestSpec::Kind k) {
+  using K = TypedTestSpec::Kind;
+  return k == K::NumRange || k == K::IpRange || k == K::BoolRange || k == K::StrRange;
+}
+
+int8_t wire_op(const TypedTestSpec& t) {
+  if (!has_range_op(t.kind)) return t.kind == TypedTestSpec::Kind::NumEqual ? -1 : 0;
+  switch (t.op) {
+    case RangeOp::Lt: return -2;
+    case RangeOp::Le: return -1;
+    case RangeOp::Ge: return 1;
+    case RangeOp::Gt: return 2;
+  }
+  return 0;
+}
+
+// Sets t.op from its wire code; false when the code is not one the kind can have.
+bool op_from_wire(TypedTestSpec& t, int8_t code) {
+  if (!has_range_op(t.kind)) return code >= -2 && code <= 2;
+  switch (code) {
+    case -2: t.op = RangeOp::Lt; break;
+    case -1: t.op = RangeOp::Le; break;
+    case 1: t.op = RangeOp::Ge; break;
+    case 2: t.op = RangeOp::Gt; break;
+    default: return false;
+  }
+  // A numeric range's bound is inclusive (the compiler adjusts exclusive ones).
+  return t.kind != TypedTestSpec::Kind::NumRange || t.op == RangeOp::Le || t.op == RangeOp::Ge;
+}
+
 bool finish(ByteReader& r, const char* section, std::string& error) {
   if (r.ok() && !r.at_end()) r.fail("unexpected bytes after the last record");
   if (!r.ok()) error = fmt::format("{} section: {}", section, r.error());
@@ -102,7 +134,7 @@ void encode_program(ByteWriter& w, const CompiledProgram& p) {
   for (const auto& t : p.typed) {
     w.u8(static_cast<uint8_t>(t.kind)), w.u8(static_cast<uint8_t>(t.cls)), w.u8(static_cast<uint8_t>(t.num_type));
     w.u32(t.slot), w.u32(t.atom);
-    w.u8(static_cast<uint8_t>(t.op)), w.boolean(t.is_int), w.i64(t.i), w.f64(t.d);
+    w.u8(static_cast<uint8_t>(wire_op(t))), w.boolean(t.is_int), w.i64(t.i), w.f64(t.d);
     w.raw(std::string_view(reinterpret_cast<const char*>(t.ip.bytes.data()), t.ip.bytes.size()));
     w.u8(t.prefix), w.boolean(t.flag), w.str(t.text), w.boolean(t.lower), w.u32(t.ignore_above);
   }
@@ -143,11 +175,12 @@ bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& err
     t.kind = static_cast<TypedTestSpec::Kind>(kind), t.cls = static_cast<TypedTestSpec::Class>(cls);
     t.num_type = static_cast<NumType>(num);
     t.slot = r.index(slots, "typed test slot"), t.atom = r.index(p.atom_count, "typed test atom");
-    t.op = static_cast<int8_t>(r.u8()), t.is_int = r.boolean(), t.i = r.i64(), t.d = r.f64();
+    const auto op = static_cast<int8_t>(r.u8());
+    t.is_int = r.boolean(), t.i = r.i64(), t.d = r.f64();
     std::string_view ip = r.raw(t.ip.bytes.size());
     if (r.ok()) std::copy(ip.begin(), ip.end(), t.ip.bytes.begin());
     t.prefix = r.u8(), t.flag = r.boolean(), t.text = r.str(), t.lower = r.boolean(), t.ignore_above = r.u32();
-    if (r.ok() && (t.op < -2 || t.op > 2 || t.prefix > 128)) r.fail("typed test: operator or prefix out of range");
+    if (r.ok() && (!op_from_wire(t, op) || t.prefix > 128)) r.fail("typed test: operator or prefix out of range");
   }
   if (r.ok() && !decode_generic(r, p.generic, p.atom_count, error)) {
     error = "program section: on-demand tests: " + error;

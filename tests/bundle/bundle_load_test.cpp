@@ -37,8 +37,8 @@ Keys make_keys() {
 std::string compile_dir(const std::string& dir, const bundle::SecretKey* key, const std::string& target = "x86_64-linux-gnu",
                         bundle::CompileReport* report = nullptr) {
   static const Schema schema = testing::load_builtin_schema();
-  engine::LoadedRules loaded;
-  EXPECT_TRUE(engine::load_runnable({dir}, schema, loaded));
+  pipeline::LoadedRules loaded;
+  EXPECT_TRUE(pipeline::load_runnable({dir}, schema, loaded));
   bundle::CompileOptions o;
   o.target = target;
   o.key = key;

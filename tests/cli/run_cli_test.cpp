@@ -1,10 +1,15 @@
 // End-to-end tests of `rulec match` and `rulec run`: grep-like matching, detection, restarts, kill -9.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <string>
@@ -115,13 +120,30 @@ TEST(Run, HalfThenRestWithStateEqualsOneRun) {
 TEST(Run, KillNineThenRestartWritesNoDuplicate) {
   TempDir d;
   generate(d);
-  // A slow reader (a pipe fed in pieces) so the kill lands mid-run, after some checkpoints.
-  std::string cmd = "(head -n 8000 " + d.str("history.ndjson") + "; sleep 2; cat " + d.str("history.ndjson") + ") | " +
-                    bin("rulec") + " run " + kSeed + " --checkpoint-events 1000 --state " + d.str("st") +
-                    " --alerts " + d.str("a.ndjson") + " 2>/dev/null & pid=$!; sleep 1; pkill -9 -f 'rulec run " + kSeed +
-                    " --checkpoint-events 1000 --state " + d.str("st") + "'; wait $pid; true";
-  run_shell(cmd);
-  CmdResult again = run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --state " + d.str("st") + " --alerts " + d.str("a.ndjson"));
+  // rulec reads a FIFO this test feeds: the first 8000 events, then nothing until it is killed,
+  // once a checkpoint is on disk (every 1000 events), wherever it then is in the stream.
+  const std::string fifo = d.str("in.fifo"), state = d.str("st");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  int out = -1;
+  const pid_t pid = spawn_shell(bin("rulec") + " run " + kSeed + " --checkpoint-events 1000 --state " + state +
+                                    " --alerts " + d.str("a.ndjson") + " -e " + fifo + " 2>/dev/null",
+                                &out);
+  ASSERT_GT(pid, 0);
+  const int in = ::open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(in, 0);
+  std::string first;
+  const auto history = lines(read_file(d.str("history.ndjson")));
+  ASSERT_GT(history.size(), 8000u);
+  for (size_t i = 0; i < 8000; ++i) first += history[i] + "\n";
+  ASSERT_EQ(::write(in, first.data(), first.size()), static_cast<ssize_t>(first.size()));
+  std::error_code ec;
+  EXPECT_TRUE(wait_until([&] { return std::filesystem::file_size(state + "/state.log", ec) > 0 && !ec; }));
+  ::kill(pid, SIGKILL);
+  ::close(in);
+  const Finished killed = finish(pid, out);
+  EXPECT_EQ(killed.status, -1) << "killed by the signal";
+
+  CmdResult again = run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --state " + state + " --alerts " + d.str("a.ndjson"));
   ASSERT_EQ(again.status, 0) << again.out;
   EXPECT_NE(again.out.find("recovered"), std::string::npos) << again.out;
   ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --alerts " + d.str("one.ndjson")).status, 0);
@@ -157,8 +179,29 @@ TEST(Run, AlertsToAPipeAreNotHeldBackUntilTheEnd) {
   d.write("r.toml",
           "[rule]\nname = \"nc\"\nrule_id = \"77777777-7777-7777-7777-777777777777\"\ntype = \"query\"\n"
           "language = \"kuery\"\nseverity = \"low\"\nrisk_score = 21\ndescription = \"d\"\nquery = 'process.name:nc'\n");
-  // The input stays open for 5 s; rulec is stopped after 2 s: the alert must already be out.
-  CmdResult r = run_shell("(printf '{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"process\":{\"name\":\"nc\"}}\\n'; sleep 5) | "
-                          "timeout 2 " + bin("rulec") + " run " + d.str("r.toml") + " --alerts - 2>/dev/null");
-  EXPECT_NE(r.out.find("77777777-7777-7777-7777-777777777777"), std::string::npos) << r.out;
+  // One matching event into an input that stays open: its alert must come out while rulec still
+  // waits for more input, not when the input ends.
+  const std::string fifo = d.str("in.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  int out = -1;
+  const pid_t pid = spawn_shell(bin("rulec") + " run " + d.str("r.toml") + " -e " + fifo + " --alerts - 2>/dev/null", &out);
+  ASSERT_GT(pid, 0);
+  const int in = ::open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(in, 0);
+  const std::string event = "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"process\":{\"name\":\"nc\"}}\n";
+  ASSERT_EQ(::write(in, event.data(), event.size()), static_cast<ssize_t>(event.size()));
+  std::string got;
+  const bool seen = wait_until([&] {
+    pollfd p{out, POLLIN, 0};
+    char buf[4096];
+    if (::poll(&p, 1, 0) == 1) {
+      const ssize_t n = ::read(out, buf, sizeof buf);
+      if (n > 0) got.append(buf, static_cast<size_t>(n));
+    }
+    return got.find("77777777-7777-7777-7777-777777777777") != std::string::npos;
+  });
+  ::close(in);  // the end of input: rulec finishes
+  const Finished rest = finish(pid, out);
+  EXPECT_TRUE(seen) << "no alert while the input was open: " << got;
+  EXPECT_EQ(rest.status, 0);
 }

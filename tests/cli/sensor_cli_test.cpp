@@ -24,6 +24,7 @@ using testing::read_file;
 using testing::run_rulec;
 using testing::run_shell;
 using testing::TempDir;
+using testing::wait_until;
 
 std::string sensor() { return bin("rulesensor"); }
 
@@ -176,24 +177,39 @@ TEST(SensorCli, HotReloadLosesAndDuplicatesNothing) {
     std::filesystem::copy_file(from, tmp, std::filesystem::copy_options::overwrite_existing);
     std::filesystem::rename(tmp, live);
   };
+  // Each step waits for the sensor to report it (a line on stderr, a counters line), so no step
+  // depends on how fast the machine is.
+  auto count_in = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t pos = 0; (pos = text.find(what, pos)) != std::string::npos; ++pos) ++n;
+    return n;
+  };
+  auto wait_log = [&](const std::string& what, size_t times) {
+    EXPECT_TRUE(wait_until([&] { return count_in(read_file(err), what) >= times; }))
+        << "waiting for " << times << "x '" << what << "':\n" << read_file(err);
+  };
   stream(1000);
+  wait_log("rulesensor: loaded", 1);
   const int pid = std::stoi(read_file(pidfile));
   ::kill(pid, SIGUSR1);  // counters
-  ::kill(pid, SIGHUP);   // reload of the same bundle: all state kept
+  EXPECT_TRUE(wait_until([&] { return count_in(read_file(counters), "\n") >= 1; }));
+  ::kill(pid, SIGHUP);  // reload of the same bundle: all state kept
+  wait_log("rulesensor: reloaded", 1);
   stream(1000);
   replace(b);
+  wait_log("rulesensor: reloaded", 2);
   stream(2000);
   const std::string garbage = (dir / "garbage").string();
   std::ofstream(garbage) << "not a bundle";
   replace(garbage);
+  wait_log("reload refused, the running bundle stays", 1);
   stream(2000);
   replace(a);
+  wait_log("rulesensor: reloaded", 3);
   stream(2000);
   ASSERT_EQ(pclose(p), 0) << read_file(err);
   const std::string log = read_file(err);
-  size_t reloads = 0;
-  for (size_t pos = 0; (pos = log.find("rulesensor: reloaded", pos)) != std::string::npos; ++pos) ++reloads;
-  EXPECT_EQ(reloads, 3u) << log;
+  EXPECT_EQ(count_in(log, "rulesensor: reloaded"), 3u) << log;
   EXPECT_NE(log.find("state kept for 1 rules, 0 new, 0 removed"), std::string::npos) << log;
   const std::string c = read_file(counters);
   EXPECT_EQ(std::count(c.begin(), c.end(), '\n'), 2) << "SIGUSR1 and exit:\n" << c;
@@ -231,23 +247,16 @@ TEST(SensorCli, SignalsAreServedOnAnIdleInput) {
                       .c_str(),
                   "w");
   ASSERT_NE(p, nullptr);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::string log;
+  // Signals are handled once the sensor says it loaded the bundle.
+  ASSERT_TRUE(wait_until([&] { return (log = read_file(err)).find("rulesensor: loaded") != std::string::npos; })) << log;
   const int pid = std::stoi(read_file(pidfile));
   ::kill(pid, SIGHUP);
-  std::string log;
-  for (int i = 0; i < 50 && log.find("reloaded") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    log = read_file(err);
-  }
+  EXPECT_TRUE(wait_until([&] { return (log = read_file(err)).find("reloaded") != std::string::npos; })) << log;
   EXPECT_NE(log.find("reloaded " + bundle + " after 0 events"), std::string::npos) << log;
-  const auto t0 = std::chrono::steady_clock::now();
   ::kill(pid, SIGTERM);
   // The pipe stays open (closing it would end the input): only the signal can end the sensor.
-  for (int i = 0; i < 50 && log.find("stopped by signal") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    log = read_file(err);
-  }
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+  EXPECT_TRUE(wait_until([&] { return (log = read_file(err)).find("stopped by signal") != std::string::npos; })) << log;
   const int st = pclose(p);
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
   EXPECT_NE(log.find("stopped by signal; alerts flushed and state checkpointed"), std::string::npos) << log;

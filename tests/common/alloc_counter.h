@@ -1,4 +1,4 @@
-// Counts every allocation of the test binary that includes it (include from exactly one file).
+// Counts every allocation of the test binaries linked with common/alloc_counter.cpp (see tests/CMakeLists.txt).
 #pragma once
 
 #include <atomic>
@@ -7,22 +7,4 @@
 #include <new>
 
 // Every global operator new is counted in g_allocations, to check that a hot path does not allocate.
-// (GCC pairs its own idea of operator new with free() once these are inlined: not a real mismatch.)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-inline std::atomic<uint64_t> g_allocations{0};
-
-void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) { return operator new(n); }
-void* operator new(size_t n, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n ? n : 1);
-}
-void* operator new[](size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
+extern std::atomic<uint64_t> g_allocations;

@@ -10,11 +10,13 @@
 #include <csignal>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace rulec::testing {
 
@@ -87,6 +89,24 @@ inline Finished run_with_file_limit(const std::string& cmd, uint64_t max_file_by
   int fd = -1;
   const pid_t pid = spawn_shell(cmd, &fd, {.max_file_bytes = max_file_bytes});
   return pid > 0 ? finish(pid, fd) : Finished{};
+}
+
+// Waits for what the program under test makes observable (a file, a line in its log), polling;
+// false after `limit`, which only bounds a hang: no test depends on how fast the machine is.
+template <class Pred>
+bool wait_until(Pred&& ready, std::chrono::milliseconds limit = std::chrono::seconds(180)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// Waits up to `limit` for child `pid` to end: its wait status, or -1 if it is still running.
+inline int wait_for_exit(pid_t pid, std::chrono::milliseconds limit = std::chrono::seconds(180)) {
+  int st = 0;
+  return wait_until([&] { return ::waitpid(pid, &st, WNOHANG) == pid; }, limit) ? st : -1;
 }
 
 inline std::string bin(const char* name) { return std::string(RULEC_BINARY_DIR) + "/" + name; }

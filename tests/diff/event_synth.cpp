@@ -112,7 +112,7 @@ Candidate EventSynth::Impl::candidate(const kql::Node& n, const std::string& pre
   return c;
 }
 
-bool EventSynth::Impl::rule_holds(const interp::CompiledRule& rule, const Doc& doc) {
+bool EventSynth::Impl::rule_holds(const RuleTrees& rule, const Doc& doc) {
   if (!rule.query || !eval.eval(*rule.query, doc)) return false;
   if (rule.filters && !eval.eval(*rule.filters, doc)) return false;
   for (const kql::Node* e : rule.exceptions)
@@ -147,7 +147,7 @@ bool newly_held(ModelEval& ev, const Assignment& a, const NegState& st, const Do
   return false;
 }
 
-Solution solve(EventSynth::Impl& im, const interp::CompiledRule& rule, Rng& rng) {
+Solution solve(EventSynth::Impl& im, const RuleTrees& rule, Rng& rng) {
   Solution s;
   Assignment& a = s.asg;
   if (rule.query) choose(*rule.query, true, 0, a, rng);
@@ -198,7 +198,7 @@ Solution solve(EventSynth::Impl& im, const interp::CompiledRule& rule, Rng& rng)
 }
 
 // Unrelated fields (an @timestamp, some vocabulary) that keep the synthesizer's verdict.
-void add_noise(EventSynth::Impl& im, const interp::CompiledRule& rule, Solution& s, Rng& rng) {
+void add_noise(EventSynth::Impl& im, const RuleTrees& rule, Solution& s, Rng& rng) {
   const bool before = im.rule_holds(rule, s.doc);
   auto keep_if_same = [&] {
     if (im.rule_holds(rule, s.doc) != before) s.doc.entries.pop_back();
@@ -323,7 +323,7 @@ EventSynth::EventSynth(const Schema& schema, SynthOptions opts)
     : schema_(schema), opts_(opts), impl_(std::make_unique<Impl>(schema_, opts_)) {}
 EventSynth::~EventSynth() = default;
 
-RuleEvents EventSynth::synthesize(const interp::CompiledRule& rule, uint64_t seed) {
+RuleEvents EventSynth::synthesize(const RuleTrees& rule, uint64_t seed) {
   Rng rng(seed * 0x2545F4914F6CDD1Dull + 0x1234567);
   RuleEvents out;
   std::vector<Solution> good, bad;

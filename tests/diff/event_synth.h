@@ -36,7 +36,7 @@ struct SynthOptions {
 };
 
 // Builds events from rule ASTs (query AND filters AND NOT each exception item, as
-// interp::CompiledRule holds them) and the schema. Every result depends only on the seed given,
+// RuleTrees holds them) and the schema. Every result depends only on the seed given,
 // the options and what was learned.
 //
 // Satisfying events: an assignment of the rule's boolean structure is chosen at random (`or`: one
@@ -61,11 +61,11 @@ class EventSynth {
 
   const SynthOptions& options() const { return opts_; }
 
-  RuleEvents synthesize(const interp::CompiledRule& rule, uint64_t seed);
+  RuleEvents synthesize(const RuleTrees& rule, uint64_t seed);
 
   // Adds the rule's fields and literals (and values made from them) to the vocabulary that
   // random_events() draws from.
-  void learn(const interp::CompiledRule& rule, uint64_t seed = 0);
+  void learn(const RuleTrees& rule, uint64_t seed = 0);
   size_t vocabulary_fields() const;
 
   // Random realistic events: fields from the learned vocabulary (often all the fields of one

@@ -44,7 +44,7 @@ struct EventSynth::Impl {
   // A value for predicate `n` (taken as true) inside an element whose names are relative to `prefix`.
   Candidate candidate(const kql::Node& n, const std::string& prefix, Rng& rng);
   // query AND filters AND NOT each exception, in the synthesizer's own model.
-  bool rule_holds(const interp::CompiledRule& rule, const Doc& doc);
+  bool rule_holds(const RuleTrees& rule, const Doc& doc);
 
   const Schema& schema;
   const SynthOptions& opts;

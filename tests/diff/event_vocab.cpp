@@ -75,7 +75,7 @@ JVal draw_value(JVal v, const VocabField& f, Rng& rng, int64_t now_ms) {
 
 }  // namespace
 
-void EventSynth::learn(const interp::CompiledRule& rule, uint64_t seed) {
+void EventSynth::learn(const RuleTrees& rule, uint64_t seed) {
   Rng rng(seed ^ 0x5EED5EED5EEDull);
   std::vector<ThemeField> theme;
   if (rule.query) learn_node(*impl_, *rule.query, true, "", "", theme, rng);

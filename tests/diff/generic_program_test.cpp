@@ -9,8 +9,8 @@
 
 #include "common/alloc_counter.h"
 #include "common/test_util.h"
-#include "compiler/engine/build_engine.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/pipeline/build_engine.h"
+#include "compiler/pipeline/loaded_rules.h"
 #include "compiler/frontend/printer.h"
 #include "compiler/interp/matcher.h"
 #include "compiler/matchers/generic_plan.h"
@@ -32,8 +32,8 @@ const Schema& schema() {
 // The corpus (rules and the Kibana export), its plan and on-demand program, and events that
 // exercise the rules with on-demand atoms (their satisfying events and near misses) plus random ones.
 struct Corpus {
-  engine::LoadedRules loaded;
-  std::optional<engine::Built> built;
+  pipeline::LoadedRules loaded;
+  std::optional<pipeline::Built> built;
   std::vector<uint32_t> generic_atoms;
   std::vector<std::string> events;
 };
@@ -41,22 +41,22 @@ struct Corpus {
 const Corpus& corpus() {
   static const Corpus* c = [] {
     auto* out = new Corpus;
-    EXPECT_TRUE(engine::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules",
+    EXPECT_TRUE(pipeline::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules",
                                        std::string(RULEC_SHARED_DIR) + "/corpus/kibana-export.ndjson"},
                                       schema(), out->loaded));
     std::string error;
-    engine::BuildOptions bo;
+    pipeline::BuildOptions bo;
     bo.jit = false;  // the plan and the on-demand program are built before code generation
-    out->built = engine::build(out->loaded.plan_rules(), schema(), error, bo);
+    out->built = pipeline::build(out->loaded.plan_rules(), schema(), error, bo);
     EXPECT_TRUE(out->built) << error;
     if (!out->built) return out;
-    const plan::Plan& p = out->built->plan;
+    const plan::Plan& p = *out->built->plan;
     for (uint32_t a = 0; a < p.atoms.size(); ++a)
       if (p.atoms[a].kind == plan::AtomKind::Generic) out->generic_atoms.push_back(a);
     EventSynth synth(schema());
-    for (uint32_t r : matchers::rules_reaching(p, out->generic_atoms)) {
-      synth.learn(out->loaded.compiled[r], r);
-      RuleEvents re = synth.synthesize(out->loaded.compiled[r], r);
+    for (uint32_t r : plan::rules_reaching(p, out->generic_atoms)) {
+      synth.learn(out->loaded.trees[r], r);
+      RuleEvents re = synth.synthesize(out->loaded.trees[r], r);
       for (auto& e : re.satisfying) out->events.push_back(std::move(e.json));
       for (auto& e : re.near_misses) out->events.push_back(std::move(e.json));
     }
@@ -70,38 +70,36 @@ const Corpus& corpus() {
 TEST(GenericProgram, EveryCorpusAtomIsNative) {
   const Corpus& c = corpus();
   ASSERT_TRUE(c.built);
-  const engine::Built& b = *c.built;
+  const pipeline::Built& b = *c.built;
   EXPECT_EQ(c.generic_atoms.size(), 133u);  // text, dates, nested, object exists... (explain lists them)
-  EXPECT_EQ(matchers::rules_reaching(b.plan, c.generic_atoms).size(), 74u);
-  EXPECT_TRUE(b.fallback_atoms.empty());
-  EXPECT_TRUE(b.fallback_rules.empty());
-  for (uint32_t a : c.generic_atoms) EXPECT_TRUE(b.generic.has(a)) << b.plan.atoms[a].display;
-  for (uint32_t a = 0; a < b.plan.atoms.size(); ++a) {
-    if (b.plan.atoms[a].kind != plan::AtomKind::Generic) {
+  EXPECT_EQ(plan::rules_reaching(*b.plan, c.generic_atoms).size(), 74u);
+  for (uint32_t a : c.generic_atoms) EXPECT_TRUE(b.generic.has(a)) << b.plan->atoms[a].display;
+  for (uint32_t a = 0; a < b.plan->atoms.size(); ++a) {
+    if (b.plan->atoms[a].kind != plan::AtomKind::Generic) {
       EXPECT_FALSE(b.generic.has(a));
     }
   }
   std::string error;
-  EXPECT_TRUE(rt::validate_generic(b.generic, static_cast<uint32_t>(b.plan.atoms.size()), error)) << error;
+  EXPECT_TRUE(rt::validate_generic(b.generic, static_cast<uint32_t>(b.plan->atoms.size()), error)) << error;
 }
 
-// Answers of `oracle` for every Generic atom on every event, one string per event.
-std::vector<std::string> answers(rt::AtomOracle& oracle, const Corpus& c) {
+// Answers of `atoms` for every Generic atom on every event, one string per event.
+std::vector<std::string> answers(rt::OnDemandAtoms& atoms, const Corpus& c) {
   std::vector<std::string> out;
   rt::Decoder dec;
   rt::Event ev;
   for (const auto& doc : c.events) {
     if (dec.decode(doc, ev) != rt::DecodeError::None) continue;
-    oracle.reset(ev, kNow);
+    atoms.reset(ev, kNow);
     std::string s;
-    for (uint32_t a : c.generic_atoms) s += oracle.eval(a) ? '1' : '0';
+    for (uint32_t a : c.generic_atoms) s += atoms.eval(a) ? '1' : '0';
     out.push_back(std::move(s));
   }
   return out;
 }
 
-// The reference evaluator on each atom's AST node, as the engine's former oracle ran it.
-class InterpAtoms final : public rt::AtomOracle {
+// The reference evaluator (the oracle) on each atom's AST node.
+class InterpAtoms final : public rt::OnDemandAtoms {
  public:
   explicit InterpAtoms(const plan::Plan& p) : plan_(p), m_(schema()) {}
   void reset(const rt::Event& ev, int64_t now_ms) override { m_.reset(ev, now_ms); }
@@ -121,13 +119,13 @@ std::string encoded(const rt::GenericProgram& p) {
 TEST(GenericProgram, NativeAndDecodedEqualTheInterpreterAtomByAtom) {
   const Corpus& c = corpus();
   ASSERT_TRUE(c.built);
-  const auto atom_count = static_cast<uint32_t>(c.built->plan.atoms.size());
+  const auto atom_count = static_cast<uint32_t>(c.built->plan->atoms.size());
   ASSERT_GT(c.events.size(), 1000u);
 
-  InterpAtoms reference(c.built->plan);
+  InterpAtoms reference(*c.built->plan);
   const auto want = answers(reference, c);
   std::string error;
-  auto native = rt::make_generic_oracle(c.built->generic, atom_count, error);
+  auto native = rt::make_on_demand_atoms(c.built->generic, atom_count, error);
   ASSERT_TRUE(native) << error;
   const auto got = answers(*native, c);
 
@@ -137,7 +135,7 @@ TEST(GenericProgram, NativeAndDecodedEqualTheInterpreterAtomByAtom) {
   ASSERT_TRUE(rt::decode_generic(r, decoded, atom_count, error)) << error;
   EXPECT_TRUE(r.at_end());
   EXPECT_EQ(encoded(decoded), bytes);  // a second encoding is byte-identical
-  auto again = rt::make_generic_oracle(std::move(decoded), atom_count, error);
+  auto again = rt::make_on_demand_atoms(std::move(decoded), atom_count, error);
   ASSERT_TRUE(again) << error;
   const auto got2 = answers(*again, c);
 
@@ -150,7 +148,7 @@ TEST(GenericProgram, NativeAndDecodedEqualTheInterpreterAtomByAtom) {
       if (want[e][k] == got[e][k] && want[e][k] == got2[e][k]) continue;
       if (++mismatches <= 10)
         ADD_FAILURE() << fmt::format("atom {}: interpreter {}, native {}, decoded {}\n  event: {}",
-                                     c.built->plan.atoms[c.generic_atoms[k]].display, want[e][k], got[e][k],
+                                     c.built->plan->atoms[c.generic_atoms[k]].display, want[e][k], got[e][k],
                                      got2[e][k], c.events[e]);
     }
   }
@@ -167,7 +165,7 @@ void decode_and_run(std::string_view bytes, uint32_t atom_count, const std::vect
     EXPECT_FALSE(error.empty());
     return;
   }
-  auto o = rt::make_generic_oracle(std::move(p), atom_count, error);
+  auto o = rt::make_on_demand_atoms(std::move(p), atom_count, error);
   ASSERT_TRUE(o) << "a decoded program is refused by the evaluator: " << error;
   for (const auto& ev : evs) {
     o->reset(ev, kNow);
@@ -178,7 +176,7 @@ void decode_and_run(std::string_view bytes, uint32_t atom_count, const std::vect
 TEST(GenericProgram, CorruptEncodingsNeverCrash) {
   const Corpus& c = corpus();
   ASSERT_TRUE(c.built);
-  const auto atom_count = static_cast<uint32_t>(c.built->plan.atoms.size());
+  const auto atom_count = static_cast<uint32_t>(c.built->plan->atoms.size());
   const std::string bytes = encoded(c.built->generic);
   std::vector<rt::Decoder> decs(8);
   std::vector<rt::Event> evs(8);
@@ -245,7 +243,7 @@ TEST(GenericProgram, DeepOrSharedTreesAreRefused) {
     shared.nodes.push_back(n);
   }
   shared.roots = {63};
-  EXPECT_EQ(rt::make_generic_oracle(shared, 1, error), nullptr);
+  EXPECT_EQ(rt::make_on_demand_atoms(shared, 1, error), nullptr);
   EXPECT_NE(error.find("unshared"), std::string::npos) << error;
 }
 
@@ -253,9 +251,9 @@ TEST(GenericProgram, DeepOrSharedTreesAreRefused) {
 TEST(GenericProgram, EvaluationDoesNotAllocateAfterWarmUp) {
   const Corpus& c = corpus();
   ASSERT_TRUE(c.built);
-  const auto atom_count = static_cast<uint32_t>(c.built->plan.atoms.size());
+  const auto atom_count = static_cast<uint32_t>(c.built->plan->atoms.size());
   std::string error;
-  auto o = rt::make_generic_oracle(c.built->generic, atom_count, error);
+  auto o = rt::make_on_demand_atoms(c.built->generic, atom_count, error);
   ASSERT_TRUE(o) << error;
   std::vector<rt::Decoder> decs(c.events.size() < 400 ? c.events.size() : 400);
   std::vector<rt::Event> evs(decs.size());

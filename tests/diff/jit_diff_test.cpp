@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "common/test_util.h"
-#include "compiler/engine/build_engine.h"
-#include "compiler/engine/loaded_rules.h"
+#include "compiler/pipeline/build_engine.h"
+#include "compiler/pipeline/loaded_rules.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/printer.h"
 #include "diff/diff_util.h"
@@ -26,20 +26,20 @@ constexpr int64_t kNow = 1715774400000;  // the synthesizer's `now`
 // Every corpus rule: the events that satisfy it, its near misses (one predicate flipped) and random
 // events over the rules' own vocabulary; the JIT engine decodes through its own field filter.
 TEST(JitDiff, CorpusRulesOnSynthesizedEvents) {
-  engine::LoadedRules loaded;
-  ASSERT_TRUE(engine::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules",
+  pipeline::LoadedRules loaded;
+  ASSERT_TRUE(pipeline::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules",
                                      std::string(RULEC_SHARED_DIR) + "/corpus/kibana-export.ndjson"},
                                     schema(), loaded));
   const auto rules = loaded.plan_rules();
   std::string error;
-  auto built = engine::build(rules, schema(), error);
+  auto built = pipeline::build(rules, schema(), error);
   ASSERT_TRUE(built) << error;
-  interp::Interpreter interp(loaded.compiled, schema());
+  interp::Interpreter interp(loaded.trees, schema());
 
   EventSynth synth(schema());
   std::vector<std::string> events;
-  for (size_t r = 0; r < loaded.compiled.size(); ++r) {
-    RuleEvents re = synth.synthesize(loaded.compiled[r], r);
+  for (size_t r = 0; r < loaded.trees.size(); ++r) {
+    RuleEvents re = synth.synthesize(loaded.trees[r], r);
     for (auto& e : re.satisfying) events.push_back(std::move(e.json));
     for (auto& e : re.near_misses) events.push_back(std::move(e.json));
   }
@@ -71,7 +71,7 @@ TEST(JitDiff, RandomQueriesOnRandomEvents) {
   const auto events = gen.events(60);
   std::vector<kql::NodePtr> asts;
   std::vector<plan::RuleAsts> rules;
-  std::vector<interp::CompiledRule> compiled;
+  std::vector<RuleTrees> compiled;
   std::vector<DiffRule> names;
   for (const auto& q : queries) {
     auto parsed = kql::parse(q);
@@ -85,7 +85,7 @@ TEST(JitDiff, RandomQueriesOnRandomEvents) {
     names.push_back({r.name, q});
   }
   std::string error;
-  auto built = engine::build(rules, schema(), error);
+  auto built = pipeline::build(rules, schema(), error);
   ASSERT_TRUE(built) << error;
   interp::Interpreter interp(compiled, schema());
   rt::Decoder filtered;

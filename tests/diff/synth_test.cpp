@@ -31,7 +31,7 @@ struct Corpus {
   RuleSet set;
   std::vector<AnalyzedRule> analyzed;
   std::vector<const Rule*> rules;
-  std::vector<interp::CompiledRule> compiled;
+  std::vector<RuleTrees> compiled;
   size_t loaded = 0;
 };
 
@@ -46,7 +46,7 @@ const Corpus& corpus() {
       AnalyzedRule a = analyze(rule, out->schema);
       std::string why;
       if (a.status != RuleStatus::Ok || !a.query || !lower_rule_info(rule, out->schema, why)) continue;
-      interp::CompiledRule cr{a.query.get(), rule.filters_ast.get(), {}};
+      RuleTrees cr{a.query.get(), rule.filters_ast.get(), {}};
       for (const ExceptionItem* item : rule.exception_items)
         if (item->ast) cr.exceptions.push_back(item->ast.get());
       out->compiled.push_back(cr);
@@ -83,7 +83,7 @@ TEST(Synth, CorpusRulesGetMatchingEvents) {
   std::map<std::string, std::pair<size_t, size_t>> by_edit;  // kind -> (flipped, total)
   std::string failures;
   for (size_t i = 0; i < c.compiled.size(); ++i) {
-    const interp::CompiledRule& rule = c.compiled[i];
+    const RuleTrees& rule = c.compiled[i];
     const RuleEvents re = synth.synthesize(rule, i);
     bool hit = false;
     std::string first_json, first_note;
@@ -253,7 +253,7 @@ TEST(RandomQueries, ParseAndEvaluateWithBothAnswers) {
   const auto queries = gen.queries(3000);
   const auto events = gen.events(60);
   std::vector<kql::NodePtr> asts;
-  std::vector<interp::CompiledRule> compiled;
+  std::vector<RuleTrees> compiled;
   size_t errors = 0;
   for (const auto& q : queries) {
     auto r = kql::parse(q);
@@ -340,7 +340,7 @@ class FlipOne final : public rt::Evaluator {
 
 TEST(DiffUtil, ComparesEnginesAndDescribesDifferences) {
   const Corpus& c = corpus();
-  std::vector<interp::CompiledRule> rules(c.compiled.begin(), c.compiled.begin() + 40);
+  std::vector<RuleTrees> rules(c.compiled.begin(), c.compiled.begin() + 40);
   std::vector<DiffRule> names;
   for (size_t i = 0; i < rules.size(); ++i) names.push_back({c.rules[i]->name, c.rules[i]->query});
   EventSynth synth(c.schema);

@@ -101,7 +101,7 @@ std::optional<int64_t> doc_date(const JVal& v) {
   return d ? std::optional<int64_t>(d->ms) : std::nullopt;
 }
 
-bool range_ok(int c, kql::RangeOp op) {
+bool model_range_ok(int c, kql::RangeOp op) {
   switch (op) {
     case kql::RangeOp::Lt: return c < 0;
     case kql::RangeOp::Le: return c <= 0;
@@ -200,7 +200,7 @@ bool value_satisfies(const kql::Node& atom, const FieldInfo& info, const JVal& v
       const auto b = wild ? std::nullopt : parse_bool(q);
       const int d = doc_bool(v);
       if (!b || d < 0) return false;
-      return range ? range_ok(d - static_cast<int>(*b), atom.op) : d == static_cast<int>(*b);
+      return range ? model_range_ok(d - static_cast<int>(*b), atom.op) : d == static_cast<int>(*b);
     }
     case VClass::Ip: {
       const auto ip = parse_ip(v.text);
@@ -209,7 +209,7 @@ bool value_satisfies(const kql::Node& atom, const FieldInfo& info, const JVal& v
         const auto b = parse_ip(q);
         if (!b) return false;
         const auto c = *ip <=> *b;
-        return range_ok(c < 0 ? -1 : c > 0 ? 1 : 0, atom.op);
+        return model_range_ok(c < 0 ? -1 : c > 0 ? 1 : 0, atom.op);
       }
       if (q.find('/') != std::string::npos) {
         const auto c = parse_cidr(q);
@@ -226,7 +226,7 @@ bool value_satisfies(const kql::Node& atom, const FieldInfo& info, const JVal& v
     }
     case VClass::Text: {
       const auto toks = tokenize(v.text);
-      if (range) return std::any_of(toks.begin(), toks.end(), [&](const std::string& t) { return range_ok(t.compare(q), atom.op); });
+      if (range) return std::any_of(toks.begin(), toks.end(), [&](const std::string& t) { return model_range_ok(t.compare(q), atom.op); });
       if (wild || qv.pattern.case_insensitive) {
         for (const auto& piece : text_pieces(qv.pattern)) {
           const auto pl = lowered(piece);
@@ -250,7 +250,7 @@ bool value_satisfies(const kql::Node& atom, const FieldInfo& info, const JVal& v
     case VClass::String: {
       if (!value_indexed(info, v)) return false;
       const std::string d = info.lowercase ? ascii_lower(v.text) : v.text;
-      if (range) return range_ok(d.compare(info.lowercase ? ascii_lower(q) : q), atom.op);
+      if (range) return model_range_ok(d.compare(info.lowercase ? ascii_lower(q) : q), atom.op);
       if (wild) return glob_match(info.lowercase ? lowered(qv.pattern) : qv.pattern, d);
       const std::string want = info.lowercase ? ascii_lower(q) : q;
       return qv.pattern.case_insensitive ? ascii_lower(d) == ascii_lower(want) : d == want;

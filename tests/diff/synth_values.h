@@ -28,7 +28,7 @@ inline JVal jbool(bool b) { return JVal{b ? rt::ValueKind::True : rt::ValueKind:
 inline JVal jnull() { return JVal{rt::ValueKind::Null, "null"}; }
 
 // How a field type indexes and compares values (the synthesizer's own, simpler model of
-// compiler/interp/typed_match.h: it is NOT the oracle, only a guide for generation).
+// compiler/semantics/query_values.h: it is NOT the oracle, only a guide for generation).
 enum class VClass : uint8_t { String, Text, Numeric, Boolean, Ip, Date };
 VClass value_class(FieldType t);
 

@@ -18,8 +18,8 @@ const rulec::bundle::BundleParts& good() {
     using namespace rulec;
     Diagnostic err;
     static const Schema schema = *Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
-    engine::LoadedRules loaded;
-    if (!engine::load_runnable({std::string(RULEC_SOURCE_DIR) + "/rules"}, schema, loaded)) std::abort();
+    pipeline::LoadedRules loaded;
+    if (!pipeline::load_runnable({std::string(RULEC_SOURCE_DIR) + "/rules"}, schema, loaded)) std::abort();
     std::string bytes, error;
     bundle::CompileReport rep;
     if (!bundle::compile_bundle(loaded, schema, {}, bytes, rep, error)) std::abort();

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "compiler/engine/build_engine.h"
+#include "compiler/pipeline/build_engine.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/interp/interp.h"
 #include "diff/random_query.h"
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   r.name = "warm-up";
   r.query = parsed.ast.get();
   std::string error;
-  if (!engine::build({r}, schema(), error)) {
+  if (!pipeline::build({r}, schema(), error)) {
     std::fprintf(stderr, "engine build failed at warm-up: %s\n", error.c_str());
     std::abort();
   }
@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.name = "q";
   r.query = parsed.ast.get();
   std::string error;
-  auto built = engine::build({r}, schema, error);
+  auto built = pipeline::build({r}, schema, error);
   if (!built) {
     std::fprintf(stderr, "engine build failed for %s: %s\n", q.c_str(), error.c_str());
     std::abort();

@@ -96,7 +96,7 @@ TEST_P(Filters, Matches) {
   std::vector<Diagnostic> diags;
   auto f = translate_filters(nlohmann::json::parse(c.filters), diags);
   ASSERT_TRUE(diags.empty()) << diags.front().message;
-  CompiledRule rule{q.ast.get(), f.get(), {}};
+  RuleTrees rule{q.ast.get(), f.get(), {}};
   Doc d(c.doc);
   ASSERT_TRUE(d.ok) << d.error;
   EXPECT_EQ(matches(rule, d.ev, test_schema(), kNow), c.expected);
@@ -143,7 +143,7 @@ TEST_P(Exceptions, Matches) {
   std::vector<Diagnostic> diags;
   auto item = translate_exception_entries(nlohmann::json::parse(c.entries), diags);
   ASSERT_TRUE(item) << (diags.empty() ? "" : diags.front().message);
-  CompiledRule rule{q.ast.get(), nullptr, {item.get()}};
+  RuleTrees rule{q.ast.get(), nullptr, {item.get()}};
   Doc d(c.doc);
   ASSERT_TRUE(d.ok) << d.error;
   EXPECT_EQ(matches(rule, d.ev, test_schema(), kNow), c.rule_matches);
@@ -176,8 +176,8 @@ TEST(InterpInterpreter, SetsOneBitPerMatchingRule) {
   for (const char* q : {"process.name:bash", "process.pid > 100", "not process.name:*", "user.name:root"})
     asts.push_back(kql::parse(q).ast);
   auto exc = kql::parse("user.name:admin").ast;
-  std::vector<CompiledRule> rules;
-  for (auto& a : asts) rules.push_back(CompiledRule{a.get(), nullptr, {}});
+  std::vector<RuleTrees> rules;
+  for (auto& a : asts) rules.push_back(RuleTrees{a.get(), nullptr, {}});
   rules[3].exceptions.push_back(exc.get());
   Interpreter interp(rules, test_schema());
   EXPECT_EQ(interp.rule_count(), 4u);
@@ -202,7 +202,7 @@ TEST(InterpInterpreter, SetsOneBitPerMatchingRule) {
 
 TEST(InterpInterpreter, DateMathFollowsNow) {
   auto q = kql::parse("@timestamp >= now-1h").ast;
-  Interpreter interp({CompiledRule{q.get(), nullptr, {}}}, test_schema());
+  Interpreter interp({RuleTrees{q.get(), nullptr, {}}}, test_schema());
   Doc d(R"({"@timestamp":"2024-05-15T11:30:00Z"})");
   rt::RuleBits bits(1);
   interp.set_now_ms(kNow);
@@ -218,7 +218,7 @@ TEST(InterpInterpreter, FiltersAndExceptionsTogether) {
   auto f = kql::parse("host.os.type:linux").ast;
   auto e1 = kql::parse("process.name:ls").ast;
   auto e2 = kql::parse("user.name:root and process.name:cat").ast;
-  Interpreter interp({CompiledRule{q.get(), f.get(), {e1.get(), e2.get()}}}, test_schema());
+  Interpreter interp({RuleTrees{q.get(), f.get(), {e1.get(), e2.get()}}}, test_schema());
   rt::RuleBits bits(1);
   auto run = [&](const char* json) {
     Doc d(json);

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/frontend/parser.h"
-#include "compiler/engine/build_engine.h"
+#include "compiler/pipeline/build_engine.h"
 #include "compiler/frontend/schema.h"
 #include "compiler/interp/interp.h"
 #include "runtime/decoder/decoder.h"
@@ -72,7 +72,7 @@ inline bool jit_query(const kql::Node& ast, const Doc& d, int64_t now) {
   rule.name = "query";
   rule.query = &ast;
   std::string error;
-  auto built = engine::build({rule}, test_schema(), error);
+  auto built = pipeline::build({rule}, test_schema(), error);
   EXPECT_TRUE(built.has_value()) << "the compiled engine fails to build: " << error;
   if (!built) return false;
   rt::CompiledEngine& e = *built->engine;

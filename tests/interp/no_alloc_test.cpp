@@ -20,11 +20,11 @@ namespace {
 TEST(InterpNoAlloc, EvaluateAfterWarmUp) {
   const RuleSet set = load_rules({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules"});
   std::vector<kql::NodePtr> asts;
-  std::vector<CompiledRule> rules;
+  std::vector<RuleTrees> rules;
   for (const auto& r : set.rules) {
     auto p = kql::parse(r.query);
     if (!p) continue;
-    rules.push_back(CompiledRule{p.ast.get(), r.filters_ast.get(), {}});
+    rules.push_back(RuleTrees{p.ast.get(), r.filters_ast.get(), {}});
     for (const ExceptionItem* item : r.exception_items)
       if (item && item->ast) rules.back().exceptions.push_back(item->ast.get());
     asts.push_back(std::move(p.ast));
@@ -34,7 +34,7 @@ TEST(InterpNoAlloc, EvaluateAfterWarmUp) {
   for (const char* q : {"@timestamp >= now-1d and message:\"hello world\"", "a:{ b:x and not c:* }", "bash or hello*",
                         "process.*:ls", "process:* and process.args:(ls and -la)", "source.ip:10.0.0.0/8"}) {
     asts.push_back(kql::parse(q).ast);
-    rules.push_back(CompiledRule{asts.back().get(), nullptr, {}});
+    rules.push_back(RuleTrees{asts.back().get(), nullptr, {}});
   }
   Interpreter interp(rules, test_schema());
 

@@ -117,11 +117,11 @@ TEST(InterpCorpus, EveryQueryEvaluates) {
   const RuleSet set = load_rules({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules"});
   ASSERT_GE(set.rules.size(), 700u);
   std::vector<kql::NodePtr> asts;
-  std::vector<CompiledRule> rules;
+  std::vector<RuleTrees> rules;
   for (const auto& r : set.rules) {
     auto p = kql::parse(r.query);
     if (!p) continue;  // EQL, ES|QL and the like are not KQL
-    CompiledRule cr{p.ast.get(), r.filters_ast.get(), {}};
+    RuleTrees cr{p.ast.get(), r.filters_ast.get(), {}};
     for (const ExceptionItem* item : r.exception_items)
       if (item && item->ast) cr.exceptions.push_back(item->ast.get());
     asts.push_back(std::move(p.ast));

@@ -1,4 +1,4 @@
-// The compiled engine with on-demand atoms from runtime code only: a hand-made GenericProgram, the fallback oracle for atoms it lacks, needs_now, inconsistent programs.
+// The compiled engine with on-demand atoms from runtime code only: a hand-made GenericProgram beside a string group, needs_now, inconsistent programs.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,27 +10,16 @@
 namespace rulec::rt {
 namespace {
 
-// Generated code stand-in: rule r is on-demand atom r.
-void eval_each_atom(EvalFrame* frame, uint64_t* rules) {
-  for (uint32_t r = 0; r < 3; ++r)
+// Generated code stand-in: rules 0 and 1 are on-demand atoms 0 and 1; rule 2 is atom 2's bit,
+// set by the string group (`process.name` has a value).
+void eval_atoms(EvalFrame* frame, uint64_t* rules) {
+  for (uint32_t r = 0; r < 2; ++r)
     if (frame->lazy(frame, r)) rules[0] |= uint64_t{1} << r;
+  if ((frame->atoms[0] >> 2) & 1) rules[0] |= uint64_t{1} << 2;
 }
 
-class CountingOracle final : public AtomOracle {
- public:
-  explicit CountingOracle(int* calls) : calls_(calls) {}
-  void reset(const Event&, int64_t) override {}
-  bool eval(uint32_t) override {
-    ++*calls_;
-    return true;
-  }
-
- private:
-  int* calls_;
-};
-
 // Atom 0: `process:*` (an object path: any sub-field indexed). Atom 1: `@timestamp >= now-1h` when
-// `with_date`, else not native. Atom 2: always left to the fallback.
+// `with_date`, else no test at all (an inconsistent program). Atom 2: answered by a string group.
 GenericProgram program(bool with_date) {
   GenericProgram p;
   p.fields.push_back(GenericField{"@timestamp", FieldInfo{FieldType::Date, 0, false, true}});
@@ -59,14 +48,18 @@ GenericProgram program(bool with_date) {
   return p;
 }
 
-CompiledProgram compiled(GenericProgram g, std::unique_ptr<AtomOracle> oracle) {
+CompiledProgram compiled(GenericProgram g) {
   CompiledProgram p;
   p.rule_count = 3;
   p.atom_count = 3;
+  p.slot_paths = {"process.name"};
   p.read_all = true;
-  p.fn = &eval_each_atom;
+  StringGroupSpec names;
+  names.slot = 0;
+  names.any = {2};
+  p.groups = {names};
+  p.fn = &eval_atoms;
   p.generic = std::move(g);
-  p.oracle = std::move(oracle);
   return p;
 }
 
@@ -82,48 +75,51 @@ std::string answers(CompiledEngine& e, const char* json, int64_t now) {
   return s;
 }
 
-TEST(GenericEngine, NativeAtomsThenFallbackForTheRest) {
-  int calls = 0;
+TEST(GenericEngine, OnDemandAtomsBesideBitAtoms) {
   std::string error;
-  auto e = CompiledEngine::create(compiled(program(true), std::make_unique<CountingOracle>(&calls)), error);
+  auto e = CompiledEngine::create(compiled(program(true)), error);
   ASSERT_TRUE(e) << error;
   EXPECT_TRUE(e->needs_now());
   const int64_t now = 1715774400000;  // 2024-05-15T12:00:00Z
-  EXPECT_EQ(answers(*e, R"({"process":{"pid":1},"@timestamp":"2024-05-15T11:30:00Z"})", now), "111");
-  EXPECT_EQ(answers(*e, R"({"process":{"pid":"x"},"@timestamp":"2024-05-15T10:30:00Z"})", now), "001");
+  EXPECT_EQ(answers(*e, R"({"process":{"pid":1,"name":"sh"},"@timestamp":"2024-05-15T11:30:00Z"})", now), "111");
+  EXPECT_EQ(answers(*e, R"({"process":{"pid":"x"},"@timestamp":"2024-05-15T10:30:00Z"})", now), "000");
   // The same event an hour later: the date-math interval follows `now`.
-  EXPECT_EQ(answers(*e, R"({"@timestamp":"2024-05-15T11:30:00Z"})", now), "011");
-  EXPECT_EQ(answers(*e, R"({"@timestamp":"2024-05-15T11:30:00Z"})", now + 3600000), "001");
-  EXPECT_EQ(calls, 4);  // only atom 2, once per event
+  EXPECT_EQ(answers(*e, R"({"@timestamp":"2024-05-15T11:30:00Z"})", now), "010");
+  EXPECT_EQ(answers(*e, R"({"@timestamp":"2024-05-15T11:30:00Z"})", now + 3600000), "000");
 }
 
-TEST(GenericEngine, NeedsNowOnlyForDateMathOrAFallback) {
+TEST(GenericEngine, NeedsNowOnlyForDateMath) {
+  GenericProgram no_date = program(true);
+  no_date.values[0].test.text = "2024-05-15T11:00:00Z";
+  no_date.values[0].test.date_uses_now = false;
   std::string error;
-  auto plain = CompiledEngine::create(compiled(program(false), nullptr), error);
+  auto plain = CompiledEngine::create(compiled(no_date), error);
   ASSERT_TRUE(plain) << error;
   EXPECT_FALSE(plain->needs_now());
-  EXPECT_EQ(answers(*plain, R"({"process":{"pid":1}})", 0), "100");  // no fallback: false
-  int calls = 0;
-  auto fallback = CompiledEngine::create(compiled(program(false), std::make_unique<CountingOracle>(&calls)), error);
-  ASSERT_TRUE(fallback) << error;
-  EXPECT_TRUE(fallback->needs_now());  // the fallback may read it
+  EXPECT_EQ(answers(*plain, R"({"process":{"pid":1},"@timestamp":"2024-05-15T11:30:00Z"})", 0), "110");
+  auto dated = CompiledEngine::create(compiled(program(true)), error);
+  ASSERT_TRUE(dated) << error;
+  EXPECT_TRUE(dated->needs_now());
 }
 
 TEST(GenericEngine, InconsistentProgramsAreRefused) {
   std::string error;
-  GenericProgram short_roots = program(false);
+  EXPECT_EQ(CompiledEngine::create(compiled(program(false)), error), nullptr);
+  EXPECT_EQ(error, "atom 1 is answered by no test");
+
+  GenericProgram short_roots = program(true);
   short_roots.roots.pop_back();
-  EXPECT_EQ(CompiledEngine::create(compiled(short_roots, nullptr), error), nullptr);
+  EXPECT_EQ(CompiledEngine::create(compiled(short_roots), error), nullptr);
   EXPECT_NE(error.find("atom count"), std::string::npos) << error;
 
   GenericProgram bad_value = program(true);
   bad_value.nodes[1].values = {7};
-  EXPECT_EQ(CompiledEngine::create(compiled(bad_value, nullptr), error), nullptr);
+  EXPECT_EQ(CompiledEngine::create(compiled(bad_value), error), nullptr);
   EXPECT_NE(error.find("value index"), std::string::npos) << error;
 
-  GenericProgram unsorted = program(false);
+  GenericProgram unsorted = program(true);
   std::swap(unsorted.fields[0], unsorted.fields[1]);
-  EXPECT_EQ(CompiledEngine::create(compiled(unsorted, nullptr), error), nullptr);
+  EXPECT_EQ(CompiledEngine::create(compiled(unsorted), error), nullptr);
   EXPECT_NE(error.find("not sorted"), std::string::npos) << error;
 }
 

@@ -130,6 +130,9 @@ int run(const Options& o) {
     fmt::print(stderr, "{}: refused {}\n", kProgram, error);
     return 1;
   }
+  // Signals are handled from here on: once the "loaded" line is out, SIGHUP, SIGUSR1 and SIGTERM
+  // are requests (served between events), never the default action.
+  rt::install_stop_signals(/*reload_and_counters=*/true);
   fmt::print(stderr, "{}: loaded {}: {}\n", kProgram, o.bundle, describe(*bundle));
 
   auto detector = rt::open_detector(bundle->infos(), o.stream.detector, o.stream.alerts, kProgram);
@@ -141,7 +144,6 @@ int run(const Options& o) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
 
-  rt::install_stop_signals(/*reload_and_counters=*/true);
   Watcher watcher(o.bundle, o.watch_ms);
   watcher.loaded(stamp);
 

@@ -1,0 +1,76 @@
+// Loading runnable rules: analysed, screened against the compile limits, lowered for the optimizer.
+#include "compiler/pipeline/loaded_rules.h"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "compiler/frontend/runtime_rule.h"
+#include "runtime/common/cpu_time.h"
+
+namespace rulec::pipeline {
+
+plan::RuleAsts plan_rule(const RuleTrees& trees, const rt::RuleInfo& info) {
+  plan::RuleAsts r;
+  static_cast<RuleTrees&>(r) = trees;
+  r.name = info.name;
+  r.extra_fields.push_back("@timestamp");
+  if (!info.timestamp_field.empty()) r.extra_fields.push_back(info.timestamp_field);
+  for (const auto& f : info.new_terms_fields) r.extra_fields.push_back(f.path);
+  for (const auto& f : info.threshold_fields) r.extra_fields.push_back(f.path);
+  if (!info.cardinality_field.empty()) r.extra_fields.push_back(info.cardinality_field);
+  return r;
+}
+
+std::vector<plan::RuleAsts> LoadedRules::plan_rules() const {
+  std::vector<plan::RuleAsts> out;
+  for (size_t i = 0; i < trees.size(); ++i) out.push_back(plan_rule(trees[i], infos[i]));
+  return out;
+}
+
+BuildOptions LoadedRules::build_options() const {
+  BuildOptions bo;
+  bo.strings.budget = set_budget(limits, infos.size());
+  return bo;
+}
+
+bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out) {
+  out.set = load_rules(paths);
+  for (const auto& fe : out.set.file_errors) fmt::print(stderr, "rulec: {}: skipped: {}\n", fe.path, fe.diag.message);
+  for (const Rule& rule : out.set.rules) {
+    const double t0 = thread_cpu_ms();
+    AnalyzedRule a = analyze(rule, schema);
+    RuleCost cost;
+    cost.analyze_ms = thread_cpu_ms() - t0;
+    std::string why;
+    if (a.status == RuleStatus::Unsupported) why = a.unsupported_reason;
+    if (a.status == RuleStatus::Error) why = "has errors (see `rulec check`)";
+    std::optional<rt::RuleInfo> info;
+    if (why.empty()) info = lower_rule_info(rule, schema, why);
+    RuleTrees c{a.query.get(), rule.filters_ast.get(), {}};
+    for (const ExceptionItem* item : rule.exception_items)
+      if (item->ast) c.exceptions.push_back(item->ast.get());
+    if (info) {
+      why = screen_rule(plan_rule(c, *info), schema, out.limits, cost);
+      if (!why.empty()) out.over_limits.emplace_back(&rule, cost);
+    }
+    if (!why.empty()) info.reset();
+    if (!info) {
+      if (!out.quiet) fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
+      out.left_out.emplace_back(&rule, why);
+      continue;
+    }
+    out.trees.push_back(std::move(c));
+    out.costs.push_back(cost);
+    out.rules.push_back(&rule);
+    out.infos.push_back(std::move(*info));
+    out.analyzed.push_back(std::move(a));
+  }
+  if (out.infos.empty()) {
+    if (!out.quiet) fmt::print(stderr, "rulec: no rule to run\n");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace rulec::pipeline
