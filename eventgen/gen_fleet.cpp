@@ -144,27 +144,27 @@ const ProgInfo& Gen::info(const Program& p, const OsVocab& v) {
   pi.key = hash64(p.name) ^ hash64(p.exe, 1);
   std::string h3;
   for (uint64_t k = 7; k < 11; ++k) append_hex(h3, hash64(p.exe, k), 16);
-  JsonOut j;
-  j.open().open("hash").str("sha256", h3).close().close();
-  pi.hash_json = member(j);
+  JsonOut out;
+  out.open().open("hash").str("sha256", h3).close().close();
+  pi.hash_json = member(out);
   if (v.os == Os::win) {
-    j.clear();
-    j.open().open("code_signature");
-    if (p.signer.empty()) j.boolean("exists", false);
-    else j.boolean("exists", true).str("status", "trusted").str("subject_name", p.signer).boolean("trusted", true);
-    j.close().close();
-    pi.sig_json = member(j);
+    out.clear();
+    out.open().open("code_signature");
+    if (p.signer.empty()) out.boolean("exists", false);
+    else out.boolean("exists", true).str("status", "trusted").str("subject_name", p.signer).boolean("trusted", true);
+    out.close().close();
+    pi.sig_json = member(out);
     if (!p.pe_name.empty()) {
-      j.clear();
-      j.open().open("pe").str("company", p.company).str("description", p.pe_desc)
+      out.clear();
+      out.open().open("pe").str("company", p.company).str("description", p.pe_desc)
           .str("original_file_name", p.pe_name).close().close();
-      pi.pe_json = member(j);
+      pi.pe_json = member(out);
     }
   } else if (v.os == Os::mac && !p.signer.empty()) {
-    j.clear();
-    j.open().open("code_signature").boolean("exists", true).str("signing_id", p.sign_id).str("status", "trusted")
+    out.clear();
+    out.open().open("code_signature").boolean("exists", true).str("signing_id", p.sign_id).str("status", "trusted")
         .str("subject_name", p.signer).str("team_id", p.team).boolean("trusted", true).close().close();
-    pi.sig_json = member(j);
+    pi.sig_json = member(out);
   }
   for (std::string_view n : p.parents)
     if (const Program* q = v.find(n)) pi.parents.push_back(q);

@@ -122,14 +122,14 @@ class Emitter {
     if (opts.per_rule) {
       auto* rule_ty = llvm::FunctionType::get(i1_, {ptr_}, false);
       for (size_t r = 0; r < n; ++r) {
-        auto* f = llvm::Function::Create(rule_ty, llvm::Function::ExternalLinkage, fmt::format("rulec_rule_{}", r), m_);
-        begin(f);
+        auto* one = llvm::Function::Create(rule_ty, llvm::Function::ExternalLinkage, fmt::format("rulec_rule_{}", r), m_);
+        begin(one);
         b_.CreateRet(expr(plan_.roots[r]));
       }
     }
     auto* top = llvm::Function::Create(eval_ty, llvm::Function::ExternalLinkage, rt::kEvalSymbol, m_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", top));
-    for (llvm::Function* f : batches) b_.CreateCall(f, {top->getArg(0), top->getArg(1)});
+    for (llvm::Function* batch : batches) b_.CreateCall(batch, {top->getArg(0), top->getArg(1)});
     b_.CreateRetVoid();
   }
 

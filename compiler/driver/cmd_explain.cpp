@@ -112,7 +112,7 @@ void print_summary(const pipeline::Built& b, bool all_rules) {
   std::vector<uint32_t> shared;
   for (uint32_t i = 0; i < p.exprs.size(); ++i)
     if (p.exprs[i].memo >= 0) shared.push_back(i);
-  std::sort(shared.begin(), shared.end(), [&](uint32_t a, uint32_t b) { return p.exprs[a].uses > p.exprs[b].uses; });
+  std::sort(shared.begin(), shared.end(), [&](uint32_t x, uint32_t y) { return p.exprs[x].uses > p.exprs[y].uses; });
   fmt::print("\nshared sub-expressions: {}{}\n", shared.size(), shared.size() > 20 ? " (the 20 most used)" : "");
   for (size_t i = 0; i < std::min<size_t>(20, shared.size()); ++i)
     fmt::print("  used {:>3}x  {}\n", p.exprs[shared[i]].uses, expr_text(p, shared[i]));

@@ -99,12 +99,12 @@ int report_end(const char* program, const LoopResult& res, const Detector& d) {
 void report_skips_to_stderr(EventReader& reader, const char* program) {
   reader.set_on_skip(
       [](const SkippedLine& s, void* p) {
-        const char* program = static_cast<const char*>(p);
+        const char* name = static_cast<const char*>(p);
         const std::string_view shown = s.path == "-" ? std::string_view("<stdin>") : s.path;
         if (s.error == DecodeError::None)
-          fmt::print(stderr, "{}: {}: {}\n", program, shown, s.message);
+          fmt::print(stderr, "{}: {}: {}\n", name, shown, s.message);
         else
-          fmt::print(stderr, "{}: {}:{}: skipped: {}{}{}\n", program, shown, s.line, to_string(s.error),
+          fmt::print(stderr, "{}: {}:{}: skipped: {}{}{}\n", name, shown, s.line, to_string(s.error),
                      s.message.empty() ? "" : ": ", s.message);
       },
       const_cast<char*>(program));

@@ -54,7 +54,7 @@ TEST_P(EmitObject, IsAValidRelocatableObjectWithTheEvaluationFunction) {
 INSTANTIATE_TEST_SUITE_P(Targets, EmitObject,
                          ::testing::Values(Case{"x86_64-linux-gnu", 62, "R_X86_64_64"},
                                            Case{"aarch64-linux-gnu", 183, "R_AARCH64_ABS64"}),
-                         [](const auto& info) { return std::string(info.param.machine == 62 ? "x86_64" : "aarch64"); });
+                         [](const auto& param_info) { return std::string(param_info.param.machine == 62 ? "x86_64" : "aarch64"); });
 
 TEST(EmitObject, UnknownCpuIsRefusedWithTheReason) {
   TempDir d;

@@ -6,21 +6,15 @@
 #include <string_view>
 #include <vector>
 
+#include "eventgen/event_gen.h"
+
 namespace rulec::diff {
 
-// splitmix64: tiny, fast, and its sequence depends only on the seed (unlike <random>'s
-// distributions, whose results differ between standard libraries).
-class Rng {
+// The event generator's splitmix64 (its sequence depends only on the seed, unlike <random>'s
+// distributions), with the draws the differential generators use.
+class Rng : public gen::Rng {
  public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n) (0 when n is 0).
-  uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+  explicit Rng(uint64_t seed) : gen::Rng(seed) {}
   // Uniform in [lo, hi].
   int64_t range(int64_t lo, int64_t hi) {
     return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo) + 1));
@@ -30,9 +24,6 @@ class Rng {
   const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
   // An independent generator derived from this one and `salt`.
   Rng fork(uint64_t salt) { return Rng(next() ^ (salt * 0xD1B54A32D192ED03ull)); }
-
- private:
-  uint64_t s_;
 };
 
 // FNV-1a, to derive seeds from text (rule names, queries).

@@ -380,7 +380,7 @@ TEST_P(KqlConformance, Parses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Spec, KqlConformance, ::testing::ValuesIn(kql_cases::cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+                         [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
 
 TEST(KqlConformanceTable, HasEnoughDistinctCases) {
   EXPECT_GE(kql_cases::cases().size(), 160u);
