@@ -33,7 +33,6 @@ constexpr std::string_view kChrome = R"(C:\Program Files\Google\Chrome\Applicati
 constexpr std::string_view kEdge = R"(C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe)";
 constexpr std::string_view kCode = R"(C:\Users\{{user}}\AppData\Local\Programs\Microsoft VS Code\Code.exe)";
 constexpr std::string_view kPwsh = R"(C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe)";
-constexpr std::string_view kOffice = R"(C:\Program Files\Microsoft Office\root\Office16\)";
 
 std::vector<Program> children() {
   return {

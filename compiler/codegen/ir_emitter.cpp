@@ -203,8 +203,19 @@ class Emitter {
       llvm::Value* word = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, atoms_, w));
       auto* pos = llvm::ConstantInt::get(i64_, masks.first);
       auto* neg = llvm::ConstantInt::get(i64_, masks.second);
-      llvm::Value* t = conj ? b_.CreateOr(b_.CreateXor(b_.CreateAnd(word, pos), pos), b_.CreateAnd(word, neg))
-                            : b_.CreateOr(b_.CreateAnd(word, pos), b_.CreateAnd(b_.CreateNot(word), neg));
+      // One builder call per statement: the order of the instructions must not depend on the order
+      // in which a compiler evaluates call arguments (GCC and Clang differ; the IR is a golden file).
+      llvm::Value* t;
+      if (conj) {
+        llvm::Value* off = b_.CreateAnd(word, neg);
+        llvm::Value* on = b_.CreateAnd(word, pos);
+        t = b_.CreateOr(b_.CreateXor(on, pos), off);
+      } else {
+        llvm::Value* not_word = b_.CreateNot(word);
+        llvm::Value* off = b_.CreateAnd(not_word, neg);
+        llvm::Value* on = b_.CreateAnd(word, pos);
+        t = b_.CreateOr(on, off);
+      }
       acc = b_.CreateOr(acc, t);
     }
     return conj ? b_.CreateICmpEQ(acc, llvm::ConstantInt::get(i64_, 0))

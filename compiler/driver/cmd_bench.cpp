@@ -25,7 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Options {
+struct BenchOptions {
   RuleSetOptions rules;
   std::string events;
   size_t repeat = 3;
@@ -91,7 +91,7 @@ double peak_rss_mb() {
 }  // namespace
 
 Runner add_bench_command(CLI::App& app) {
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<BenchOptions>();
   CLI::App* cmd = app.add_subcommand("bench", "Measure detection throughput against raw JSON parsing");
   cmd->add_option("-e,--events", opts->events, "NDJSON events (read into memory first)")->required();
   cmd->add_option("--repeat", opts->repeat, "Passes over the events for raw parse and the compiled engine (best kept)")

@@ -17,7 +17,7 @@ namespace rulec::driver {
 
 namespace {
 
-struct Options {
+struct CheckOptions {
   RuleSetOptions rules;
   bool verbose = false;
   bool quiet_warnings = false;
@@ -36,7 +36,7 @@ std::string cost_parts(const pipeline::RuleCost& c) {
 
 // `check --cost`: every runnable rule's estimated per-event cost, highest first; the ones over the
 // threshold and the ones over a compile limit are findings.
-int report_costs(const Options& o, const Schema& schema) {
+int report_costs(const CheckOptions& o, const Schema& schema) {
   pipeline::LoadedRules loaded;
   loaded.limits = o.rules.limits;
   loaded.quiet = true;
@@ -78,7 +78,7 @@ int report_costs(const Options& o, const Schema& schema) {
 }  // namespace
 
 Runner add_check_command(CLI::App& app) {
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand("check", "Load rules and report every rule that is not fine");
   opts->rules.add_to(cmd, "paths", "Rule files or directories (TOML, Kibana JSON, export NDJSON)");
   cmd->add_flag("-v,--verbose", opts->verbose, "Show the query line and a caret under each error position");

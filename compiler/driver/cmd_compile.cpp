@@ -20,7 +20,7 @@ namespace rulec::driver {
 
 namespace {
 
-struct Options {
+struct CompileOptions {
   RuleSetOptions rules;
   std::string output;
   std::string target = "x86_64-linux-gnu";
@@ -59,7 +59,7 @@ bool write_output(const std::string& path, const std::string& bytes, std::string
 }  // namespace
 
 Runner add_compile_command(CLI::App& app) {
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<CompileOptions>();
   CLI::App* cmd = app.add_subcommand("compile", "Compile rules ahead of time into a bundle for rulesensor");
   cmd->add_option("-o,--output", opts->output, "The bundle to write (.rbundle); - for stdout")->required();
   cmd->add_option("--target", opts->target, "Target triple: x86_64-linux-gnu (the default) or aarch64-linux-gnu");

@@ -17,7 +17,7 @@ namespace rulec::driver {
 
 namespace {
 
-struct Options {
+struct ExplainOptions {
   RuleSetOptions rules;
   bool ir = false;
   std::string emit = "summary";
@@ -133,7 +133,7 @@ void print_summary(const pipeline::Built& b, bool all_rules) {
 }  // namespace
 
 Runner add_explain_command(CLI::App& app) {
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<ExplainOptions>();
   CLI::App* cmd = app.add_subcommand("explain", "Print how a rule set is compiled: fields, databases, shared work");
   cmd->add_flag("--ir", opts->ir, "Print the LLVM IR of the evaluation function instead (= --emit ir)");
   cmd->add_option("--emit", opts->emit,

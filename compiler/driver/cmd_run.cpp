@@ -18,7 +18,7 @@ namespace rulec::driver {
 
 namespace {
 
-struct Options {
+struct RunOptions {
   RuleSetOptions rules;
   rt::StreamOptions stream;  // events, alerts, state
   std::string engine = "jit";
@@ -27,7 +27,7 @@ struct Options {
 }  // namespace
 
 Runner add_run_command(CLI::App& app) {
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run detection rules over an event stream and write alerts");
   opts->stream.add_to(cmd);
   add_engine_option(cmd, opts->engine);

@@ -1,7 +1,8 @@
-// Whether this test binary runs under AddressSanitizer (GCC and Clang spell it differently).
+// Whether this test binary runs under AddressSanitizer (GCC and Clang spell it differently; the
+// sanitizer build compiles the test cases plainly and says so with RULEC_TEST_SANITIZED).
 #pragma once
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(RULEC_TEST_SANITIZED) || defined(__SANITIZE_ADDRESS__)
 #define RULEC_TEST_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
