@@ -119,6 +119,25 @@ bool write_all(int fd, const void* p, size_t n) {
 // Databases of large sets, by their exact patterns and platform: a rule's set compiled alone by the
 // screening (see pipeline::screen_rule) is the same database when the rule is alone on its field.
 constexpr size_t kCachedFrom = 64;
+// Sets compiled in this process even under a budget (see compile_bounded).
+constexpr size_t kInProcessPatterns = 16;
+constexpr size_t kInProcessBytes = 4096;
+// A glob's expression: escaped or plain literals, `.`, `.*`, anchors. No alternation, class, group
+// or counted repeat, whose sets Hyperscan can take minutes to compile (an EQL regex may hold them).
+bool glob_shaped(const std::string& re) {
+  for (size_t i = 0; i < re.size(); ++i) {
+    const char c = re[i];
+    if (c == '\\') {
+      if (++i < re.size() && re[i] == 'x') i += 2;  // \xHH
+      continue;
+    }
+    if (c == '*' && i > 0 && re[i - 1] == '.') continue;
+    if (c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '|' || c == '+' ||
+        c == '?' || c == '*')
+      return false;
+  }
+  return true;
+}
 std::string cache_key(const std::vector<rt::StringGroupSpec::Pattern>& patterns, const hs_platform_info* platform) {
   std::string key;
   if (platform) key.append(reinterpret_cast<const char*>(platform), sizeof *platform);
@@ -168,7 +187,13 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
     }
     return r;
   };
-  if (!budget.max_ms && !budget.max_memory_mb) {
+  // Without a budget, or for a set too small to blow up (a few glob expressions: literals, `.*`
+  // and `.`, which Hyperscan compiles in milliseconds and little memory), no child is forked.
+  size_t bytes = 0;
+  bool globs = true;
+  for (const auto& p : patterns) bytes += p.regex.size(), globs = globs && glob_shaped(p.regex);
+  const bool small = globs && patterns.size() <= kInProcessPatterns && bytes <= kInProcessBytes;
+  if ((!budget.max_ms && !budget.max_memory_mb) || small) {
     CompileResult r = compile_here(patterns, platform);
     r.ms = elapsed();
     return remember(r);

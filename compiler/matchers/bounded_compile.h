@@ -35,8 +35,9 @@ struct CompileResult {
 // Compiles `patterns` (block mode) for `platform` (nullptr: this host) and serializes the database.
 // With a deadline or a memory cap the work runs in a forked child that is killed when its CPU time
 // reaches the deadline, so a busy machine gives the same outcome as an idle one; the parent's
-// memory is never at risk. Databases of 64 or more patterns are kept for the
-// process's life and reused for the same patterns and platform.
+// memory is never at risk. Sets of at most 16 glob-shaped expressions (literals, `.*`, `.`) and
+// 4 KB compile in this process: they take milliseconds, and a fork costs more. Databases of 64 or
+// more patterns are kept for the process's life and reused for the same patterns and platform.
 CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& patterns,
                               const hs_platform_info* platform, const CompileBudget& budget);
 
