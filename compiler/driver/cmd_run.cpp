@@ -44,6 +44,11 @@ Runner add_run_command(CLI::App& app) {
       "  rulec run rules/ --learn --events last-week.ndjson --state /var/lib/rulec --alerts /dev/null\n"
       "  tail -F /var/log/endpoint.ndjson | rulec run rules/ --state /var/lib/rulec");
   return [opts]() {
+    std::string error;
+    if (!opts->stream.resolve(error)) {
+      fmt::print(stderr, "rulec run: {}\n", error);
+      return kExitUsage;
+    }
     const auto set = opts->rules.load();
     if (!set) return kExitFindings;
     const pipeline::LoadedRules& loaded = set->rules;
@@ -54,8 +59,9 @@ Runner add_run_command(CLI::App& app) {
     auto detector = rt::open_detector(loaded.infos, opts->stream.detector, opts->stream.alerts, "rulec");
     if (!detector) return kExitFindings;
 
-    rt::EventReader reader(opts->stream.inputs());
-    report_skips_to_stderr(reader);
+    const auto reader_ptr = rt::open_reader(opts->stream, *detector, "rulec");
+    if (!reader_ptr) return kExitFindings;
+    rt::EventReader& reader = *reader_ptr;
     // SIGTERM/SIGINT stop reading; the loop then flushes alerts and checkpoints state (exit 0).
     rt::install_stop_signals(/*reload_and_counters=*/false);
     rt::LoopControl control;
@@ -63,6 +69,7 @@ Runner add_run_command(CLI::App& app) {
     control.serve = [](uint32_t req, rt::StreamEngine*&) { return !(req & rt::kAttentionStop); };
     const rt::LoopResult res = rt::run_detection(reader, *detector, engine.get(), &control);
     rt::print_summary("rulec run", *detector, reader, res.seconds);
+    if (opts->stream.shared_usage) rt::print_shared_usage("rulec run", *detector);
     return rt::report_end("rulec", res, *detector) == 0 ? kExitOk : kExitFindings;
   };
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/decoder/entry_source.h"
 #include "runtime/decoder/event.h"
 
 namespace rulec::rt {
@@ -66,7 +67,7 @@ class Decoder {
 struct SkippedLine {
   uint32_t input = 0;
   std::string_view path;  // the input's path ("-" for stdin)
-  uint64_t line = 0;
+  uint64_t line = 0;  // 0: not a line (an entry of a stream, named by `path`)
   DecodeError error = DecodeError::None;
   std::string message;
 };
@@ -75,6 +76,8 @@ struct SkippedLine {
 class EventReader {
  public:
   EventReader(std::vector<std::string> paths, DecoderLimits limits = {});
+  // Reads the entries of `source` instead (one document each; `name` is its input path).
+  EventReader(std::unique_ptr<EntrySource> source, std::string name, DecoderLimits limits = {});
   ~EventReader();
 
   // Next event: true with `ev` filled, false at the end of all inputs. Malformed lines are skipped
@@ -93,6 +96,8 @@ class EventReader {
   uint64_t lines_skipped() const;
   uint64_t bytes_read() const;
   const std::vector<std::string>& paths() const;
+  // The entry source (nullptr when reading files): its acknowledgements, replays and failure.
+  EntrySource* source() const;
 
  private:
   struct Impl;

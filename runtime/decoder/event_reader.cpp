@@ -52,6 +52,9 @@ struct EventReader::Impl {
   const std::atomic<uint32_t>* interrupt = nullptr;
   bool interrupted = false;  // the last next() returned to serve `interrupt`
 
+  std::unique_ptr<EntrySource> source;  // entries instead of files
+  std::string why;                      // an entry without a document: what it held
+
   Impl(std::vector<std::string> p, DecoderLimits l) : paths(std::move(p)), limits(l), decoder(l) {}
   ~Impl() { close_input(); }
 
@@ -175,7 +178,40 @@ struct EventReader::Impl {
     return false;
   }
 
+  // One entry of the source: true when it gave an event.
+  bool next_entry(Event& ev) {
+    for (;;) {
+      std::string_view doc;
+      switch (source->next(doc, why, interrupt)) {
+        case EntrySource::Status::End: return false;
+        case EntrySource::Status::Idle: interrupted = true; return false;
+        case EntrySource::Status::Entry: break;
+      }
+      ++line;
+      bytes += doc.size();
+      const DecodeError e = why.empty() ? (doc.size() > limits.max_line_bytes ? DecodeError::TooLong
+                                                                            : decoder.decode(doc, ev, &message))
+                                        : DecodeError::None;  // no document: said as it is
+      if (e == DecodeError::None && why.empty()) {
+        ev.line = line;
+        ev.input = 0;
+        ++events;
+        return true;
+      }
+      ++skipped;
+      if (on_skip) {
+        const std::string where = source->where();
+        on_skip(SkippedLine{0, where, 0, e,
+                            !why.empty()               ? why
+                            : e == DecodeError::TooLong ? fmt::format("entry of {} bytes is longer than the limit of {} bytes", doc.size(), limits.max_line_bytes)
+                                                        : message},
+                on_skip_ctx);
+      }
+    }
+  }
+
   bool next(Event& ev) {
+    if (source) return next_entry(ev);
     for (;;) {
       if (fd < 0 && !open_next()) return false;
       char* nl = end > begin ? static_cast<char*>(std::memchr(buf.get() + begin, '\n', end - begin)) : nullptr;
@@ -203,7 +239,12 @@ struct EventReader::Impl {
 
 EventReader::EventReader(std::vector<std::string> paths, DecoderLimits limits)
     : impl_(std::make_unique<Impl>(std::move(paths), limits)) {}
+EventReader::EventReader(std::unique_ptr<EntrySource> source, std::string name, DecoderLimits limits)
+    : impl_(std::make_unique<Impl>(std::vector<std::string>{std::move(name)}, limits)) {
+  impl_->source = std::move(source);
+}
 EventReader::~EventReader() = default;
+EntrySource* EventReader::source() const { return impl_->source.get(); }
 
 bool EventReader::next(Event& ev) {
   impl_->interrupted = false;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -25,7 +26,32 @@ std::unique_ptr<Detector> open_detector(std::vector<RuleInfo> rules, const Detec
   auto d = Detector::create(std::move(rules), options, alerts, error, recovered);
   if (!d) fmt::print(stderr, "{}: {}\n", program, error);
   else if (!recovered.empty()) fmt::print(stderr, "{}: {}\n", program, recovered);
+  if (d && d->shared()) {
+    d->set_program(program);
+    fmt::print(stderr, "{}: {}\n", program, d->shared_report());
+  }
   return d;
+}
+
+std::unique_ptr<EventReader> open_reader(const StreamOptions& o, Detector& detector, const char* program) {
+  std::unique_ptr<EventReader> reader;
+  if (o.reads_stream()) {
+    std::string error;
+    auto source = RedisStreamSource::open(o.events[0], o.stream, program, error);
+    if (!source) {
+      fmt::print(stderr, "{}: {}\n", program, error);
+      return nullptr;
+    }
+    fmt::print(stderr, "{}: reading {} as consumer {} of group {}\n", program, o.events[0].substr(0, o.events[0].find('?')),
+               source->url().consumer, source->url().group);
+    EntrySource* s = source.get();
+    detector.set_on_durable([s](std::string& e) { return s->acknowledge(e); });
+    reader = std::make_unique<EventReader>(std::move(source), o.events[0]);
+  } else {
+    reader = std::make_unique<EventReader>(o.inputs());
+  }
+  report_skips_to_stderr(*reader, program);
+  return reader;
 }
 
 LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control) {
@@ -38,9 +64,33 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   const auto start = std::chrono::steady_clock::now();
   std::atomic<uint32_t>* attention = control ? control->attention : nullptr;
   reader.set_interrupt(attention);
+  EntrySource* source = reader.source();
+  // Shared state and streams: decisions waiting for Redis are resolved at least every 200 ms, so
+  // an alert is not held back while input is idle, and idle input is checkpointed (a stream's
+  // entries acknowledged) within a second; a stop request ends a wait for an unreachable Redis.
+  std::atomic<bool> ticking{(detector.shared() || source) && attention};
+  std::thread ticker;
+  if (ticking) {
+    detector.set_stop_flag(attention, kAttentionStop);
+    if (source) source->set_stop(attention, kAttentionStop);
+    ticker = std::thread([&] {
+      while (ticking.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        attention->fetch_or(kAttentionTick);
+      }
+    });
+  }
+  bool idle = false, replay = false;
+  std::string replay_owner;
   while (res.ok) {
     if (attention && attention->load(std::memory_order_relaxed)) {
-      const uint32_t req = attention->exchange(0);
+      uint32_t req = attention->exchange(0);
+      if (req & kAttentionTick) {
+        req &= ~uint32_t{kAttentionTick};
+        if (!(res.ok = detector.flush_shared())) break;
+        if (idle && !(res.ok = detector.idle_checkpoint(source && source->unacknowledged()))) break;
+        if (!req) continue;
+      }
       StreamEngine* before = engine;
       if (!control->serve(req, engine)) {
         res.stopped = true;
@@ -52,14 +102,30 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
       }
     }
     if (!reader.next(ev)) {
-      if (reader.interrupted()) continue;  // idle input: serve the request, then wait again
+      if ((idle = reader.interrupted())) continue;  // idle input: serve the request, then wait again
       break;
+    }
+    idle = false;
+    if (source) {  // a stream: entries replayed on some consumer's behalf, or new ones
+      const std::string* owner = source->replay_owner();
+      if ((owner != nullptr) != replay || (owner && *owner != replay_owner)) {
+        detector.set_replay(owner);
+        replay = owner != nullptr;
+        replay_owner = owner ? *owner : std::string();
+      }
     }
     if (needs_now) engine->set_now_ms(event_now(ev, wall));
     engine->evaluator().evaluate(ev, bits);
     res.ok = detector.on_event(ev, bits);
   }
-  res.ok = res.ok && detector.finish();
+  ticking = false;
+  if (ticker.joinable()) ticker.join();
+  if (replay) detector.set_replay(nullptr);
+  res.ok = res.ok && detector.finish();  // what was read is checkpointed (acknowledged) even when the input failed
+  if (source && !source->error().empty()) {
+    res.ok = false;
+    res.input_error = source->error();
+  }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return res;
 }
@@ -77,6 +143,7 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
     if (c.no_time) fmt::print(stderr, "  no event time {}", c.no_time);
     if (c.late) fmt::print(stderr, "  late {}", c.late);
     if (c.duplicates) fmt::print(stderr, "  already written {}", c.duplicates);
+    if (c.elsewhere) fmt::print(stderr, "  written by another process {}", c.elsewhere);
     fmt::print(stderr, "\n");
   }
   const double n = static_cast<double>(reader.events_read());
@@ -86,13 +153,21 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
              "{:.0f} events/s, {:.1f} MB/s, {:.0f} ns/event, {:.2f} s\n",
              program, reader.events_read(), reader.lines_skipped(), d.rules().size(), alerts, suppressed,
              seconds > 0 ? n / seconds : 0.0, seconds > 0 ? mb / seconds : 0.0, n > 0 ? seconds * 1e9 / n : 0.0, seconds);
+  if (d.shared()) fmt::print(stderr, "{}: {}\n", program, d.shared_report());
   if (d.evictions()) fmt::print(stderr, "{}: {} state entries evicted by --max-state-mb\n", program, d.evictions());
+}
+
+void print_shared_usage(const char* program, Detector& d) {
+  std::string report;
+  if (!d.shared_usage(report)) fmt::print(stderr, "{}: shared state usage unknown: {}\n", program, report);
+  else fmt::print(stderr, "{}", report);
 }
 
 int report_end(const char* program, const LoopResult& res, const Detector& d) {
   if (res.stopped) fmt::print(stderr, "{}: stopped by signal; alerts flushed and state checkpointed\n", program);
   if (res.ok) return 0;
-  fmt::print(stderr, "{}: {}; state kept at its last checkpoint\n", program, d.error());
+  if (!res.input_error.empty()) fmt::print(stderr, "{}: {}\n", program, res.input_error);
+  if (!d.error().empty()) fmt::print(stderr, "{}: {}; state kept at its last checkpoint\n", program, d.error());
   return 1;
 }
 
@@ -103,6 +178,9 @@ void report_skips_to_stderr(EventReader& reader, const char* program) {
         const std::string_view shown = s.path == "-" ? std::string_view("<stdin>") : s.path;
         if (s.error == DecodeError::None)
           fmt::print(stderr, "{}: {}: {}\n", name, shown, s.message);
+        else if (s.line == 0)  // a stream entry: its name says where
+          fmt::print(stderr, "{}: {}: skipped: {}{}{}\n", name, shown, to_string(s.error), s.message.empty() ? "" : ": ",
+                     s.message);
         else
           fmt::print(stderr, "{}: {}:{}: skipped: {}{}{}\n", name, shown, s.line, to_string(s.error),
                      s.message.empty() ? "" : ": ", s.message);
@@ -129,6 +207,7 @@ std::string counters_json(const Detector& d, const EventReader& reader, double s
                      {"name", d.rules()[i].name},
                      {"matched", c.matched},
                      {"alerts", c.alerts},
+                     {"written_elsewhere", c.elsewhere},
                      {"suppressed", c.suppressed}});
   }
   return j.dump();

@@ -10,6 +10,7 @@
 
 #include "runtime/decoder/decoder.h"
 #include "runtime/eval/evaluator.h"
+#include "runtime/sensor/stream_options.h"
 #include "runtime/state/detector.h"
 
 namespace rulec::rt {
@@ -19,6 +20,7 @@ enum Attention : uint32_t {
   kAttentionReload = 1,    // SIGHUP or the bundle file replaced
   kAttentionCounters = 2,  // SIGUSR1: print per-rule counters
   kAttentionStop = 4,      // SIGTERM / SIGINT: stop reading, flush, checkpoint
+  kAttentionTick = 8,      // shared state: resolve the decisions waiting for Redis (every 200 ms)
 };
 
 struct LoopControl {
@@ -32,6 +34,7 @@ struct LoopControl {
 struct LoopResult {
   bool ok = true;          // false: an I/O error writing alerts or state (detector.error())
   bool stopped = false;    // ended by a stop request rather than the end of input
+  std::string input_error;  // the input failed (a stream's server answered with an error)
   double seconds = 0;
 };
 
@@ -39,6 +42,11 @@ struct LoopResult {
 // not open, prefixed by `program`. nullptr on failure.
 std::unique_ptr<Detector> open_detector(std::vector<RuleInfo> rules, const DetectorOptions& options,
                                         const std::string& alerts, const char* program);
+
+// The reader of `o`'s inputs: files and stdin, or a Redis Stream (redis-stream://), whose
+// entries `detector` then acknowledges at each checkpoint. Skipped lines are reported on stderr.
+// nullptr after saying why on stderr, prefixed by `program` (a string literal).
+std::unique_ptr<EventReader> open_reader(const StreamOptions& o, Detector& detector, const char* program);
 
 // Reads every event of `reader`, evaluates it with `engine` and feeds the detector; then finish()
 // (flush, checkpoint). The engine's decoder filter is applied to the reader.
@@ -55,6 +63,9 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
 // Prints each skipped input line to stderr as `PROGRAM: PATH:LINE: skipped: REASON` (and unreadable
 // inputs as `PROGRAM: PATH: REASON`). `program` must outlive the reader (a string literal).
 void report_skips_to_stderr(EventReader& reader, const char* program);
+
+// --shared-usage: the shared state's keys and bytes per rule, on stderr.
+void print_shared_usage(const char* program, Detector& d);
 
 // Per-rule counters and throughput as one JSON object (one line).
 std::string counters_json(const Detector& d, const EventReader& reader, double seconds);

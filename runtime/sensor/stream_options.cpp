@@ -1,12 +1,16 @@
 // The command-line options rulec run and rulesensor share, registered on a CLI11 command.
 #include "runtime/sensor/stream_options.h"
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 
 namespace rulec::rt {
 
 void StreamOptions::add_to(CLI::App* app) {
-  app->add_option("-e,--events", events, "NDJSON event files, in order; - for stdin (the default)");
+  app->add_option("-e,--events", events,
+                  "NDJSON event files, in order; - for stdin (the default); or one "
+                  "redis-stream://HOST:PORT/STREAM?group=G&consumer=C (each entry's field 'event' holds one event)");
   app->add_option("-a,--alerts", alerts, "Alerts output (NDJSON), - for stdout (the default)");
   app->add_option("--state", detector.state_dir, "Directory for new-terms history and threshold windows (kept across runs)");
   app->add_flag("--state-adopt", detector.adopt_state,
@@ -15,6 +19,33 @@ void StreamOptions::add_to(CLI::App* app) {
   app->add_option("--max-state-mb", detector.max_state_mb, "Cap on state memory; the oldest entries are evicted first");
   app->add_option("--checkpoint-events", detector.checkpoint_events, "Checkpoint state every N events (and at the end)")
       ->check(CLI::PositiveNumber);
+  app->add_option("--shared-state", detector.shared_state,
+                  "redis://HOST:PORT[/PREFIX]: share new-terms history, threshold buckets, max_signals and the alerts "
+                  "written with every process naming the same Redis and prefix (credentials: RULEC_REDIS_USER, "
+                  "RULEC_REDIS_PASSWORD or RULEC_REDIS_PASSWORD_FILE)");
+  app->add_flag("--shared-usage", shared_usage, "At the end, the shared state's Redis keys and bytes per rule");
+  app->add_option("--claim-idle-ms", stream.claim_idle_ms,
+                  "Stream input: take over the entries another consumer has left pending this long (default 60000)")
+      ->check(CLI::Range(int64_t{100}, int64_t{86400000}));
+  app->add_option("--idle-exit-ms", stream.idle_exit_ms,
+                  "Stream input: end after this long without an entry (default: keep waiting)")
+      ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
+}
+
+bool StreamOptions::resolve(std::string& error) {
+  if (shared_usage && detector.shared_state.empty()) return error = "--shared-usage needs --shared-state", false;
+  const auto streams = std::count_if(events.begin(), events.end(), [](const std::string& e) { return is_stream_url(e); });
+  if (streams && events.size() > 1) return error = "a redis-stream:// input must be the only --events", false;
+  if (!streams) {
+    if (stream.idle_exit_ms >= 0) return error = "--idle-exit-ms is for a redis-stream:// input", false;
+    return true;
+  }
+  StreamUrl u;
+  if (!parse_stream_url(events[0], u, error)) return false;
+  if (detector.writer.empty()) detector.writer = u.consumer;
+  // Entries are acknowledged at checkpoints: often enough that no live consumer's entries look dead.
+  detector.checkpoint_ms = std::min<uint64_t>(detector.checkpoint_ms, static_cast<uint64_t>(stream.claim_idle_ms / 4));
+  return true;
 }
 
 }  // namespace rulec::rt

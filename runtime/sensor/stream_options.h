@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/shared/stream_source.h"
 #include "runtime/state/detector.h"
 
 namespace CLI {
@@ -13,12 +14,19 @@ class App;
 namespace rulec::rt {
 
 struct StreamOptions {
-  std::vector<std::string> events;  // empty: stdin
+  std::vector<std::string> events;  // empty: stdin; or one redis-stream:// URL
   std::string alerts = "-";
   DetectorOptions detector;
+  StreamSourceOptions stream;  // --claim-idle-ms, --idle-exit-ms
+  bool shared_usage = false;   // --shared-usage: Redis keys and bytes per rule at the end
 
-  void add_to(CLI::App* app);  // -e/--events, -a/--alerts, --state, --state-adopt, --learn, --max-state-mb, --checkpoint-events
+  void add_to(CLI::App* app);  // -e/--events, -a/--alerts, --state, --state-adopt, --learn, --max-state-mb, --checkpoint-events, --shared-state, --shared-usage, --claim-idle-ms, --idle-exit-ms
   std::vector<std::string> inputs() const { return events.empty() ? std::vector<std::string>{"-"} : events; }
+  // After parsing: a redis-stream:// input must be the only one; its consumer is this process's
+  // writer in the shared state, and it checkpoints (and acknowledges) well within claim_idle_ms.
+  // False with the reason.
+  [[nodiscard]] bool resolve(std::string& error);
+  bool reads_stream() const { return events.size() == 1 && is_stream_url(events[0]); }
 };
 
 }  // namespace rulec::rt

@@ -28,97 +28,16 @@
 #include "runtime/common/dates.h"
 #include "runtime/common/hash128.h"
 #include "runtime/common/utf8.h"
+#include "runtime/state/fleet_batch.h"
+#include "runtime/state/term_tuples.h"
 
 namespace rulec::rt {
+using namespace terms;  // the helpers the shared detector (fleet_detector.cpp) also reads
 
 namespace {
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// The event's time for a rule: the override field if readable, else @timestamp.
-std::optional<int64_t> event_time(const Event& ev, const std::string& override_field) {
-  std::optional<int64_t> ts;
-  for (const Leaf& l : ev.leaves) {
-    if (!override_field.empty() && l.path == override_field) {
-      if (auto t = event_time_ms(l.text, l.kind)) return t;
-    } else if (!ts && l.path == "@timestamp") {
-      ts = event_time_ms(l.text, l.kind);
-    }
-  }
-  return ts;
-}
-
-
-// Values of a term field: string/number/bool leaves by their text; null and over-long values are missing.
-// A value repeated in one document counts once (as a terms aggregation buckets it once). Small
-// lists are de-duplicated by a linear search; past kLinearDedupe values, through `seen` (a reused
-// set), so an event with a 200,000-element array costs linear time, not quadratic (40 s before).
-constexpr size_t kLinearDedupe = 32;
-
-void field_values(const Event& ev, const TermField& f, std::vector<std::string_view>& out,
-                  std::unordered_set<std::string_view>& seen) {
-  out.clear();
-  bool hashed = false;
-  for (const Leaf& l : ev.leaves) {
-    if (l.path != f.path || l.kind == ValueKind::Null) continue;
-    if (f.ignore_above && l.kind == ValueKind::String && utf16_length(l.text) > f.ignore_above) continue;
-    if (!hashed && out.size() == kLinearDedupe) {
-      seen.clear();
-      seen.insert(out.begin(), out.end());
-      hashed = true;
-    }
-    if (hashed ? seen.insert(l.text).second : std::find(out.begin(), out.end(), l.text) == out.end())
-      out.push_back(l.text);
-  }
-}
-
-Key128 key_of(std::pair<uint64_t, uint64_t> h) { return Key128{h.first, h.second}; }
-
-// Calls fn(tuple) for each element of the cartesian product of `values` (one list per field).
-// At most this many term tuples per event and rule: a document with 3 fields of 100 values each
-// would otherwise make a million history entries. The rest are counted (RuleCounters::terms_capped).
-constexpr uint64_t kMaxTuplesPerEvent = 4096;
-
-// Number of tuples the product of `values` has, saturating.
-uint64_t tuple_count(const std::vector<std::vector<std::string_view>>& values, size_t nfields) {
-  uint64_t n = 1;
-  for (size_t i = 0; i < nfields; ++i) n = std::min<uint64_t>(n * values[i].size(), UINT64_MAX / 1024);
-  return n;
-}
-
-// `idx` and `tuple` are the caller's reused scratch (no allocation per event).
-template <class Fn>
-void for_each_tuple(const std::vector<std::vector<std::string_view>>& values, size_t nfields, std::vector<size_t>& idx,
-                    std::vector<std::string_view>& tuple, Fn&& fn) {
-  uint64_t budget = kMaxTuplesPerEvent;
-  idx.assign(nfields, 0);
-  tuple.resize(nfields);
-  for (size_t i = 0; i < nfields; ++i)
-    if (values[i].empty()) return;
-  while (true) {
-    for (size_t i = 0; i < nfields; ++i) tuple[i] = values[i][idx[i]];
-    fn(tuple);
-    if (--budget == 0) return;
-    size_t i = nfields;
-    while (i > 0) {
-      --i;
-      if (++idx[i] < values[i].size()) break;
-      idx[i] = 0;
-      if (i == 0) return;
-    }
-    if (nfields == 0) return;
-  }
-}
-
-Key128 tuple_key(const std::vector<std::string_view>& tuple, std::string_view extra = {}) {
-  Hash128 h;
-  for (auto v : tuple) h.add(v);
-  if (!extra.empty()) h.add(extra);
-  return key_of(h.value());
 }
 
 // Why a checkpoint belongs to another rule set, or empty: it holds rules and shares no rule id
@@ -191,6 +110,7 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
           snap.watermark == INT64_MIN ? std::string("an empty stream") : "event time " + iso8601_ms(snap.watermark));
     }
   }
+  if (!d->options_.shared_state.empty() && !d->open_fleet(error)) return nullptr;
   uint64_t truncated = 0;
   d->sink_ = AlertSink::open(alerts_path, truncate_to, error, &truncated);
   if (!d->sink_) return nullptr;
@@ -202,6 +122,8 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
 
 Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
   ReloadStats st;
+  // Shared state: the waiting decisions are the old rules'; the cache is dropped (Redis keeps the state).
+  if (fleet_ && !flush_shared() && error_.empty()) error_ = "shared state: cannot resolve the decisions before the reload";
   std::unordered_map<std::string, size_t> old_index;
   for (size_t i = 0; i < rules_.size(); ++i) old_index.emplace(rules_[i].rule_id, i);
   std::vector<RuleCounters> counters(rules.size());
@@ -220,6 +142,11 @@ Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
   rules_ = std::move(rules);
   counters_ = std::move(counters);
   state_ = std::move(state);
+  if (fleet_) {
+    batch_->cache.assign(rules_.size(), {});
+    batch_->rule_keys.clear();
+    for (const RuleInfo& r : rules_) batch_->rule_keys.push_back(FleetState::rule_key(r.rule_id, r.definition_hash));
+  }
   return st;
 }
 
@@ -227,6 +154,11 @@ uint64_t Detector::state_entries() const {
   uint64_t n = 0;
   for (const auto& s : state_) n += s.entries();
   return n + dedupe_.seen.size();
+}
+
+std::pair<uint64_t, uint64_t> Detector::event_hash(const Event& ev) {
+  if (!event_hash_) event_hash_ = Hash128().add(ev.raw).value();
+  return *event_hash_;
 }
 
 bool Detector::allow_signal(size_t rule, int64_t t) {
@@ -248,8 +180,7 @@ void Detector::raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, 
     ++c.learned;
     return;
   }
-  if (!event_hash_) event_hash_ = Hash128().add(ev.raw).value();
-  facts.uuid = alert_uuid(*event_hash_, rules_[rule].rule_id, key);
+  facts.uuid = alert_uuid(event_hash(ev), rules_[rule].rule_id, key);
   Key128 id = key_of(Hash128().add(facts.uuid).value());
   if (dedupe_.seen.count(id)) {
     ++c.duplicates;
@@ -331,6 +262,7 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
   ++events_;
   event_hash_.reset();
   alerts_.next_event();
+  if (fleet_) batch_->current_event = -1;
   for (size_t i = 0; i < rules_.size(); ++i) {
     if (!matched.test(i)) continue;
     RuleCounters& c = counters_[i];
@@ -347,6 +279,14 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
       continue;
     }
     watermark_ = std::max(watermark_, *t);
+    if (fleet_) {
+      switch (rules_[i].kind) {
+        case DetectionKind::Query: fleet_event(i, ev, *t); break;
+        case DetectionKind::NewTerms: fleet_new_terms(i, ev, *t); break;
+        case DetectionKind::Threshold: fleet_threshold(i, ev, *t); break;
+      }
+      continue;
+    }
     switch (rules_[i].kind) {
       case DetectionKind::Query: raise(i, ev, *t, AlertFacts{}, {}); break;
       case DetectionKind::NewTerms: on_new_terms(i, ev, *t); break;
@@ -354,6 +294,9 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     }
   }
   if (!error_.empty()) return false;
+  if (fleet_ && (++batch_->events_seen >= kFleetBatchEvents || batch_->candidates.size() >= kFleetBatchCandidates) &&
+      !flush_shared())
+    return false;
   if (++since_checkpoint_ >= options_.checkpoint_events) return checkpoint();
   // A slow stream still checkpoints: look at the clock every 256 events.
   if ((since_checkpoint_ & 255) == 0 && steady_ms() - last_checkpoint_ms_ >= static_cast<int64_t>(options_.checkpoint_ms))
@@ -362,6 +305,7 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
 }
 
 void Detector::expire_and_cap() {
+  expire_fleet_cache();
   // Expire what the window no longer needs.
   int64_t horizon = 0;
   for (size_t i = 0; i < rules_.size(); ++i) {
@@ -399,6 +343,7 @@ void Detector::expire_and_cap() {
 }
 
 bool Detector::checkpoint() {
+  if (fleet_ && !flush_shared()) return false;
   since_checkpoint_ = 0;
   last_checkpoint_ms_ = steady_ms();
   expire_and_cap();
@@ -406,17 +351,39 @@ bool Detector::checkpoint() {
     if (error_.empty()) error_ = sink_->error();
     return false;
   }
-  if (options_.state_dir.empty()) return true;
+  if (options_.state_dir.empty()) return durable();
   Snapshot s;
   s.alerts_offset = sink_->offset();
   s.alerts_path = sink_->path();
-  s.watermark = watermark_;
+  s.watermark = replay_ ? std::max(watermark_, saved_watermark_) : watermark_;
   for (size_t i = 0; i < rules_.size(); ++i) s.rule_ids.emplace_back(rules_[i].rule_id, rules_[i].definition_hash);
   s.states = state_;  // a copy: the snapshot is written while the live state stays usable
   s.dedupe = dedupe_;
   if (!save_snapshot(options_.state_dir, s, error_, rewrite_state_)) return false;
   rewrite_state_ = false;
+  return durable();
+}
+
+bool Detector::durable() {
+  if (on_durable_ && !on_durable_(error_)) return false;
   return true;
+}
+
+bool Detector::idle_checkpoint(bool unacknowledged) {
+  if (!since_checkpoint_ && !unacknowledged) return true;
+  if (steady_ms() - last_checkpoint_ms_ < std::min<int64_t>(1000, static_cast<int64_t>(options_.checkpoint_ms))) return true;
+  return checkpoint();
+}
+
+void Detector::set_replay(const std::string* owner) {
+  if (owner && !replay_) {
+    saved_watermark_ = watermark_;
+    watermark_ = INT64_MIN;
+  } else if (!owner && replay_) {
+    watermark_ = std::max(watermark_, saved_watermark_);
+  }
+  replay_ = owner != nullptr;
+  replay_owner_ = owner ? *owner : std::string();
 }
 
 bool Detector::finish() { return checkpoint(); }

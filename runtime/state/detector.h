@@ -1,7 +1,9 @@
 // Turns (event, rules it matched) into alerts: query, new-terms and threshold semantics on a stream.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 #include "runtime/decoder/event.h"
 #include "runtime/eval/evaluator.h"
 #include "runtime/eval/rule_info.h"
+#include "runtime/shared/fleet_state.h"
 #include "runtime/state/rule_state.h"
 
 namespace rulec::rt {
@@ -27,6 +30,12 @@ struct DetectorOptions {
   // A state directory written for another rule set (none of its rule ids among the loaded rules)
   // is refused; with adopt_state it is taken over: its rules' state is discarded.
   bool adopt_state = false;
+  // redis://HOST:PORT[/PREFIX]: new-terms history, threshold buckets, max_signals budgets and the
+  // alerts written are the fleet's, shared through that Redis (runtime/shared/fleet_state.h).
+  std::string shared_state;
+  // This process's name in the alerts it claims there; empty: derived from the host and the
+  // --state directory (stable across restarts), or random without one.
+  std::string writer;
 };
 
 struct RuleCounters {
@@ -38,7 +47,10 @@ struct RuleCounters {
   uint64_t late = 0;        // matched events older than the look-back allows (skipped)
   uint64_t terms_capped = 0;  // events whose term tuples were cut at the per-event cap
   uint64_t duplicates = 0;  // alerts already written before a restart (same uuid)
+  uint64_t elsewhere = 0;   // shared state: alerts written by another process of the fleet
 };
+
+struct FleetBatch;  // shared state: decisions waiting for Redis (fleet_batch.h)
 
 class Detector {
  public:
@@ -57,6 +69,30 @@ class Detector {
   // End of input: checkpoint (alerts flushed and synced first).
   [[nodiscard]] bool finish();
   [[nodiscard]] bool checkpoint();
+  // Shared state: resolves the decisions waiting for Redis and writes their alerts (also done
+  // every few hundred events and at each checkpoint). Call when input is idle.
+  [[nodiscard]] bool flush_shared();
+  bool shared() const { return fleet_ != nullptr; }
+  // Shared state: while Redis is away, how a stop request ends the wait (the loop's flag).
+  void set_stop_flag(const std::atomic<uint32_t>* flag, uint32_t stop_bits);
+  void set_program(const char* program);  // the prefix of what it says on stderr
+  // Shared state: what it is and what it cost ("redis://... : N round trips, M commands").
+  std::string shared_report() const;
+  // Shared state: Redis keys and bytes per rule (SCAN and MEMORY USAGE: for an operator, not
+  // for a hot path), one line per rule with keys.
+  [[nodiscard]] bool shared_usage(std::string& report);
+
+  // Called after each checkpoint, once alerts and state are durable (a stream source acknowledges
+  // its entries then). False with the reason fails the checkpoint.
+  void set_on_durable(std::function<bool(std::string& error)> fn) { on_durable_ = std::move(fn); }
+  // Idle input: checkpoint when events (or `unacknowledged` input) wait since checkpoint_ms (a
+  // second at most).
+  [[nodiscard]] bool idle_checkpoint(bool unacknowledged);
+  // Replayed stream entries follow (delivered before and never acknowledged), on behalf of
+  // `owner` ("" for this process); nullptr: new entries again. A replay is judged late against
+  // its own events only (the watermark moved on past it before), and the fleet decides each of
+  // its alerts again (an owner's alert is written by whoever replays it).
+  void set_replay(const std::string* owner);
 
   // Hot reload, between two events: switches to `rules`. Rules whose id and definition hash are
   // unchanged keep their state (new-terms history, threshold groups, max_signals buckets) and
@@ -79,6 +115,14 @@ class Detector {
   void on_new_terms(size_t rule, const Event& ev, int64_t t);
   void on_threshold(size_t rule, const Event& ev, int64_t t);
   void expire_and_cap();
+  bool durable();  // the end of a checkpoint: on_durable_
+  // Shared state (fleet_detector.cpp).
+  bool open_fleet(std::string& error);
+  void fleet_event(size_t rule, const Event& ev, int64_t t);
+  void fleet_new_terms(size_t rule, const Event& ev, int64_t t);
+  void fleet_threshold(size_t rule, const Event& ev, int64_t t);
+  uint32_t fleet_event_index(const Event& ev);
+  void expire_fleet_cache();
 
   std::vector<RuleInfo> rules_;
   DetectorOptions options_;
@@ -100,6 +144,13 @@ class Detector {
   std::unordered_set<std::string_view> seen_;  // de-duplicates a field's many values
   AlertBuilder alerts_;  // shares one event's parse among its alerts
   std::optional<std::pair<uint64_t, uint64_t>> event_hash_;  // of the current event, when needed
+  std::pair<uint64_t, uint64_t> event_hash(const Event& ev);
+  std::unique_ptr<FleetState> fleet_;
+  std::unique_ptr<FleetBatch> batch_;
+  std::function<bool(std::string&)> on_durable_;
+  bool replay_ = false;
+  std::string replay_owner_;
+  int64_t saved_watermark_ = INT64_MIN;  // the watermark before the replay
 };
 
 }  // namespace rulec::rt

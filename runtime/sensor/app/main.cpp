@@ -33,12 +33,19 @@ int main(int argc, char** argv) {
       "Exit status: 0 success, 1 error (bundle refused, I/O), 2 usage.\n"
       "Examples:\n"
       "  rulesensor rules.rbundle --trusted-key build.pub --events events.ndjson --alerts alerts.ndjson\n"
-      "  tail -F /var/log/endpoint.ndjson | rulesensor rules.rbundle --trusted-key build.pub --state /var/lib/rulec");
+      "  tail -F /var/log/endpoint.ndjson | rulesensor rules.rbundle --trusted-key build.pub --state /var/lib/rulec\n"
+      "  rulesensor rules.rbundle --trusted-key build.pub --shared-state redis://10.0.0.5:6379/fleet \\\n"
+      "    --events 'redis-stream://10.0.0.5:6379/events?group=sensors&consumer=host-1' --alerts alerts.ndjson");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
+  }
+  std::string error;
+  if (!o.stream.resolve(error)) {
+    std::fprintf(stderr, "rulesensor: %s\n", error.c_str());
+    return 2;
   }
   try {
     return rulec::sensor::run(o);

@@ -138,8 +138,9 @@ int run(const Options& o) {
   auto detector = rt::open_detector(bundle->infos(), o.stream.detector, o.stream.alerts, kProgram);
   if (!detector) return 1;
 
-  rt::EventReader reader(o.stream.inputs());
-  rt::report_skips_to_stderr(reader, kProgram);
+  const auto reader_ptr = rt::open_reader(o.stream, *detector, kProgram);
+  if (!reader_ptr) return 1;
+  rt::EventReader& reader = *reader_ptr;
   CountersOut counters(o.counters);
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -170,6 +171,7 @@ int run(const Options& o) {
   };
   const rt::LoopResult res = rt::run_detection(reader, *detector, bundle->engine.get(), &control);
   rt::print_summary(kProgram, *detector, reader, res.seconds);
+  if (o.stream.shared_usage) rt::print_shared_usage(kProgram, *detector);
   counters.write(rt::counters_json(*detector, reader, res.seconds));
   return rt::report_end(kProgram, res, *detector);
 }

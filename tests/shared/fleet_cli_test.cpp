@@ -1,0 +1,261 @@
+// Fleet-wide detection end to end: rulec run processes sharing state in a real Redis (standalone and Cluster), with restarts and failures.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/cli_util.h"
+#include "common/redis_server.h"
+#include "shared/fleet_fixture.h"
+
+using namespace rulec::testing;
+
+namespace {
+
+// Sequential chunks of one stream, each read by a fresh process with no local state.
+void expect_chunks_equal_one_process(Fleet& f, const std::string& url) {
+  const std::string one = f.one_process();
+  const size_t n = f.events.size();
+  std::string all;
+  for (int i = 0; i < 3; ++i) {
+    const std::string in = f.part(fmt::format("chunk{}.ndjson", i), n * i / 3, n * (i + 1) / 3);
+    const CmdResult r = f.run(in, fmt::format("chunk{}.alerts", i), "--shared-state " + url);
+    ASSERT_EQ(r.status, 0) << r.out;
+    all += read_file(f.d.str(fmt::format("chunk{}.alerts", i)));
+  }
+  const auto rules = per_rule(one);
+  ASSERT_EQ(rules.size(), 3u) << "every rule alerts: " << one.size();
+  EXPECT_GT(rules.at("fleet-query"), 0u);
+  EXPECT_EQ(all, one) << "the three processes wrote other alerts than one process";
+}
+
+}  // namespace
+
+TEST(FleetStandalone, SequentialChunksWriteExactlyWhatOneProcessWrites) {
+  Fleet f;
+  RedisServer redis(f.d.path() / "redis");
+  ASSERT_TRUE(redis.start());
+  expect_chunks_equal_one_process(f, redis.url("chunks"));
+  // Keys expire with their windows: every key has a time to live.
+  const std::string count = redis.cli(
+      "eval \"local n, m = 0, 0 for _, k in ipairs(redis.call('keys', ARGV[1])) do n = n + 1 "
+      "if redis.call('pttl', k) < 0 then m = m + 1 end end return {n, m}\" 0 'chunks:*'").out;
+  const auto nm = lines(count);
+  ASSERT_EQ(nm.size(), 2u) << count;
+  EXPECT_GT(std::atol(nm[0].c_str()), 100) << "keys";
+  EXPECT_EQ(nm[1], "0") << "keys without a time to live";
+}
+
+TEST(FleetStandalone, ConcurrentProcessesRaiseOneAlertPerTermAndBucket) {
+  Fleet f;
+  RedisServer redis(f.d.path() / "redis");
+  ASSERT_TRUE(redis.start());
+  const std::string one = f.one_process();
+  std::vector<std::pair<pid_t, int>> procs;
+  for (int i = 0; i < 3; ++i) {
+    const std::string in = f.part(fmt::format("split{}.ndjson", i), static_cast<size_t>(i), f.events.size(), 3);
+    int out = -1;
+    procs.emplace_back(spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + in + " --alerts " +
+                                       f.d.str(fmt::format("split{}.alerts", i)) + " --shared-state " +
+                                       redis.url("split") + " 2>&1",
+                                   &out),
+                       out);
+  }
+  std::string all;
+  for (int i = 0; i < 3; ++i) {
+    const Finished r = finish(procs[static_cast<size_t>(i)].first, procs[static_cast<size_t>(i)].second);
+    ASSERT_EQ(r.status, 0) << r.out;
+    all += read_file(f.d.str(fmt::format("split{}.alerts", i)));
+  }
+  // One alert per new term and per threshold bucket, as one process; which event raised it
+  // depends on which process got there first. The query rule's alerts per interval stay within
+  // max_signals, as many in all as one process writes.
+  std::multiset<std::string> want, got;
+  for (const auto& s : identities(one))
+    if (s.rfind("fleet-query", 0) != 0) want.insert(s);
+  for (const auto& s : identities(all))
+    if (s.rfind("fleet-query", 0) != 0) got.insert(s);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(per_rule(all), per_rule(one));
+  std::map<std::string, int> per_interval;
+  for (const auto& l : lines(all)) {
+    const auto a = nlohmann::json::parse(l);
+    if (a["kibana.alert.rule.rule_id"] != "fleet-query") continue;
+    const std::string ts = a["kibana.alert.original_time"];
+    const int minute = std::atoi(ts.substr(14, 2).c_str());
+    EXPECT_LE(++per_interval[ts.substr(0, 14) + std::to_string(minute / 5)], 2) << ts;
+  }
+}
+
+TEST(FleetStandalone, UnreachableRedisAtStartExitsOneWithTheReason) {
+  Fleet f;
+  const CmdResult r = f.run(f.d.str("all.ndjson"), "a.ndjson", fmt::format("--shared-state redis://127.0.0.1:{}/x", free_port()));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot connect to Redis at 127.0.0.1:"), std::string::npos) << r.out;
+  const CmdResult creds = f.run(f.d.str("all.ndjson"), "a.ndjson", "--shared-state redis://u:pw@127.0.0.1:1/x");
+  EXPECT_EQ(creds.status, 1) << creds.out;
+  EXPECT_NE(creds.out.find("RULEC_REDIS_PASSWORD"), std::string::npos) << creds.out;
+}
+
+TEST(FleetStandalone, PasswordFromAFileOrTheEnvironment) {
+  Fleet f;
+  RedisServer redis(f.d.path() / "redis", {"--requirepass pw-of-the-fleet"});
+  ASSERT_TRUE(redis.start());
+  f.d.write("pw", "pw-of-the-fleet\n");
+  const std::string in = f.part("few.ndjson", 0, 2000);
+  CmdResult r = f.run(in, "a.ndjson", "--shared-state " + redis.url("auth"));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("NOAUTH"), std::string::npos) << r.out;
+  r = run_shell("RULEC_REDIS_PASSWORD_FILE=" + f.d.str("pw") + " " + bin("rulec") + " run " + f.rules() + " -e " + in +
+                " --alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("auth") + " 2>&1");
+  EXPECT_EQ(r.status, 0) << r.out;
+  r = run_shell("RULEC_REDIS_PASSWORD=wrong " + bin("rulec") + " run " + f.rules() + " -e " + in + " --alerts " +
+                f.d.str("a.ndjson") + " --shared-state " + redis.url("auth") + " 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("refused the credentials"), std::string::npos) << r.out;
+}
+
+TEST(FleetStandalone, WrongTypedKeysAndForeignValuesAreErrorsNotAlerts) {
+  Fleet f;
+  RedisServer redis(f.d.path() / "redis");
+  ASSERT_TRUE(redis.start());
+  const std::string in = f.part("few.ndjson", 0, 3000);
+  // Fill the state once, then replace every new-terms entry with garbage.
+  CmdResult r;
+  ASSERT_EQ(f.run(in, "b.ndjson", "--shared-state " + redis.url("bad2")).status, 0);
+  auto set_all = [&](const std::string& pattern, const std::string& lua_action) {
+    redis.cli("eval \"for _, k in ipairs(redis.call('keys', ARGV[1])) do " + lua_action + " end\" 0 '" + pattern + "'");
+  };
+  set_all("bad2:nt:*", "redis.call('set', k, 'garbage')");
+  r = f.run(in, "c.ndjson", "--shared-state " + redis.url("bad2"));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("does not hold a new-terms entry"), std::string::npos) << r.out;
+  set_all("bad2:th:*", "redis.call('set', k, '12')");
+  set_all("bad2:nt:*", "redis.call('del', k)");
+  r = f.run(in, "d.ndjson", "--shared-state " + redis.url("bad2"));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("WRONGTYPE"), std::string::npos) << r.out;
+}
+
+// A process reading a FIFO is killed (-9) after its first checkpoint, then started again on the
+// whole input with the same --state: the alerts file holds exactly one process's alerts.
+TEST(FleetStandalone, KillNineThenRestartLosesAndDuplicatesNothing) {
+  Fleet f;
+  RedisServer redis(f.d.path() / "redis");
+  ASSERT_TRUE(redis.start());
+  const std::string one = f.one_process();
+  const std::string fifo = f.d.str("in.fifo"), state = f.d.str("st");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  int out = -1;
+  const std::string cmd = bin("rulec") + " run " + f.rules() + " --checkpoint-events 1000 --state " + state +
+                          " --alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("k9");
+  const pid_t pid = spawn_shell(cmd + " -e " + fifo + " 2>/dev/null", &out);
+  const int in = ::open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(in, 0);
+  std::string first;
+  for (size_t i = 0; i < 6000; ++i) first += f.events[i] + "\n";
+  ASSERT_EQ(::write(in, first.data(), first.size()), static_cast<ssize_t>(first.size()));
+  std::error_code ec;
+  EXPECT_TRUE(wait_until([&] { return std::filesystem::file_size(state + "/state.log", ec) > 0 && !ec; }));
+  ::kill(pid, SIGKILL);
+  ::close(in);
+  EXPECT_EQ(finish(pid, out).status, -1);
+  const CmdResult again = run_shell(cmd + " -e " + f.d.str("all.ndjson") + " 2>&1");
+  ASSERT_EQ(again.status, 0) << again.out;
+  EXPECT_EQ(read_file(f.d.str("a.ndjson")), one);
+}
+
+// Redis is killed mid-stream and started again (its append-only file keeps what it acknowledged):
+// the process holds its events, says so, and goes on where it was.
+TEST(FleetStandalone, RedisRestartMidStreamLosesAndDuplicatesNothing) {
+  Fleet f;
+  RedisServer redis(f.d.path() / "redis", {"--appendonly yes", "--appendfsync always"});
+  ASSERT_TRUE(redis.start());
+  const std::string one = f.one_process();
+  const std::string fifo = f.d.str("in.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  int out = -1;
+  const pid_t pid = spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + fifo + " --alerts " + f.d.str("a.ndjson") +
+                                    " --shared-state " + redis.url("rs") + " 2>" + f.d.str("err.log"),
+                                &out);
+  const int in = ::open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(in, 0);
+  auto feed = [&](size_t from, size_t to) {
+    std::string s;
+    for (size_t i = from; i < to; ++i) s += f.events[i] + "\n";
+    ASSERT_EQ(::write(in, s.data(), s.size()), static_cast<ssize_t>(s.size()));
+  };
+  feed(0, 5000);
+  // The first batches reached Redis (decisions are sent every 200 ms while input is idle).
+  EXPECT_TRUE(wait_until([&] { return !lines(redis.cli("--scan --pattern 'rs:nt:*'").out).empty(); }));
+  redis.kill9();
+  // The process stops reading while Redis is away: the pipe fills, so the rest is fed meanwhile.
+  std::thread feeder([&] {
+    feed(5000, f.events.size());
+    ::close(in);
+  });
+  EXPECT_TRUE(wait_until([&] { return read_file(f.d.str("err.log")).find("unreachable") != std::string::npos; }))
+      << read_file(f.d.str("err.log"));
+  EXPECT_TRUE(redis.start());
+  feeder.join();
+  const Finished r = finish(pid, out);
+  const std::string err = read_file(f.d.str("err.log"));
+  EXPECT_EQ(r.status, 0) << err;
+  EXPECT_NE(err.find("reachable again"), std::string::npos) << err;
+  EXPECT_EQ(read_file(f.d.str("a.ndjson")), one);
+}
+
+TEST(FleetCluster, SequentialChunksAndAFailoverMidStream) {
+  Fleet f;
+  RedisCluster cluster(f.d.path() / "cluster", 3, 1);
+  ASSERT_TRUE(cluster.start()) << cluster.error();
+  expect_chunks_equal_one_process(f, cluster.url("chunks"));
+  // Keys are spread over the three masters.
+  size_t masters_with_keys = 0;
+  for (size_t i = 0; i < cluster.size(); ++i)
+    if (cluster.node(i).cli("role").out.rfind("master", 0) == 0 && std::atol(cluster.node(i).cli("dbsize").out.c_str()) > 0)
+      ++masters_with_keys;
+  EXPECT_EQ(masters_with_keys, 3u);
+
+  // A master fails while a process reads: its replica takes over, nothing is lost or twice.
+  const std::string one = read_file(f.d.str("one.ndjson"));
+  const std::string fifo = f.d.str("in.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  int out = -1;
+  const pid_t pid = spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + fifo + " --alerts " + f.d.str("fo.ndjson") +
+                                    " --shared-state " + cluster.url("fo") + " 2>" + f.d.str("err.log"),
+                                &out);
+  const int in = ::open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(in, 0);
+  auto feed = [&](size_t from, size_t to) {
+    std::string s;
+    for (size_t i = from; i < to; ++i) s += f.events[i] + "\n";
+    ASSERT_EQ(::write(in, s.data(), s.size()), static_cast<ssize_t>(s.size()));
+  };
+  feed(0, 5000);
+  // The first batches reached Redis (decisions are sent every 200 ms while input is idle); then
+  // the master of one of their keys fails.
+  std::string key;
+  EXPECT_TRUE(wait_until([&] {
+    for (size_t i = 0; i < cluster.size() && key.empty(); ++i) {
+      const auto keys = lines(cluster.node(i).cli("--scan --pattern 'fo:nt:*'").out);
+      if (!keys.empty()) key = keys[0];
+    }
+    return !key.empty();
+  }));
+  ASSERT_TRUE(cluster.fail_master_of(key));
+  feed(5000, f.events.size());
+  ::close(in);
+  const Finished r = finish(pid, out);
+  EXPECT_EQ(r.status, 0) << read_file(f.d.str("err.log"));
+  EXPECT_EQ(read_file(f.d.str("fo.ndjson")), one) << read_file(f.d.str("err.log"));
+}

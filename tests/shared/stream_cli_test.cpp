@@ -1,0 +1,205 @@
+// Stream workers end to end: rulec run and rulesensor reading a real Redis Stream through a consumer group, alone, three at once, and with a worker killed.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/cli_util.h"
+#include "common/redis_server.h"
+#include "shared/fleet_fixture.h"
+
+using namespace rulec::testing;
+
+namespace {
+
+// A Redis server with the fleet's week of events in a stream, and worker processes reading it.
+struct StreamFleet {
+  Fleet f;
+  RedisServer redis{f.d.path() / "redis"};
+
+  bool push(size_t from, size_t to, const std::string& stream = "ev") {
+    const std::vector<std::string> docs(f.events.begin() + static_cast<std::ptrdiff_t>(from),
+                                        f.events.begin() + static_cast<std::ptrdiff_t>(std::min(to, f.events.size())));
+    return xadd_events(redis.port(), stream, docs, f.d.path() / "push.resp");
+  }
+  std::string stream_url(const std::string& consumer, const std::string& stream = "ev") const {
+    return fmt::format("'redis-stream://127.0.0.1:{}/{}?group=g&consumer={}'", redis.port(), stream, consumer);
+  }
+  // `rulec run` as consumer `c` of group g, its alerts in C.ndjson.
+  std::string worker(const std::string& c, const std::string& extra, const std::string& stream = "ev") const {
+    return bin("rulec") + " run " + f.rules() + " -e " + stream_url(c, stream) + " --alerts " + f.d.str(c + ".ndjson") +
+           " " + extra;
+  }
+  // Entries of the group not acknowledged (all consumers), or of one consumer.
+  long pending(const std::string& consumer = "", const std::string& stream = "ev") const {
+    const std::string out = redis.cli("xpending " + stream + " g").out;
+    if (consumer.empty()) return std::atol(out.c_str());
+    const auto l = lines(out);
+    for (size_t i = 0; i + 1 < l.size(); ++i)
+      if (l[i] == consumer) return std::atol(l[i + 1].c_str());
+    return 0;
+  }
+};
+
+// Every alert id once over all the workers' files.
+void expect_no_alert_twice(const std::string& all) {
+  std::set<std::string> ids;
+  for (const auto& l : lines(all)) {
+    const std::string id = nlohmann::json::parse(l)["kibana.alert.uuid"];
+    EXPECT_TRUE(ids.insert(id).second) << "written twice: " << id;
+  }
+}
+
+// One alert per new term and threshold bucket, as one process; as many query alerts.
+void expect_as_one_process(const std::string& one, const std::string& all) {
+  std::multiset<std::string> want, got;
+  for (const auto& s : identities(one))
+    if (s.rfind("fleet-query", 0) != 0) want.insert(s);
+  for (const auto& s : identities(all))
+    if (s.rfind("fleet-query", 0) != 0) got.insert(s);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(per_rule(all), per_rule(one));
+  expect_no_alert_twice(all);
+}
+
+}  // namespace
+
+// One worker reads the whole stream: the alerts `rulec run` writes for the same events in a file,
+// byte for byte, and every entry acknowledged. rulesensor reads a stream the same way.
+TEST(StreamWorkers, OneWorkerWritesWhatAFileRunWritesAndAcknowledgesEverything) {
+  StreamFleet s;
+  ASSERT_TRUE(s.redis.start());
+  const std::string one = s.f.one_process();
+  ASSERT_TRUE(s.push(0, s.f.events.size()));
+  CmdResult r = run_shell(s.worker("c1", "--idle-exit-ms 300") + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("as consumer c1 of group g"), std::string::npos) << r.out;
+  EXPECT_EQ(read_file(s.f.d.str("c1.ndjson")), one);
+  EXPECT_EQ(s.pending(), 0);
+
+  // The group has read everything: another consumer of it gets nothing.
+  r = run_shell(s.worker("c2", "--idle-exit-ms 300") + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(read_file(s.f.d.str("c2.ndjson")), "");
+
+  const std::string bundle = s.f.d.str("rules.rbundle");
+  ASSERT_EQ(run_rulec("compile " + s.f.rules() + " -o " + quote(bundle)).status, 0);
+  ASSERT_TRUE(s.push(0, s.f.events.size(), "ev2"));
+  r = run_shell(bin("rulesensor") + " " + quote(bundle) + " --allow-unsigned -e " + s.stream_url("s1", "ev2") +
+                " --idle-exit-ms 300 --alerts " + s.f.d.str("sensor.ndjson") + " --shared-state " + s.redis.url("sensor") +
+                " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(read_file(s.f.d.str("sensor.ndjson")), one);
+  EXPECT_EQ(s.pending("", "ev2"), 0);
+}
+
+// Three workers of one group at once, sharing state: exactly one alert per new term and
+// threshold bucket, the fleet's max_signals, no alert twice, everything acknowledged.
+TEST(StreamWorkers, ThreeConcurrentWorkersRaiseWhatOneProcessRaises) {
+  StreamFleet s;
+  ASSERT_TRUE(s.redis.start());
+  const std::string one = s.f.one_process();
+  ASSERT_TRUE(s.push(0, s.f.events.size()));
+  std::vector<std::pair<pid_t, int>> procs;
+  for (int i = 0; i < 3; ++i) {
+    int out = -1;
+    const pid_t pid = spawn_shell(
+        s.worker(fmt::format("w{}", i), "--idle-exit-ms 1000 --shared-state " + s.redis.url("fleet")) + " 2>&1", &out);
+    procs.emplace_back(pid, out);
+  }
+  std::string all;
+  size_t busy = 0;
+  for (int i = 0; i < 3; ++i) {
+    const Finished r = finish(procs[static_cast<size_t>(i)].first, procs[static_cast<size_t>(i)].second);
+    EXPECT_EQ(r.status, 0) << r.out;
+    const std::string mine = read_file(s.f.d.str(fmt::format("w{}.ndjson", i)));
+    busy += !mine.empty();
+    all += mine;
+  }
+  EXPECT_GE(busy, 2u) << "the group spread the entries";
+  expect_as_one_process(one, all);
+  EXPECT_EQ(s.pending(), 0);
+}
+
+// Entries that hold no event are reported with their id, skipped and acknowledged; the rest is read.
+TEST(StreamWorkers, EntriesWithoutAnEventAreReportedAndAcknowledged) {
+  StreamFleet s;
+  ASSERT_TRUE(s.redis.start());
+  ASSERT_TRUE(s.push(0, 10));
+  s.redis.cli("xadd ev '*' other field");
+  s.redis.cli("xadd ev '*' event '{\"@timestamp\": '");
+  ASSERT_TRUE(s.push(10, 20));
+  const CmdResult r = run_shell(s.worker("c1", "--idle-exit-ms 300") + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("no field 'event'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("entry "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("20 events read, 2 lines skipped"), std::string::npos) << r.out;
+  EXPECT_EQ(s.pending(), 0);
+}
+
+TEST(StreamWorkers, BadUrlsAndAnUnreachableServerAreErrors) {
+  StreamFleet s;
+  CmdResult r = run_rulec("run " + s.f.rules() + fmt::format(" -e 'redis-stream://127.0.0.1:{}/ev?group=g&consumer=c1'", free_port()));
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot connect to Redis at 127.0.0.1:"), std::string::npos) << r.out;
+  r = run_rulec("run " + s.f.rules() + " -e 'redis-stream://127.0.0.1:1/ev?group=g'");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("consumer="), std::string::npos) << r.out;
+  r = run_rulec("run " + s.f.rules() + " -e " + s.stream_url("c") + " -e " + s.f.d.str("all.ndjson"));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("must be the only --events"), std::string::npos) << r.out;
+  r = run_rulec("run " + s.f.rules() + " -e " + s.f.d.str("all.ndjson") + " --idle-exit-ms 10");
+  EXPECT_EQ(r.status, 2) << r.out;
+}
+
+// Three workers with their own --state read a stream as it is written; one is killed (-9) after
+// its first checkpoint. The others claim its pending entries once they are idle past
+// --claim-idle-ms, and it comes back later with its state: no alert is lost or written twice.
+TEST(StreamWorkers, KillNineOfAWorkerMidStreamThenItsRestart) {
+  StreamFleet s;
+  ASSERT_TRUE(s.redis.start());
+  const std::string one = s.f.one_process();
+  auto cmd = [&](int i) {
+    return s.worker(fmt::format("w{}", i), fmt::format("--claim-idle-ms 2000 --idle-exit-ms 5000 --checkpoint-events 500 "
+                                                       "--state {} --shared-state {}",
+                                                       s.f.d.str(fmt::format("state{}", i)), s.redis.url("fleet"))) +
+           " 2>>" + s.f.d.str(fmt::format("w{}.err", i));
+  };
+  ASSERT_TRUE(s.push(0, 1));  // the stream exists before the workers start reading it
+  std::vector<std::pair<pid_t, int>> procs;
+  for (int i = 0; i < 3; ++i) {
+    int out = -1;
+    procs.emplace_back(spawn_shell(cmd(i), &out), out);
+  }
+  // The writer: 300 entries every 100 ms.
+  std::thread writer([&] {
+    for (size_t i = 1; i < s.f.events.size(); i += 300) {
+      EXPECT_TRUE(s.push(i, i + 300));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::error_code ec;
+  EXPECT_TRUE(wait_until([&] { return std::filesystem::file_size(s.f.d.str("state1/state.log"), ec) > 0 && !ec; }));
+  ::kill(procs[1].first, SIGKILL);
+  EXPECT_EQ(finish(procs[1].first, procs[1].second).status, -1);
+  // Its entries are taken over by the other two...
+  EXPECT_TRUE(wait_until([&] { return s.pending("w1") == 0; }, std::chrono::seconds(60)));
+  // ...and it comes back: it cuts its alerts back to its checkpoint, and reads on.
+  int out = -1;
+  procs[1] = {spawn_shell(cmd(1), &out), out};
+  writer.join();
+  std::string all;
+  for (int i = 0; i < 3; ++i) {
+    const Finished r = finish(procs[static_cast<size_t>(i)].first, procs[static_cast<size_t>(i)].second);
+    EXPECT_EQ(r.status, 0) << read_file(s.f.d.str(fmt::format("w{}.err", i)));
+    all += read_file(s.f.d.str(fmt::format("w{}.ndjson", i)));
+  }
+  expect_as_one_process(one, all);
+  EXPECT_EQ(s.pending(), 0);
+}
