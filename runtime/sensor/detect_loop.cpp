@@ -2,6 +2,8 @@
 #include "runtime/sensor/detect_loop.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <thread>
 
@@ -69,15 +71,16 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   // an alert is not held back while input is idle, and idle input is checkpointed (a stream's
   // entries acknowledged) within a second; a stop request ends a wait for an unreachable Redis.
   std::atomic<bool> ticking{(detector.shared() || source) && attention};
+  std::mutex tick_mutex;
+  std::condition_variable tick_cv;
   std::thread ticker;
   if (ticking) {
     detector.set_stop_flag(attention, kAttentionStop);
     if (source) source->set_stop(attention, kAttentionStop);
     ticker = std::thread([&] {
-      while (ticking.load()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      std::unique_lock<std::mutex> lock(tick_mutex);
+      while (!tick_cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return !ticking.load(); }))
         attention->fetch_or(kAttentionTick);
-      }
     });
   }
   bool idle = false, replay = false;
@@ -118,8 +121,14 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
     engine->evaluator().evaluate(ev, bits);
     res.ok = detector.on_event(ev, bits);
   }
-  ticking = false;
-  if (ticker.joinable()) ticker.join();
+  if (ticker.joinable()) {
+    {
+      const std::lock_guard<std::mutex> lock(tick_mutex);
+      ticking = false;
+    }
+    tick_cv.notify_one();
+    ticker.join();
+  }
   if (replay) detector.set_replay(nullptr);
   res.ok = res.ok && detector.finish();  // what was read is checkpointed (acknowledged) even when the input failed
   if (source && !source->error().empty()) {

@@ -294,8 +294,8 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     }
   }
   if (!error_.empty()) return false;
-  if (fleet_ && (++batch_->events_seen >= kFleetBatchEvents || batch_->candidates.size() >= kFleetBatchCandidates) &&
-      !flush_shared())
+  if (fleet_ && (++batch_->events_seen >= kFleetBatchEvents || batch_->building->candidates.size() >= kFleetBatchCandidates) &&
+      !submit_shared())
     return false;
   if (++since_checkpoint_ >= options_.checkpoint_events) return checkpoint();
   // A slow stream still checkpoints: look at the clock every 256 events.

@@ -122,6 +122,8 @@ class Detector {
   void fleet_new_terms(size_t rule, const Event& ev, int64_t t);
   void fleet_threshold(size_t rule, const Event& ev, int64_t t);
   uint32_t fleet_event_index(const Event& ev);
+  bool submit_shared();  // hands the batch to the worker
+  bool land_shared();    // takes in the batch in flight, writes its alerts
   void expire_fleet_cache();
 
   std::vector<RuleInfo> rules_;

@@ -1,14 +1,17 @@
-// Shared state: the decisions of a batch of events waiting for Redis, and what this process already knows of the fleet.
+// Shared state: the decisions of a batch of events waiting for Redis, the batch in flight, and what this process already knows of the fleet.
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "runtime/alerts/alert_json.h"
 #include "runtime/shared/redis_client.h"
+#include "runtime/state/detector.h"
 #include "runtime/state/rule_state.h"
 
 namespace rulec::rt {
@@ -17,14 +20,17 @@ namespace rulec::rt {
 constexpr uint64_t kFleetBatchEvents = 1024;
 constexpr size_t kFleetBatchCandidates = 4096;
 
-struct FleetBatch {
-  // An event some decision of the batch belongs to: its bytes (the alert embeds them) and the
-  // watermark when it was read (the alert's @timestamp).
+// One batch: built by the reading thread, then resolved against Redis by a worker thread while
+// the reading thread builds the next; its alerts are written by the reading thread.
+struct FleetFlight {
+  // An event some decision of the batch belongs to: its bytes (the alert embeds them; its id
+  // hashes them, off the reading thread) and, for a replayed stream entry, whose it was.
   struct EventCopy {
     std::string raw;
-    int64_t watermark = 0;
     std::string takeover;  // a replayed stream entry of a consumer that died: its name
     bool replay = false;   // a replayed stream entry: decided by the fleet, not by the cache
+    bool hashed = false;
+    std::pair<uint64_t, uint64_t> hash{};
   };
   // A would-be alert. Gated by a script call (new terms, threshold) whose answer says whether it
   // is one; then claimed against the rule's max_signals bucket, where the fleet decides who writes it.
@@ -32,27 +38,69 @@ struct FleetBatch {
     uint32_t event = 0;
     uint32_t rule = 0;
     int64_t t = 0;
-    AlertFacts facts;       // event_json and alert_time_ms filled when written
-    uint32_t op = UINT32_MAX;  // the gating call in `calls` (none: a query rule's alert)
-    uint32_t slot = 0;         // this candidate's occurrence in that call's answer
+    AlertFacts facts;               // uuid filled by the worker; event_json when written
+    std::vector<std::string> key;   // what the alert id hashes besides the event and the rule
+    uint32_t op = UINT32_MAX;       // the gating call in `calls` (none: a query rule's alert)
     bool raise = false;
+    bool write = false;             // the worker's verdict
   };
-  // A script call being built: its command and, per occurrence, the candidate it gates (or none).
+  // An argument the worker fills in: a candidate's alert id, or its event's id.
+  struct Fill {
+    uint32_t arg = 0;
+    uint32_t candidate = 0;
+    bool event_id = false;
+  };
+  // A script call: its command and, per occurrence, the candidate it gates (or none).
   struct Call {
     RedisCommand cmd;
     std::vector<uint32_t> candidates;  // UINT32_MAX: an occurrence that only refreshes last-seen
+    std::vector<Fill> fills;
     uint8_t script = 0;  // FleetState::Script
     uint32_t rule = 0;
     Key128 cache_key;
     int64_t bucket = 0;
-    int64_t max_t = INT64_MIN;
   };
+  struct TermUpdate {
+    uint32_t rule;
+    Key128 key;
+    int64_t last;
+  };
+  struct GroupUpdate {
+    uint32_t rule;
+    Key128 key;
+    int64_t bucket;
+  };
+
   std::vector<EventCopy> events;
-  int64_t current_event = -1;  // index in `events` of the event being read (-1: not copied yet)
   std::vector<Candidate> candidates;
   std::vector<Call> calls;
-  std::unordered_map<std::string, uint32_t> call_of_key;  // key -> index in `calls`
-  uint64_t events_seen = 0;  // since the last flush
+  // The worker's results, applied by the reading thread.
+  std::vector<RuleCounters> counters;  // suppressed, elsewhere, learned
+  std::vector<TermUpdate> terms;
+  std::vector<GroupUpdate> groups;
+  std::string error;
+
+  bool empty() const { return candidates.empty() && calls.empty(); }
+  void clear() {
+    events.clear();
+    candidates.clear();
+    calls.clear();
+    counters.clear();
+    terms.clear();
+    groups.clear();
+    error.clear();
+  }
+};
+
+struct FleetBatch {
+  std::unique_ptr<FleetFlight> building = std::make_unique<FleetFlight>();
+  // The call of each key in this batch (index in building->calls), by the key's kind, rule and item.
+  std::unordered_map<Key128, uint32_t, Key128Hash> call_of_key;
+  std::unique_ptr<FleetFlight> spare;  // a landed batch, emptied: its storage is reused
+  int64_t current_event = -1;  // index in building->events of the event being read (-1: not copied yet)
+  uint64_t events_seen = 0;    // since the last submission
+  std::unique_ptr<FleetFlight> flying;  // resolved by `inflight`
+  std::future<bool> inflight;
 
   // What this process knows of the fleet (a cache: Redis stays the truth; all of it may be dropped).
   struct TermSeen {
@@ -62,20 +110,26 @@ struct FleetBatch {
   struct RuleCache {
     std::unordered_map<Key128, TermSeen, Key128Hash> terms;
     std::unordered_map<Key128, int64_t, Key128Hash> alerted_groups;  // group and bucket -> bucket
-    std::map<int64_t, bool> full_buckets;                            // max_signals reached
+    std::map<int64_t, bool> full_buckets;  // max_signals reached (the worker's: touched only while none is in flight)
   };
   std::vector<RuleCache> cache;
   std::vector<std::string> rule_keys;  // FleetState::rule_key of each rule
 
-  void clear_batch() {
-    events.clear();
-    current_event = -1;
-    candidates.clear();
-    calls.clear();
+  // Starts a new batch after `building` was handed to the worker.
+  void restart() {
+    building = spare ? std::move(spare) : std::make_unique<FleetFlight>();
     call_of_key.clear();
+    current_event = -1;
     events_seen = 0;
   }
-  bool empty() const { return candidates.empty() && calls.empty(); }
 };
+
+class FleetState;
+
+// The worker's part (fleet_resolve.cpp): fills in the ids, asks Redis (the gating calls, then the
+// claims against max_signals) and leaves its verdicts and cache updates in `f`. Touches nothing
+// else but `fleet` and the rules' full_buckets in `b`. False with f.error.
+[[nodiscard]] bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, FleetBatch& b,
+                                  bool learn);
 
 }  // namespace rulec::rt

@@ -6,8 +6,10 @@
 //   interval's max_signals budget is the fleet's.
 // - Events are read on without waiting: each matched rule leaves a candidate alert and, when this
 //   process's cache cannot decide, a script call. A batch (1,024 events, or a checkpoint, or idle
-//   input) goes to Redis in two round trips per node: the gating calls (new terms, threshold),
-//   then the claims of the alerts against max_signals. Alerts are written in stream order.
+//   input) goes to a worker thread (fleet_resolve.cpp) that hashes the ids and asks Redis in two
+//   round trips per node: the gating calls (new terms, threshold), then the claims of the alerts
+//   against max_signals. Meanwhile the next batch is read; the first one's alerts are written, in
+//   stream order, before the second one goes out.
 // - Every call may run twice with the same outcome (fleet_scripts.h): an occurrence asks as the
 //   alert id it would raise, so a replay after a restart, or a retry after a lost connection,
 //   gets the answer the first ask got, and the alert is written by the process that claimed it.
@@ -32,8 +34,13 @@ namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
 
-std::string hex128(std::pair<uint64_t, uint64_t> h) { return fmt::format("{:016x}{:016x}", h.first, h.second); }
-std::string hex128(const Key128& k) { return hex128(std::pair<uint64_t, uint64_t>{k.a, k.b}); }
+std::string hex128(const Key128& k) { return fmt::format("{:016x}{:016x}", k.a, k.b); }
+
+// A threshold bucket must live until no event that is not late can reach it (at least a minute).
+int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
+  if (watermark == INT64_MIN) return 60000;
+  return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
+}
 
 // This process's name in the claims: the host and its --state directory (a restart is the same
 // writer), or the host and a random number.
@@ -47,21 +54,6 @@ std::string default_writer(const std::string& state_dir) {
   }
   std::random_device rd;
   return fmt::format("{}:{:08x}{:08x}", host, rd(), rd());
-}
-
-// A key must live until no event that is not late can reach its bucket (at least a minute).
-int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
-  if (watermark == INT64_MIN) return 60000;
-  return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
-}
-
-bool parse_int(const RedisReply& r, int64_t& out) {
-  if (r.type == RedisReply::Type::Integer) return out = r.integer, true;
-  if (r.type != RedisReply::Type::String || r.str.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtoll(r.str.c_str(), &end, 10);
-  return errno == 0 && end && *end == '\0';
 }
 
 }  // namespace
@@ -94,40 +86,63 @@ std::string Detector::shared_report() const {
 uint32_t Detector::fleet_event_index(const Event& ev) {
   FleetBatch& b = *batch_;
   if (b.current_event < 0) {
-    b.current_event = static_cast<int64_t>(b.events.size());
-    b.events.push_back(FleetBatch::EventCopy{std::string(ev.raw), watermark_, replay_ ? replay_owner_ : std::string(), replay_});
+    b.current_event = static_cast<int64_t>(b.building->events.size());
+    FleetFlight::EventCopy copy;
+    copy.raw.assign(ev.raw);
+    copy.replay = replay_;
+    if (replay_) copy.takeover = replay_owner_;
+    b.building->events.push_back(std::move(copy));
   }
   return static_cast<uint32_t>(b.current_event);
 }
 
 namespace {
 
-// The call on `key` in this batch, created with its head arguments when it is the first.
-FleetBatch::Call& call_on(FleetBatch& b, const FleetState& fleet, FleetState::Script s, std::string key, uint32_t rule,
-                          Key128 cache_key, int64_t bucket, std::vector<std::string> head) {
-  auto [it, fresh] = b.call_of_key.try_emplace(key, static_cast<uint32_t>(b.calls.size()));
+// What names a call in a batch: the script, the rule and the item.
+Key128 call_id(FleetState::Script s, uint32_t rule, Key128 item) {
+  return Key128{item.a ^ (0x9E3779B97F4A7C15ull * (rule + 1)), item.b ^ (0xBF58476D1CE4E5B9ull * (s + 1))};
+}
+
+// The call on `item` in this batch, created (its key named by make_key(), its head arguments by
+// make_head()) when it is the first.
+template <class MakeKey, class MakeHead>
+FleetFlight::Call& call_on(FleetBatch& b, const FleetState& fleet, FleetState::Script s, uint32_t rule, Key128 item,
+                           int64_t bucket, MakeKey&& make_key, MakeHead&& make_head) {
+  auto [it, fresh] = b.call_of_key.try_emplace(call_id(s, rule, item), static_cast<uint32_t>(b.building->calls.size()));
   if (fresh) {
-    FleetBatch::Call c;
-    c.cmd = fleet.call(s, std::move(key), std::move(head));
+    FleetFlight::Call c;
+    c.cmd = fleet.call(s, make_key(), make_head());
     c.script = s;
     c.rule = rule;
-    c.cache_key = cache_key;
+    c.cache_key = item;
     c.bucket = bucket;
-    b.calls.push_back(std::move(c));
+    b.building->calls.push_back(std::move(c));
   }
-  return b.calls[it->second];
+  return b.building->calls[it->second];
+}
+
+// A candidate alert of the event being read; its id is the worker's to compute.
+FleetFlight::Candidate& add_candidate(FleetBatch& b, uint32_t event, size_t rule, int64_t t, int64_t watermark) {
+  FleetFlight::Candidate& c = b.building->candidates.emplace_back();
+  c.event = event;
+  c.rule = static_cast<uint32_t>(rule);
+  c.t = t;
+  c.facts.alert_time_ms = watermark;
+  return c;
+}
+
+// An occurrence gated by `call`, asking as `candidate`'s alert id (or its event's id).
+void gate(FleetFlight::Call& call, FleetBatch& b, uint32_t candidate, bool event_id) {
+  b.building->candidates[candidate].op = static_cast<uint32_t>(&call - b.building->calls.data());
+  call.fills.push_back({static_cast<uint32_t>(call.cmd.argv.size()), candidate, event_id});
+  call.cmd.argv.emplace_back();
+  call.candidates.push_back(candidate);
 }
 
 }  // namespace
 
 void Detector::fleet_event(size_t rule, const Event& ev, int64_t t) {
-  FleetBatch::Candidate c;
-  c.event = fleet_event_index(ev);
-  c.rule = static_cast<uint32_t>(rule);
-  c.t = t;
-  c.facts.alert_time_ms = watermark_;
-  c.facts.uuid = alert_uuid(event_hash(ev), rules_[rule].rule_id, {});
-  batch_->candidates.push_back(std::move(c));
+  add_candidate(*batch_, fleet_event_index(ev), rule, t, watermark_);
 }
 
 void Detector::fleet_new_terms(size_t rule, const Event& ev, int64_t t) {
@@ -145,9 +160,9 @@ void Detector::fleet_new_terms(size_t rule, const Event& ev, int64_t t) {
   for_each_tuple(values_, nf, tuple_idx_, tuple_, [&](const std::vector<std::string_view>& tuple) {
     const Key128 k = tuple_key(tuple);
     FleetBatch::TermSeen& seen = b.cache[rule].terms[k];
-    std::string key = fleet_->key("nt", b.rule_keys[rule], hex128(k));
+    auto key = [&] { return fleet_->key("nt", b.rule_keys[rule], hex128(k)); };
     // A replayed entry asks the fleet even for a term it knows: it may own the term's alert.
-    const bool pending = b.call_of_key.count(key) > 0 || replay_;
+    const bool pending = replay_ || b.call_of_key.count(call_id(FleetState::kNewTerms, static_cast<uint32_t>(rule), k)) > 0;
     auto head = [&] {
       return std::vector<std::string>{std::to_string(r.history_window_ms), std::to_string(horizon),
                                       std::to_string(watermark_ == INT64_MIN ? t : watermark_)};
@@ -156,7 +171,7 @@ void Detector::fleet_new_terms(size_t rule, const Event& ev, int64_t t) {
       // Not new: the fleet saw it within the window. Its last-seen time goes out at a bounded rate.
       seen.last = std::max(seen.last, t);
       if (t >= seen.sent + step) {
-        FleetBatch::Call& c = call_on(b, *fleet_, FleetState::kNewTerms, std::move(key), static_cast<uint32_t>(rule), k, 0, head());
+        FleetFlight::Call& c = call_on(b, *fleet_, FleetState::kNewTerms, static_cast<uint32_t>(rule), k, 0, key, head);
         c.cmd.argv.push_back(std::to_string(t));
         c.cmd.argv.emplace_back();
         c.candidates.push_back(kNone);
@@ -165,22 +180,16 @@ void Detector::fleet_new_terms(size_t rule, const Event& ev, int64_t t) {
       return;
     }
     // Maybe new: the fleet decides, with the alert this occurrence would raise as its owner.
-    FleetBatch::Candidate cand;
-    cand.event = fleet_event_index(ev);
-    cand.rule = static_cast<uint32_t>(rule);
-    cand.t = t;
-    cand.facts.alert_time_ms = watermark_;
+    const uint32_t event = fleet_event_index(ev);
+    FleetFlight::Candidate& cand = add_candidate(b, event, rule, t, watermark_);
     cand.facts.new_terms.assign(tuple.begin(), tuple.end());
-    cand.facts.uuid = alert_uuid(event_hash(ev), r.rule_id, cand.facts.new_terms);
-    FleetBatch::Call& c = call_on(b, *fleet_, FleetState::kNewTerms, std::move(key), static_cast<uint32_t>(rule), k, 0, head());
-    cand.op = static_cast<uint32_t>(&c - b.calls.data());
-    cand.slot = static_cast<uint32_t>(c.candidates.size());
+    cand.key = cand.facts.new_terms;
+    const uint32_t index = static_cast<uint32_t>(b.building->candidates.size() - 1);
+    FleetFlight::Call& c = call_on(b, *fleet_, FleetState::kNewTerms, static_cast<uint32_t>(rule), k, 0, key, head);
     c.cmd.argv.push_back(std::to_string(t));
-    c.cmd.argv.push_back(cand.facts.uuid);
-    c.candidates.push_back(static_cast<uint32_t>(b.candidates.size()));
+    gate(c, b, index, false);
     seen.sent = std::max(seen.sent, t);
     seen.last = std::max(seen.last, t);
-    b.candidates.push_back(std::move(cand));
   });
 }
 
@@ -199,157 +208,97 @@ void Detector::fleet_threshold(size_t rule, const Event& ev, int64_t t) {
   const int64_t bucket = floor_div(t, r.interval_ms);
   const std::string bucket_text = std::to_string(bucket);
   if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;
-  const std::string event_id = hex128(event_hash(ev));
   for_each_tuple(values_, nf, tuple_idx_, tuple_, [&](const std::vector<std::string_view>& tuple) {
     const Key128 gk = tuple_key(tuple, bucket_text);
     if (!replay_ && b.cache[rule].alerted_groups.count(gk)) return;  // the fleet raised this bucket's alert already
-    FleetBatch::Candidate cand;
-    cand.event = fleet_event_index(ev);
-    cand.rule = static_cast<uint32_t>(rule);
-    cand.t = t;
-    cand.facts.alert_time_ms = watermark_;
+    const uint32_t event = fleet_event_index(ev);
+    FleetFlight::Candidate& cand = add_candidate(b, event, rule, t, watermark_);
     cand.facts.threshold_terms.assign(tuple.begin(), tuple.end());
     cand.facts.threshold_from_ms = bucket * r.interval_ms;
-    std::vector<std::string> key(tuple.begin(), tuple.end());
-    key.push_back(bucket_text);
-    cand.facts.uuid = alert_uuid(event_hash(ev), r.rule_id, key);
-    FleetBatch::Call& c =
-        call_on(b, *fleet_, FleetState::kThreshold, fleet_->key("th", b.rule_keys[rule], hex128(gk)),
-                static_cast<uint32_t>(rule), gk, bucket,
-                {std::to_string(r.threshold_value), std::to_string(r.cardinality_field.empty() ? 0 : r.cardinality_value),
-                 std::to_string(bucket_ttl(r, bucket, watermark_))});
-    cand.op = static_cast<uint32_t>(&c - b.calls.data());
-    cand.slot = static_cast<uint32_t>(c.candidates.size());
-    c.cmd.argv.push_back(event_id);
+    cand.key.assign(tuple.begin(), tuple.end());
+    cand.key.push_back(bucket_text);
+    const uint32_t index = static_cast<uint32_t>(b.building->candidates.size() - 1);
+    FleetFlight::Call& c =
+        call_on(b, *fleet_, FleetState::kThreshold, static_cast<uint32_t>(rule), gk, bucket,
+                [&] { return fleet_->key("th", b.rule_keys[rule], hex128(gk)); },
+                [&] {
+                  return std::vector<std::string>{
+                      std::to_string(r.threshold_value), std::to_string(r.cardinality_field.empty() ? 0 : r.cardinality_value),
+                      std::to_string(bucket_ttl(r, bucket, watermark_))};
+                });
+    gate(c, b, index, true);
     c.cmd.argv.push_back(std::to_string(card.size()));
-    for (auto v : card) c.cmd.argv.push_back(hex128(Hash128().add(v).value()));
-    c.candidates.push_back(static_cast<uint32_t>(b.candidates.size()));
-    b.candidates.push_back(std::move(cand));
+    for (auto v : card) c.cmd.argv.push_back(hex128(key_of(Hash128().add(v).value())));
   });
 }
 
-bool Detector::flush_shared() {
-  if (!fleet_) return true;
+// Waits for the batch in flight, takes in what the fleet answered and writes its alerts.
+bool Detector::land_shared() {
   FleetBatch& b = *batch_;
-  if (b.empty()) {
-    b.clear_batch();
-    return true;
-  }
-  auto bad_answer = [&](const RedisCommand& cmd, const RedisReply& r) {
-    error_ = fmt::format("shared state: unexpected answer for key {} ({})", cmd.key,
-                         r.is_error() ? r.str : "not what the script returns");
+  if (!b.flying) return true;
+  const bool ok = b.inflight.get();
+  std::unique_ptr<FleetFlight> f = std::move(b.flying);
+  if (!ok) {
+    if (error_.empty()) error_ = f->error;
     return false;
-  };
-  // 1. The gating calls.
-  std::vector<RedisCommand> cmds;
-  cmds.reserve(b.calls.size());
-  for (auto& c : b.calls) cmds.push_back(std::move(c.cmd));
-  std::vector<RedisReply> replies;
-  if (!fleet_->run(cmds, replies, error_)) return false;
-  for (size_t i = 0; i < b.calls.size(); ++i) {
-    const FleetBatch::Call& c = b.calls[i];
-    const RedisReply& r = replies[i];
-    const size_t n = c.candidates.size();
-    if (c.script == FleetState::kNewTerms) {
-      int64_t last = 0;
-      if (r.type != RedisReply::Type::Array || r.elements.size() != n + 1 || !parse_int(r.elements[n], last))
-        return bad_answer(cmds[i], r);
-      FleetBatch::TermSeen& seen = batch_->cache[c.rule].terms[c.cache_key];
-      seen.last = std::max(seen.last, last);
-      for (size_t j = 0; j < n; ++j)
-        if (r.elements[j].type == RedisReply::Type::Integer && r.elements[j].integer == 1 && c.candidates[j] != kNone)
-          b.candidates[c.candidates[j]].raise = true;
-    } else {
-      if (r.type != RedisReply::Type::Array || r.elements.size() != n) return bad_answer(cmds[i], r);
-      for (size_t j = 0; j < n; ++j) {
-        const RedisReply& e = r.elements[j];
-        if (e.type == RedisReply::Type::Array) {
-          if (e.elements.size() != 2) return bad_answer(cmds[i], r);
-          FleetBatch::Candidate& cand = b.candidates[c.candidates[j]];
-          cand.raise = true;
-          parse_int(e.elements[0], cand.facts.threshold_count);
-          int64_t d = 0;
-          parse_int(e.elements[1], d);
-          if (!rules_[c.rule].cardinality_field.empty()) cand.facts.cardinality = d;
-        }
-        if (e.type == RedisReply::Type::Array || (e.type == RedisReply::Type::Integer && e.integer < 0))
-          batch_->cache[c.rule].alerted_groups[c.cache_key] = c.bucket;
-      }
-    }
   }
-  // 2. The alerts' claims against their rule's max_signals bucket, in stream order.
-  enum : uint8_t { kSkip, kWrite };
-  std::vector<uint8_t> outcome(b.candidates.size(), kSkip);
-  std::vector<FleetBatch::Call> claims;
-  std::unordered_map<std::string, uint32_t> claim_of_key;
-  for (uint32_t i = 0; i < b.candidates.size(); ++i) {
-    FleetBatch::Candidate& cand = b.candidates[i];
-    if (cand.op != kNone && !cand.raise) continue;
-    RuleCounters& rc = counters_[cand.rule];
-    if (options_.learn) {
-      ++rc.learned;
-      continue;
+  struct Recycle {  // whatever way this returns, the batch's storage serves the next one
+    FleetBatch& b;
+    std::unique_ptr<FleetFlight>& f;
+    ~Recycle() {
+      f->clear();
+      b.spare = std::move(f);
     }
-    if (dedupe_.seen.count(key_of(Hash128().add(cand.facts.uuid).value()))) {
-      ++rc.duplicates;
-      continue;
-    }
-    const RuleInfo& r = rules_[cand.rule];
-    const int64_t bucket = floor_div(cand.t, r.interval_ms);
-    const FleetBatch::EventCopy& from = b.events[cand.event];
-    if (!from.replay && b.cache[cand.rule].full_buckets.count(bucket)) {
-      ++rc.suppressed;
-      continue;
-    }
-    std::string key = fleet_->key("sig", b.rule_keys[cand.rule], std::to_string(bucket));
-    auto [it, fresh] = claim_of_key.try_emplace(key, static_cast<uint32_t>(claims.size()));
-    if (fresh) {
-      FleetBatch::Call c;
-      c.cmd = fleet_->call(FleetState::kSignals, std::move(key),
-                           {std::to_string(r.max_signals), std::to_string(bucket_ttl(r, bucket, watermark_)), fleet_->writer()});
-      c.rule = cand.rule;
-      c.bucket = bucket;
-      claims.push_back(std::move(c));
-    }
-    claims[it->second].cmd.argv.push_back(cand.facts.uuid);
-    claims[it->second].cmd.argv.push_back(from.takeover);
-    claims[it->second].candidates.push_back(i);
+  } recycle{b, f};
+  for (const auto& u : f->terms) {
+    FleetBatch::TermSeen& seen = b.cache[u.rule].terms[u.key];
+    seen.last = std::max(seen.last, u.last);
   }
-  if (!claims.empty()) {
-    cmds.clear();
-    for (auto& c : claims) cmds.push_back(std::move(c.cmd));
-    if (!fleet_->run(cmds, replies, error_)) return false;
-    for (size_t i = 0; i < claims.size(); ++i) {
-      const FleetBatch::Call& c = claims[i];
-      const RedisReply& r = replies[i];
-      if (r.type != RedisReply::Type::Array || r.elements.size() != c.candidates.size()) return bad_answer(cmds[i], r);
-      for (size_t j = 0; j < c.candidates.size(); ++j) {
-        const int64_t v = r.elements[j].type == RedisReply::Type::Integer ? r.elements[j].integer : -1;
-        RuleCounters& rc = counters_[c.rule];
-        if (v == 1 || v == 2) outcome[c.candidates[j]] = kWrite;
-        else if (v == 3) ++rc.elsewhere;
-        else if (v == 0) ++rc.suppressed, b.cache[c.rule].full_buckets[c.bucket] = true;
-        else return bad_answer(cmds[i], r);
-      }
-    }
+  for (const auto& u : f->groups) b.cache[u.rule].alerted_groups[u.key] = u.bucket;
+  for (size_t i = 0; i < counters_.size() && i < f->counters.size(); ++i) {
+    counters_[i].suppressed += f->counters[i].suppressed;
+    counters_[i].elsewhere += f->counters[i].elsewhere;
+    counters_[i].learned += f->counters[i].learned;
   }
-  // 3. The alerts, in stream order.
   int64_t last_event = -1;
-  for (uint32_t i = 0; i < b.candidates.size(); ++i) {
-    if (outcome[i] != kWrite) continue;
-    FleetBatch::Candidate& cand = b.candidates[i];
+  for (FleetFlight::Candidate& cand : f->candidates) {
+    if (!cand.write) continue;
+    const Key128 id = key_of(Hash128().add(cand.facts.uuid).value());
+    if (dedupe_.seen.count(id)) {  // written before a restart
+      ++counters_[cand.rule].duplicates;
+      continue;
+    }
     if (static_cast<int64_t>(cand.event) != last_event) alerts_.next_event(), last_event = cand.event;
-    cand.facts.event_json = b.events[cand.event].raw;
+    cand.facts.event_json = f->events[cand.event].raw;
     if (!sink_->write(alerts_.build(rules_[cand.rule], cand.facts))) {
       if (error_.empty()) error_ = sink_->error();
       return false;
     }
-    dedupe_.seen[key_of(Hash128().add(cand.facts.uuid).value())] = cand.t;
+    dedupe_.seen[id] = cand.t;
     ++counters_[cand.rule].alerts;
   }
   alerts_.next_event();
-  b.clear_batch();
   return true;
+}
+
+// Hands the batch being built to a worker thread (after landing the one in flight).
+bool Detector::submit_shared() {
+  if (!land_shared()) return false;
+  FleetBatch& b = *batch_;
+  if (b.building->empty()) {
+    b.restart();
+    return true;
+  }
+  b.flying = std::move(b.building);
+  b.restart();
+  FleetFlight* f = b.flying.get();
+  b.inflight = std::async(std::launch::async, [this, f] { return resolve_flight(*f, *fleet_, rules_, *batch_, options_.learn); });
+  return true;
+}
+
+bool Detector::flush_shared() {
+  if (!fleet_) return true;
+  return submit_shared() && land_shared();
 }
 
 void Detector::expire_fleet_cache() {

@@ -102,6 +102,10 @@ class RedisServer {
     pid_ = -1;
   }
   int port() const { return port_; }
+  // The end of its log, for a failure message.
+  std::string log_tail(int lines = 12) const {
+    return run_shell(fmt::format("tail -n {} {} 2>&1", lines, quote((dir_ / "redis.log").string()))).out;
+  }
   std::string url(const std::string& prefix) const { return fmt::format("redis://127.0.0.1:{}/{}", port_, prefix); }
   CmdResult cli(const std::string& args) const { return redis_cli(port_, args); }
 
@@ -119,8 +123,13 @@ class RedisCluster {
   RedisCluster(const std::filesystem::path& dir, int masters = 3, int replicas = 0) : replicas_(replicas) {
     for (int i = 0; i < masters * (1 + replicas); ++i) {
       const auto d = dir / fmt::format("node{}", i);
+      // The bus port is chosen too (port + 10000 by default: it may be taken, or past 65535);
+      // a replica fails over whatever its last contact with the master (validity factor 0): a
+      // master stalled by a loaded machine must not leave its slots without one.
       nodes_.push_back(std::make_unique<RedisServer>(
-          d, std::vector<std::string>{"--cluster-enabled yes", "--cluster-node-timeout 1000",
+          d, std::vector<std::string>{"--cluster-enabled yes", "--cluster-node-timeout 2000",
+                                      fmt::format("--cluster-port {}", free_port()),
+                                      "--cluster-replica-validity-factor 0",
                                       "--cluster-config-file " + quote((d / "nodes.conf").string()),
                                       "--appendonly yes", "--appendfsync always"}));
     }
@@ -171,6 +180,11 @@ class RedisCluster {
   }
   std::string url(const std::string& prefix) const { return nodes_[0]->url(prefix); }
   RedisServer& node(size_t i) { return *nodes_[i]; }
+  std::string logs() const {
+    std::string out;
+    for (size_t i = 0; i < nodes_.size(); ++i) out += fmt::format("== node {}\n{}", i, nodes_[i]->log_tail());
+    return out;
+  }
   size_t size() const { return nodes_.size(); }
   const std::string& error() const { return error_; }
   // Does `n` serve `slot` (its own line of CLUSTER NODES)?

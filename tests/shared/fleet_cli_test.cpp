@@ -252,7 +252,7 @@ TEST(FleetCluster, SequentialChunksAndAFailoverMidStream) {
     }
     return !key.empty();
   }));
-  ASSERT_TRUE(cluster.fail_master_of(key));
+  ASSERT_TRUE(cluster.fail_master_of(key)) << cluster.logs();
   feed(5000, f.events.size());
   ::close(in);
   const Finished r = finish(pid, out);

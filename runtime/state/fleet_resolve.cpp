@@ -1,0 +1,148 @@
+// Shared state, the worker's part: a batch's ids, its gating calls and its claims against max_signals, resolved in Redis.
+#include <fmt/format.h>
+
+#include "runtime/common/hash128.h"
+#include "runtime/shared/fleet_state.h"
+#include "runtime/state/fleet_batch.h"
+#include "runtime/state/term_tuples.h"
+
+namespace rulec::rt {
+using namespace terms;
+
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+std::string hex128(std::pair<uint64_t, uint64_t> h) { return fmt::format("{:016x}{:016x}", h.first, h.second); }
+
+bool parse_int(const RedisReply& r, int64_t& out) {
+  if (r.type == RedisReply::Type::Integer) return out = r.integer, true;
+  if (r.type != RedisReply::Type::String || r.str.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoll(r.str.c_str(), &end, 10);
+  return errno == 0 && end && *end == '\0';
+}
+
+// A signals bucket must live until no event that is not late can reach it (at least a minute).
+int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
+  if (watermark == INT64_MIN) return 60000;
+  return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
+}
+
+// The ids the reading thread left out: each event hashed once, each candidate's alert id.
+void fill_ids(FleetFlight& f, const std::vector<RuleInfo>& rules) {
+  auto event_hash = [&](uint32_t e) {
+    FleetFlight::EventCopy& ev = f.events[e];
+    if (!ev.hashed) ev.hash = Hash128().add(ev.raw).value(), ev.hashed = true;
+    return ev.hash;
+  };
+  for (FleetFlight::Candidate& c : f.candidates) c.facts.uuid = alert_uuid(event_hash(c.event), rules[c.rule].rule_id, c.key);
+  for (FleetFlight::Call& call : f.calls)
+    for (const FleetFlight::Fill& fill : call.fills) {
+      const FleetFlight::Candidate& c = f.candidates[fill.candidate];
+      call.cmd.argv[fill.arg] = fill.event_id ? hex128(event_hash(c.event)) : c.facts.uuid;
+    }
+}
+
+bool bad_answer(FleetFlight& f, const RedisCommand& cmd, const RedisReply& r) {
+  f.error = fmt::format("shared state: unexpected answer for key {} ({})", cmd.key,
+                        r.is_error() ? r.str : "not what the script returns");
+  return false;
+}
+
+}  // namespace
+
+bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, FleetBatch& b, bool learn) {
+  f.counters.assign(rules.size(), {});
+  fill_ids(f, rules);
+  // 1. The gating calls: which candidates are alerts.
+  std::vector<RedisCommand> cmds;
+  cmds.reserve(f.calls.size());
+  for (auto& c : f.calls) cmds.push_back(std::move(c.cmd));
+  std::vector<RedisReply> replies;
+  if (!cmds.empty() && !fleet.run(cmds, replies, f.error)) return false;
+  for (size_t i = 0; i < f.calls.size(); ++i) {
+    const FleetFlight::Call& c = f.calls[i];
+    const RedisReply& r = replies[i];
+    const size_t n = c.candidates.size();
+    if (c.script == FleetState::kNewTerms) {
+      int64_t last = 0;
+      if (r.type != RedisReply::Type::Array || r.elements.size() != n + 1 || !parse_int(r.elements[n], last))
+        return bad_answer(f, cmds[i], r);
+      f.terms.push_back({c.rule, c.cache_key, last});
+      for (size_t j = 0; j < n; ++j)
+        if (r.elements[j].type == RedisReply::Type::Integer && r.elements[j].integer == 1 && c.candidates[j] != kNone)
+          f.candidates[c.candidates[j]].raise = true;
+      continue;
+    }
+    if (r.type != RedisReply::Type::Array || r.elements.size() != n) return bad_answer(f, cmds[i], r);
+    for (size_t j = 0; j < n; ++j) {
+      const RedisReply& e = r.elements[j];
+      if (e.type == RedisReply::Type::Array) {
+        int64_t count = 0, distinct = 0;
+        if (e.elements.size() != 2 || !parse_int(e.elements[0], count) || !parse_int(e.elements[1], distinct))
+          return bad_answer(f, cmds[i], r);
+        FleetFlight::Candidate& cand = f.candidates[c.candidates[j]];
+        cand.raise = true;
+        cand.facts.threshold_count = count;
+        if (!rules[c.rule].cardinality_field.empty()) cand.facts.cardinality = distinct;
+      } else if (e.type != RedisReply::Type::Integer) {
+        return bad_answer(f, cmds[i], r);
+      }
+      if (e.type == RedisReply::Type::Array || e.integer < 0) f.groups.push_back({c.rule, c.cache_key, c.bucket});
+    }
+  }
+  // 2. The alerts' claims against their rule's max_signals bucket, in stream order.
+  std::vector<FleetFlight::Call> claims;
+  std::unordered_map<std::string, uint32_t> claim_of_key;
+  for (uint32_t i = 0; i < f.candidates.size(); ++i) {
+    FleetFlight::Candidate& cand = f.candidates[i];
+    if (cand.op != kNone && !cand.raise) continue;
+    if (learn) {
+      ++f.counters[cand.rule].learned;
+      continue;
+    }
+    const RuleInfo& r = rules[cand.rule];
+    const int64_t bucket = floor_div(cand.t, r.interval_ms);
+    const FleetFlight::EventCopy& from = f.events[cand.event];
+    if (!from.replay && b.cache[cand.rule].full_buckets.count(bucket)) {
+      ++f.counters[cand.rule].suppressed;
+      continue;
+    }
+    std::string key = fleet.key("sig", b.rule_keys[cand.rule], std::to_string(bucket));
+    auto [it, fresh] = claim_of_key.try_emplace(key, static_cast<uint32_t>(claims.size()));
+    if (fresh) {
+      FleetFlight::Call c;
+      c.cmd = fleet.call(FleetState::kSignals, std::move(key),
+                         {std::to_string(r.max_signals), std::to_string(bucket_ttl(r, bucket, cand.facts.alert_time_ms)),
+                          fleet.writer()});
+      c.rule = cand.rule;
+      c.bucket = bucket;
+      claims.push_back(std::move(c));
+    }
+    claims[it->second].cmd.argv.push_back(cand.facts.uuid);
+    claims[it->second].cmd.argv.push_back(from.takeover);
+    claims[it->second].candidates.push_back(i);
+  }
+  if (claims.empty()) return true;
+  cmds.clear();
+  for (auto& c : claims) cmds.push_back(std::move(c.cmd));
+  if (!fleet.run(cmds, replies, f.error)) return false;
+  for (size_t i = 0; i < claims.size(); ++i) {
+    const FleetFlight::Call& c = claims[i];
+    const RedisReply& r = replies[i];
+    if (r.type != RedisReply::Type::Array || r.elements.size() != c.candidates.size()) return bad_answer(f, cmds[i], r);
+    RuleCounters& rc = f.counters[c.rule];
+    for (size_t j = 0; j < c.candidates.size(); ++j) {
+      const int64_t v = r.elements[j].type == RedisReply::Type::Integer ? r.elements[j].integer : -1;
+      if (v == 1 || v == 2) f.candidates[c.candidates[j]].write = true;
+      else if (v == 3) ++rc.elsewhere;
+      else if (v == 0) ++rc.suppressed, b.cache[c.rule].full_buckets[c.bucket] = true;
+      else return bad_answer(f, cmds[i], r);
+    }
+  }
+  return true;
+}
+
+}  // namespace rulec::rt
