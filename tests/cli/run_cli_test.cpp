@@ -27,15 +27,6 @@ const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 constexpr int64_t kStart = 1767225600000;  // 2026-01-01
 constexpr int64_t kWeek = 7LL * 86400000;
 
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string l;
-  while (std::getline(in, l))
-    if (!l.empty()) out.push_back(l);
-  return out;
-}
-
 // History (a week, no attacks) and live (six hours with the five attacks) for the seed rule.
 void generate(const TempDir& d) {
   ASSERT_EQ(run_shell(bin("rulec-gen") + " --seed 1 --events 20000 --days 7 -o " + d.str("history.ndjson")).status, 0);
@@ -70,7 +61,7 @@ TEST(Match, ReadsStdinAndReportsMalformedLinesByNumber) {
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find(":2: skipped"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(":3: skipped"), std::string::npos) << r.out;
-  EXPECT_EQ(lines(r.out).size(), 4u) << r.out;
+  EXPECT_EQ(nonempty_lines(r.out).size(), 4u) << r.out;
 }
 
 TEST(Run, SeedRuleCatchesExactlyTheAttacksAfterLearning) {
@@ -86,7 +77,7 @@ TEST(Run, SeedRuleCatchesExactlyTheAttacksAfterLearning) {
   EXPECT_NE(run.out.find("recovered 1 rules"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("events/s"), std::string::npos) << run.out;
   std::set<std::string> commands;
-  for (const auto& l : lines(read_file(d.str("alerts.ndjson")))) {
+  for (const auto& l : nonempty_lines(read_file(d.str("alerts.ndjson")))) {
     auto a = nlohmann::json::parse(l);
     EXPECT_EQ(a["kibana.alert.rule.rule_id"], "b2f0ea08-2b60-4a2d-93d7-fe996a30031a");
     EXPECT_EQ(a["kibana.alert.rule.rule_type_id"], "siem.newTermsRule");
@@ -104,7 +95,7 @@ TEST(Run, SeedRuleCatchesExactlyTheAttacksAfterLearning) {
 TEST(Run, HalfThenRestWithStateEqualsOneRun) {
   TempDir d;
   generate(d);
-  std::vector<std::string> all = lines(read_file(d.str("history.ndjson")));
+  std::vector<std::string> all = nonempty_lines(read_file(d.str("history.ndjson")));
   std::string first, second;
   for (size_t i = 0; i < all.size(); ++i) (i < all.size() / 2 ? first : second) += all[i] + "\n";
   d.write("first.ndjson", first);
@@ -132,7 +123,7 @@ TEST(Run, KillNineThenRestartWritesNoDuplicate) {
   const int in = ::open(fifo.c_str(), O_WRONLY);
   ASSERT_GE(in, 0);
   std::string first;
-  const auto history = lines(read_file(d.str("history.ndjson")));
+  const auto history = nonempty_lines(read_file(d.str("history.ndjson")));
   ASSERT_GT(history.size(), 8000u);
   for (size_t i = 0; i < 8000; ++i) first += history[i] + "\n";
   ASSERT_EQ(::write(in, first.data(), first.size()), static_cast<ssize_t>(first.size()));
@@ -148,9 +139,9 @@ TEST(Run, KillNineThenRestartWritesNoDuplicate) {
   EXPECT_NE(again.out.find("recovered"), std::string::npos) << again.out;
   ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --alerts " + d.str("one.ndjson")).status, 0);
   std::set<std::string> ids;
-  auto written = lines(read_file(d.str("a.ndjson")));
+  auto written = nonempty_lines(read_file(d.str("a.ndjson")));
   for (const auto& l : written) EXPECT_TRUE(ids.insert(nlohmann::json::parse(l)["kibana.alert.uuid"]).second) << "duplicate alert";
-  EXPECT_EQ(written.size(), lines(read_file(d.str("one.ndjson"))).size());
+  EXPECT_EQ(written.size(), nonempty_lines(read_file(d.str("one.ndjson"))).size());
 }
 
 TEST(Run, SummaryCountsSkippedLinesAndUnsupportedRulesAreReported) {

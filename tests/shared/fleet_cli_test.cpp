@@ -1,9 +1,7 @@
 // Fleet-wide detection end to end: rulec run processes sharing state in a real Redis (standalone and Cluster), with restarts and failures.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <map>
@@ -49,7 +47,7 @@ TEST(FleetStandalone, SequentialChunksWriteExactlyWhatOneProcessWrites) {
   const std::string count = redis.cli(
       "eval \"local n, m = 0, 0 for _, k in ipairs(redis.call('keys', ARGV[1])) do n = n + 1 "
       "if redis.call('pttl', k) < 0 then m = m + 1 end end return {n, m}\" 0 'chunks:*'").out;
-  const auto nm = lines(count);
+  const auto nm = nonempty_lines(count);
   ASSERT_EQ(nm.size(), 2u) << count;
   EXPECT_GT(std::atol(nm[0].c_str()), 100) << "keys";
   EXPECT_EQ(nm[1], "0") << "keys without a time to live";
@@ -76,18 +74,11 @@ TEST(FleetStandalone, ConcurrentProcessesRaiseOneAlertPerTermAndBucket) {
     ASSERT_EQ(r.status, 0) << r.out;
     all += read_file(f.d.str(fmt::format("split{}.alerts", i)));
   }
-  // One alert per new term and per threshold bucket, as one process; which event raised it
-  // depends on which process got there first. The query rule's alerts per interval stay within
-  // max_signals, as many in all as one process writes.
-  std::multiset<std::string> want, got;
-  for (const auto& s : identities(one))
-    if (s.rfind("fleet-query", 0) != 0) want.insert(s);
-  for (const auto& s : identities(all))
-    if (s.rfind("fleet-query", 0) != 0) got.insert(s);
-  EXPECT_EQ(got, want);
-  EXPECT_EQ(per_rule(all), per_rule(one));
+  // One alert per new term and per threshold bucket, as one process. The query rule's alerts per
+  // interval stay within max_signals, as many in all as one process writes.
+  expect_as_one_process(one, all);
   std::map<std::string, int> per_interval;
-  for (const auto& l : lines(all)) {
+  for (const auto& l : nonempty_lines(all)) {
     const auto a = nlohmann::json::parse(l);
     if (a["kibana.alert.rule.rule_id"] != "fleet-query") continue;
     const std::string ts = a["kibana.alert.original_time"];
@@ -153,23 +144,16 @@ TEST(FleetStandalone, KillNineThenRestartLosesAndDuplicatesNothing) {
   RedisServer redis(f.d.path() / "redis");
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
-  const std::string fifo = f.d.str("in.fifo"), state = f.d.str("st");
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  int out = -1;
-  const std::string cmd = bin("rulec") + " run " + f.rules() + " --checkpoint-events 1000 --state " + state +
-                          " --alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("k9");
-  const pid_t pid = spawn_shell(cmd + " -e " + fifo + " 2>/dev/null", &out);
-  const int in = ::open(fifo.c_str(), O_WRONLY);
-  ASSERT_GE(in, 0);
-  std::string first;
-  for (size_t i = 0; i < 6000; ++i) first += f.events[i] + "\n";
-  ASSERT_EQ(::write(in, first.data(), first.size()), static_cast<ssize_t>(first.size()));
+  const std::string state = f.d.str("st");
+  const std::string args = "--checkpoint-events 1000 --state " + state + " --alerts " + f.d.str("a.ndjson") +
+                           " --shared-state " + redis.url("k9");
+  FifoRun run(f, args);
+  run.feed(0, 6000);
   std::error_code ec;
   EXPECT_TRUE(wait_until([&] { return std::filesystem::file_size(state + "/state.log", ec) > 0 && !ec; }));
-  ::kill(pid, SIGKILL);
-  ::close(in);
-  EXPECT_EQ(finish(pid, out).status, -1);
-  const CmdResult again = run_shell(cmd + " -e " + f.d.str("all.ndjson") + " 2>&1");
+  ::kill(run.pid(), SIGKILL);
+  EXPECT_EQ(run.finish().status, -1);
+  const CmdResult again = run_rulec("run " + f.rules() + " -e " + f.d.str("all.ndjson") + " " + args);
   ASSERT_EQ(again.status, 0) << again.out;
   EXPECT_EQ(read_file(f.d.str("a.ndjson")), one);
 }
@@ -181,36 +165,19 @@ TEST(FleetStandalone, RedisRestartMidStreamLosesAndDuplicatesNothing) {
   RedisServer redis(f.d.path() / "redis", {"--appendonly yes", "--appendfsync always"});
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
-  const std::string fifo = f.d.str("in.fifo");
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  int out = -1;
-  const pid_t pid = spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + fifo + " --alerts " + f.d.str("a.ndjson") +
-                                    " --shared-state " + redis.url("rs") + " 2>" + f.d.str("err.log"),
-                                &out);
-  const int in = ::open(fifo.c_str(), O_WRONLY);
-  ASSERT_GE(in, 0);
-  auto feed = [&](size_t from, size_t to) {
-    std::string s;
-    for (size_t i = from; i < to; ++i) s += f.events[i] + "\n";
-    ASSERT_EQ(::write(in, s.data(), s.size()), static_cast<ssize_t>(s.size()));
-  };
-  feed(0, 5000);
+  FifoRun run(f, "--alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("rs"));
+  run.feed(0, 5000);
   // The first batches reached Redis (decisions are sent every 200 ms while input is idle).
-  EXPECT_TRUE(wait_until([&] { return !lines(redis.cli("--scan --pattern 'rs:nt:*'").out).empty(); }));
+  EXPECT_TRUE(wait_until([&] { return !nonempty_lines(redis.cli("--scan --pattern 'rs:nt:*'").out).empty(); }));
   redis.kill9();
   // The process stops reading while Redis is away: the pipe fills, so the rest is fed meanwhile.
-  std::thread feeder([&] {
-    feed(5000, f.events.size());
-    ::close(in);
-  });
-  EXPECT_TRUE(wait_until([&] { return read_file(f.d.str("err.log")).find("unreachable") != std::string::npos; }))
-      << read_file(f.d.str("err.log"));
+  std::thread feeder([&] { run.feed(5000, f.events.size()); });
+  EXPECT_TRUE(wait_until([&] { return run.err().find("unreachable") != std::string::npos; })) << run.err();
   EXPECT_TRUE(redis.start());
   feeder.join();
-  const Finished r = finish(pid, out);
-  const std::string err = read_file(f.d.str("err.log"));
-  EXPECT_EQ(r.status, 0) << err;
-  EXPECT_NE(err.find("reachable again"), std::string::npos) << err;
+  const Finished r = run.finish();
+  EXPECT_EQ(r.status, 0) << run.err();
+  EXPECT_NE(run.err().find("reachable again"), std::string::npos) << run.err();
   EXPECT_EQ(read_file(f.d.str("a.ndjson")), one);
 }
 
@@ -228,34 +195,21 @@ TEST(FleetCluster, SequentialChunksAndAFailoverMidStream) {
 
   // A master fails while a process reads: its replica takes over, nothing is lost or twice.
   const std::string one = read_file(f.d.str("one.ndjson"));
-  const std::string fifo = f.d.str("in.fifo");
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  int out = -1;
-  const pid_t pid = spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + fifo + " --alerts " + f.d.str("fo.ndjson") +
-                                    " --shared-state " + cluster.url("fo") + " 2>" + f.d.str("err.log"),
-                                &out);
-  const int in = ::open(fifo.c_str(), O_WRONLY);
-  ASSERT_GE(in, 0);
-  auto feed = [&](size_t from, size_t to) {
-    std::string s;
-    for (size_t i = from; i < to; ++i) s += f.events[i] + "\n";
-    ASSERT_EQ(::write(in, s.data(), s.size()), static_cast<ssize_t>(s.size()));
-  };
-  feed(0, 5000);
+  FifoRun run(f, "--alerts " + f.d.str("fo.ndjson") + " --shared-state " + cluster.url("fo"));
+  run.feed(0, 5000);
   // The first batches reached Redis (decisions are sent every 200 ms while input is idle); then
   // the master of one of their keys fails.
   std::string key;
   EXPECT_TRUE(wait_until([&] {
     for (size_t i = 0; i < cluster.size() && key.empty(); ++i) {
-      const auto keys = lines(cluster.node(i).cli("--scan --pattern 'fo:nt:*'").out);
+      const auto keys = nonempty_lines(cluster.node(i).cli("--scan --pattern 'fo:nt:*'").out);
       if (!keys.empty()) key = keys[0];
     }
     return !key.empty();
   }));
   ASSERT_TRUE(cluster.fail_master_of(key)) << cluster.logs();
-  feed(5000, f.events.size());
-  ::close(in);
-  const Finished r = finish(pid, out);
-  EXPECT_EQ(r.status, 0) << read_file(f.d.str("err.log"));
-  EXPECT_EQ(read_file(f.d.str("fo.ndjson")), one) << read_file(f.d.str("err.log"));
+  run.feed(5000, f.events.size());
+  const Finished r = run.finish();
+  EXPECT_EQ(r.status, 0) << run.err();
+  EXPECT_EQ(read_file(f.d.str("fo.ndjson")), one) << run.err();
 }

@@ -1,6 +1,10 @@
 // The fleet tests' material: three rules (new terms, threshold with a cardinality, a query over its max_signals), a week of events, and what an alert stands for.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,14 +20,6 @@ namespace rulec::testing {
 
 inline const std::string kSeedRule = std::string(RULEC_SOURCE_DIR) + "/rules/persistence_webserver_unusual_child_execution.toml";
 
-inline std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string l;
-  while (std::getline(in, l))
-    if (!l.empty()) out.push_back(l);
-  return out;
-}
 
 // The seed rule (new terms), a threshold rule with a cardinality, and a query rule over its
 // max_signals, and a week of generated events.
@@ -69,7 +65,7 @@ risk_score = 21
 severity = "low"
 )");
     EXPECT_EQ(run_shell(bin("rulec-gen") + " --seed 1 --events 12000 --days 7 -o " + d.str("all.ndjson")).status, 0);
-    events = lines(read_file(d.str("all.ndjson")));
+    events = nonempty_lines(read_file(d.str("all.ndjson")));
   }
   std::string rules() const { return d.str("rules"); }
   // Writes events [from, to) (every `step`-th from `from` when step > 1) to `name`.
@@ -100,14 +96,66 @@ inline std::string identity(const nlohmann::json& a) {
 
 inline std::multiset<std::string> identities(const std::string& text) {
   std::multiset<std::string> out;
-  for (const auto& l : lines(text)) out.insert(identity(nlohmann::json::parse(l)));
+  for (const auto& l : nonempty_lines(text)) out.insert(identity(nlohmann::json::parse(l)));
   return out;
 }
 
 inline std::map<std::string, size_t> per_rule(const std::string& text) {
   std::map<std::string, size_t> out;
-  for (const auto& l : lines(text)) out[nlohmann::json::parse(l)["kibana.alert.rule.rule_id"]]++;
+  for (const auto& l : nonempty_lines(text)) out[nlohmann::json::parse(l)["kibana.alert.rule.rule_id"]]++;
   return out;
 }
+
+// Alerts of several processes against one process's: one alert per new term and threshold bucket
+// (which event raised a term may differ: the first process to reach Redis wins), as many alerts
+// per rule, and no alert id twice.
+inline void expect_as_one_process(const std::string& one, const std::string& all) {
+  std::multiset<std::string> want, got;
+  for (const auto& s : identities(one))
+    if (s.rfind("fleet-query", 0) != 0) want.insert(s);
+  for (const auto& s : identities(all))
+    if (s.rfind("fleet-query", 0) != 0) got.insert(s);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(per_rule(all), per_rule(one));
+  std::set<std::string> ids;
+  for (const auto& l : nonempty_lines(all)) {
+    const std::string id = nlohmann::json::parse(l)["kibana.alert.uuid"];
+    EXPECT_TRUE(ids.insert(id).second) << "written twice: " << id;
+  }
+}
+
+// `rulec run RULES -e FIFO ARGS` (stderr to err.log), the test feeding the FIFO part by part.
+class FifoRun {
+ public:
+  FifoRun(Fleet& f, const std::string& args) : f_(f), fifo_(f.d.str("in.fifo")) {
+    EXPECT_EQ(::mkfifo(fifo_.c_str(), 0600), 0);
+    pid_ = spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + fifo_ + " " + args + " 2>" + f.d.str("err.log"), &out_);
+    in_ = ::open(fifo_.c_str(), O_WRONLY | O_CLOEXEC);
+    EXPECT_GE(in_, 0);
+  }
+  ~FifoRun() {
+    if (in_ >= 0) ::close(in_);
+  }
+  // Writes events [from, to) (blocks while the process does not read).
+  void feed(size_t from, size_t to) {
+    std::string s;
+    for (size_t i = from; i < to && i < f_.events.size(); ++i) s += f_.events[i] + "\n";
+    EXPECT_EQ(::write(in_, s.data(), s.size()), static_cast<ssize_t>(s.size()));
+  }
+  // The end of input: the process's exit.
+  Finished finish() {
+    ::close(in_);
+    in_ = -1;
+    return rulec::testing::finish(pid_, out_);
+  }
+  pid_t pid() const { return pid_; }
+  std::string err() const { return read_file(f_.d.str("err.log")); }
+
+ private:
+  Fleet& f_;
+  std::string fifo_;
+  pid_t pid_ = -1;
+  int out_ = -1, in_ = -1;
+};
 
 }  // namespace rulec::testing

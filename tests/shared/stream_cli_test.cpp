@@ -40,33 +40,12 @@ struct StreamFleet {
   long pending(const std::string& consumer = "", const std::string& stream = "ev") const {
     const std::string out = redis.cli("xpending " + stream + " g").out;
     if (consumer.empty()) return std::atol(out.c_str());
-    const auto l = lines(out);
+    const auto l = nonempty_lines(out);
     for (size_t i = 0; i + 1 < l.size(); ++i)
       if (l[i] == consumer) return std::atol(l[i + 1].c_str());
     return 0;
   }
 };
-
-// Every alert id once over all the workers' files.
-void expect_no_alert_twice(const std::string& all) {
-  std::set<std::string> ids;
-  for (const auto& l : lines(all)) {
-    const std::string id = nlohmann::json::parse(l)["kibana.alert.uuid"];
-    EXPECT_TRUE(ids.insert(id).second) << "written twice: " << id;
-  }
-}
-
-// One alert per new term and threshold bucket, as one process; as many query alerts.
-void expect_as_one_process(const std::string& one, const std::string& all) {
-  std::multiset<std::string> want, got;
-  for (const auto& s : identities(one))
-    if (s.rfind("fleet-query", 0) != 0) want.insert(s);
-  for (const auto& s : identities(all))
-    if (s.rfind("fleet-query", 0) != 0) got.insert(s);
-  EXPECT_EQ(got, want);
-  EXPECT_EQ(per_rule(all), per_rule(one));
-  expect_no_alert_twice(all);
-}
 
 }  // namespace
 
