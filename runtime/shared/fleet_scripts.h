@@ -87,18 +87,19 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return out
 )lua";
 
-// max_signals and alerts written. KEYS[1]: a rule's interval bucket, a hash: alert id -> writer.
+// max_signals and alerts written. KEYS[1]: a rule's interval bucket, a hash: alert id -> writer
+// (WRITER, or WRITER! once settled: kept in the writer's file for good, see kSettle).
 // ARGV: max_signals, ttl, this writer, then per alert, in stream order: its id and the writer it
 // may take over ('' for none: a stream entry replayed for a consumer that died). Returns per id:
 // 1 (write it: claimed now), 2 (claimed earlier by this writer, or taken over now), 3 (claimed by
-// another writer), 0 (over max_signals in the bucket).
+// another writer, or settled by the one it would take over), 0 (over max_signals in the bucket).
 inline constexpr const char* kSignals = R"lua(
 local max, ttl, me = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local n = redis.call('HLEN', KEYS[1])
 local out = {}
 for i = 4, #ARGV, 2 do
   local w, from = redis.call('HGET', KEYS[1], ARGV[i]), ARGV[i + 1]
-  if w == me then
+  if w == me or w == me .. '!' then
     out[#out + 1] = 2
   elseif w and from ~= '' and w == from then
     redis.call('HSET', KEYS[1], ARGV[i], me)
@@ -113,6 +114,29 @@ for i = 4, #ARGV, 2 do
   end
 end
 redis.call('PEXPIRE', KEYS[1], ttl)
+return out
+)lua";
+
+// Settling a writer's last checkpointed alerts after its restart. A stream worker killed after a
+// checkpoint but before it acknowledged the checkpoint's entries holds their alerts in its file,
+// while another worker may have claimed the entries and taken the alerts over. KEYS[1]: a rule's
+// interval bucket (kSignals); ARGV: this writer, then alert ids. Returns per id 1 (keep it: this
+// writer's, now settled as WRITER! so that no later takeover writes it again, or the bucket has
+// expired) or 0 (taken over: another writer wrote it; remove it from this writer's file).
+inline constexpr const char* kSettle = R"lua(
+local me = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local w = redis.call('HGET', KEYS[1], ARGV[i])
+  if not w or w == me .. '!' then
+    out[#out + 1] = 1
+  elseif w == me then
+    redis.call('HSET', KEYS[1], ARGV[i], me .. '!')
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
 return out
 )lua";
 

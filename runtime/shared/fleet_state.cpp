@@ -15,7 +15,8 @@ const char* script_text(FleetState::Script s) {
   switch (s) {
     case FleetState::kNewTerms: return fleet_scripts::kNewTerms;
     case FleetState::kThreshold: return fleet_scripts::kThreshold;
-    default: return fleet_scripts::kSignals;
+    case FleetState::kSignals: return fleet_scripts::kSignals;
+    default: return fleet_scripts::kSettle;
   }
 }
 

@@ -162,7 +162,32 @@ bool RedisStreamSource::read_new(bool& got) {
   const size_t before = entries_.size();
   if (!take_entries(r[0].elements[0].elements[1], -1)) return false;
   got = entries_.size() > before;
+  if (got && delivered_.empty()) last_touch_ = std::chrono::steady_clock::now();  // all pending ones are fresh
   return true;
+}
+
+// Of the ids, those still pending for this consumer (another may have claimed some) get their
+// idle time reset. KEYS[1]: the stream; ARGV: group, consumer, ids.
+constexpr const char* kKeepAlive = R"lua(
+local n = 0
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
+  if #p == 1 then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    n = n + 1
+  end
+end
+return n
+)lua";
+
+bool RedisStreamSource::keep_alive() {
+  last_touch_ = std::chrono::steady_clock::now();
+  RedisCommand cmd{{"EVAL", kKeepAlive, "1", url_.stream, url_.group, url_.consumer}, url_.stream};
+  for (const auto& id : delivered_) cmd.argv.push_back(id);
+  for (size_t i = pos_; i < entries_.size(); ++i) cmd.argv.push_back(entries_[i].id);
+  if (cmd.argv.size() == 6) return true;
+  std::vector<RedisReply> r;
+  return run({cmd}, r);
 }
 
 EntrySource::Status RedisStreamSource::next(std::string_view& doc, std::string& why, const std::atomic<uint32_t>* interrupt) {
@@ -185,6 +210,8 @@ EntrySource::Status RedisStreamSource::next(std::string_view& doc, std::string& 
     if (interrupt && interrupt->load(std::memory_order_relaxed)) return Status::Idle;
   }
   last_entry_ = clock::now();
+  if (last_entry_ - last_touch_ >= std::chrono::milliseconds(options_.claim_idle_ms / 4) && !keep_alive())
+    return error_.empty() ? Status::Idle : Status::End;
   Entry& e = entries_[pos_++];
   delivered_.push_back(e.id);
   current_ = pos_ - 1;

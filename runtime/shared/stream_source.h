@@ -26,7 +26,9 @@ struct StreamSourceOptions {
 //    claim_idle_ms / 2.
 // 3. New entries (XREADGROUP >), waiting 200 ms at a time.
 // An entry's event is the JSON document in its field `event`. Acknowledged (XACK) by
-// acknowledge(), which the detector calls once the entries' alerts and state are durable.
+// acknowledge(), which the detector calls once the entries' alerts and state are durable; until
+// then their idle time is reset every claim_idle_ms / 4 (XCLAIM by this consumer, JUSTID), so a
+// live consumer's entries are not claimed however long a batch takes.
 class RedisStreamSource final : public EntrySource {
  public:
   // Connects (credentials from the environment), creates the group at the stream's start when it
@@ -60,6 +62,9 @@ class RedisStreamSource final : public EntrySource {
   bool claim_dead_consumers();
   bool read_new(bool& got);
   bool create_group();
+  // Resets the idle time of this consumer's entries not acknowledged yet (handed out, or waiting
+  // here), so that no other consumer takes over a live one's entries while it works on them.
+  bool keep_alive();
   // Appends the entries of an XREADGROUP/XCLAIM reply (a list of [id, [field, value...]]).
   bool take_entries(const RedisReply& list, int32_t owner);
 
@@ -75,7 +80,7 @@ class RedisStreamSource final : public EntrySource {
   std::vector<std::string> delivered_;  // handed out, not acknowledged
   std::string own_cursor_ = "0";        // phase 1: the next id of this consumer's pending list
   bool own_done_ = false;
-  std::chrono::steady_clock::time_point next_claim_{}, last_entry_{};
+  std::chrono::steady_clock::time_point next_claim_{}, last_entry_{}, last_touch_{};
   uint64_t claimed_ = 0;
   std::string error_;
 };

@@ -83,6 +83,10 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
         return nullptr;
       }
     }
+    if (st == LoadStatus::Ok && !d->options_.shared_state.empty()) {
+      if (!d->open_fleet(error)) return nullptr;
+      if (snap.alerts_path == alerts_path && !d->settle_takeovers(snap, alerts_path, recovered, error)) return nullptr;
+    }
     if (st == LoadStatus::Ok) {
       size_t kept = 0, dropped = 0, entries = 0;
       for (size_t i = 0; i < snap.rule_ids.size(); ++i) {
@@ -110,10 +114,11 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
           snap.watermark == INT64_MIN ? std::string("an empty stream") : "event time " + iso8601_ms(snap.watermark));
     }
   }
-  if (!d->options_.shared_state.empty() && !d->open_fleet(error)) return nullptr;
+  if (!d->options_.shared_state.empty() && !d->fleet_ && !d->open_fleet(error)) return nullptr;
   uint64_t truncated = 0;
   d->sink_ = AlertSink::open(alerts_path, truncate_to, error, &truncated);
   if (!d->sink_) return nullptr;
+  d->settled_offset_ = d->sink_->offset();
   if (truncated)
     recovered += fmt::format("; cut {} bytes of alerts written after the checkpoint from {} (they are regenerated on replay)",
                              truncated, alerts_path);
@@ -359,8 +364,12 @@ bool Detector::checkpoint() {
   for (size_t i = 0; i < rules_.size(); ++i) s.rule_ids.emplace_back(rules_[i].rule_id, rules_[i].definition_hash);
   s.states = state_;  // a copy: the snapshot is written while the live state stays usable
   s.dedupe = dedupe_;
+  s.region_start = settled_offset_;
+  s.claims = unsettled_;
   if (!save_snapshot(options_.state_dir, s, error_, rewrite_state_)) return false;
   rewrite_state_ = false;
+  settled_offset_ = s.alerts_offset;
+  unsettled_.clear();
   return durable();
 }
 

@@ -125,6 +125,9 @@ class Detector {
   bool submit_shared();  // hands the batch to the worker
   bool land_shared();    // takes in the batch in flight, writes its alerts
   void expire_fleet_cache();
+  // After a restart (fleet_settle.cpp): the checkpoint's last alerts that another stream worker
+  // took over meanwhile are removed from the alerts file; the rest are settled as this writer's.
+  bool settle_takeovers(Snapshot& snap, const std::string& alerts_path, std::string& recovered, std::string& error);
 
   std::vector<RuleInfo> rules_;
   DetectorOptions options_;
@@ -153,6 +156,10 @@ class Detector {
   bool replay_ = false;
   std::string replay_owner_;
   int64_t saved_watermark_ = INT64_MIN;  // the watermark before the replay
+  // Shared state with --state: the alerts written since the last checkpoint (Snapshot::claims)
+  // and the alerts file's size at that checkpoint.
+  std::vector<std::pair<std::string, std::string>> unsettled_;
+  uint64_t settled_offset_ = 0;
 };
 
 }  // namespace rulec::rt

@@ -129,6 +129,10 @@ class FleetState;
 // The worker's part (fleet_resolve.cpp): fills in the ids, asks Redis (the gating calls, then the
 // claims against max_signals) and leaves its verdicts and cache updates in `f`. Touches nothing
 // else but `fleet` and the rules' full_buckets in `b`. False with f.error.
+// The key of the max_signals bucket (kSignals) an alert of `rule` at event time `t` is claimed in.
+std::string signal_key(const FleetState& fleet, const FleetBatch& b, const std::vector<RuleInfo>& rules, uint32_t rule,
+                       int64_t t);
+
 [[nodiscard]] bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, FleetBatch& b,
                                   bool learn);
 

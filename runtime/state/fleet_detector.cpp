@@ -275,6 +275,7 @@ bool Detector::land_shared() {
       return false;
     }
     dedupe_.seen[id] = cand.t;
+    if (!options_.state_dir.empty()) unsettled_.emplace_back(signal_key(*fleet_, *batch_, rules_, cand.rule, cand.t), cand.facts.uuid);
     ++counters_[cand.rule].alerts;
   }
   alerts_.next_event();

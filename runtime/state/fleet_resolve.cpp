@@ -7,7 +7,13 @@
 #include "runtime/state/term_tuples.h"
 
 namespace rulec::rt {
+
 using namespace terms;
+
+std::string signal_key(const FleetState& fleet, const FleetBatch& b, const std::vector<RuleInfo>& rules, uint32_t rule,
+                       int64_t t) {
+  return fleet.key("sig", b.rule_keys[rule], std::to_string(floor_div(t, rules[rule].interval_ms)));
+}
 
 namespace {
 
@@ -110,7 +116,7 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
       ++f.counters[cand.rule].suppressed;
       continue;
     }
-    std::string key = fleet.key("sig", b.rule_keys[cand.rule], std::to_string(bucket));
+    std::string key = signal_key(fleet, b, rules, cand.rule, cand.t);
     auto [it, fresh] = claim_of_key.try_emplace(key, static_cast<uint32_t>(claims.size()));
     if (fresh) {
       FleetFlight::Call c;

@@ -41,7 +41,7 @@ struct DedupeSet {
 
 // What a checkpoint holds. `rule_ids[i]` = (rule_id, definition_hash) of `states[i]`.
 struct Snapshot {
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;  // 2: region_start and claims (1 is read too)
   uint64_t alerts_offset = 0;  // durable size of the alerts file at the checkpoint
   std::string alerts_path;
   int64_t watermark = INT64_MIN;
@@ -49,6 +49,11 @@ struct Snapshot {
   std::vector<std::pair<std::string, uint64_t>> rule_ids;
   std::vector<RuleState> states;
   DedupeSet dedupe;
+  // Shared state: the alerts written since the previous checkpoint, from byte region_start of the
+  // alerts file, each with the key of its claim in Redis: (kSignals key, alert id). Their stream
+  // entries may not have been acknowledged; after a restart they are settled (kSettle).
+  uint64_t region_start = 0;
+  std::vector<std::pair<std::string, std::string>> claims;
   uint64_t torn_tail_bytes = 0;  // on load: an interrupted checkpoint found (and ignored) at the end
 };
 

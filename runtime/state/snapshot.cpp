@@ -104,6 +104,9 @@ bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error
   }
   w.u64(s.dedupe.seen.size());
   for (const auto& [k, t] : s.dedupe.seen) w.key(k), w.i64(t);
+  w.u64(s.region_start);
+  w.u64(s.claims.size());
+  for (const auto& [key, id] : s.claims) w.str(key), w.str(id);
   std::string body = std::move(w.bytes());
   std::string record(kRecordMagic, sizeof kRecordMagic);
   uint64_t len = body.size();
@@ -225,6 +228,15 @@ LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error
     int64_t t;
     if (!r.key(k) || !r.i64(t)) return bad("truncated alert ids");
     out.dedupe.seen[k] = t;
+  }
+  uint64_t version;
+  std::memcpy(&version, body.data() + sizeof kMagic, 8);
+  if (version >= 2) {
+    uint64_t nc;
+    if (!r.u64(out.region_start) || !r.count(nc, 16)) return bad("truncated alert claims");
+    out.claims.resize(nc);
+    for (auto& [key, id] : out.claims)
+      if (!r.str(key) || !r.str(id)) return bad("truncated alert claims");
   }
   if (!r.done()) return bad("trailing bytes");
   out.torn_tail_bytes = torn;

@@ -155,7 +155,11 @@ class TempDir {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
-  ~TempDir() { std::filesystem::remove_all(path_); }
+  // A failed test's files stay, for a look at what it saw.
+  ~TempDir() {
+    if (::testing::Test::HasFailure()) std::fprintf(stderr, "kept %s\n", path_.c_str());
+    else std::filesystem::remove_all(path_);
+  }
   std::filesystem::path write(const std::string& name, const std::string& text) const {
     std::filesystem::path p = path_ / name;
     std::filesystem::create_directories(p.parent_path());
