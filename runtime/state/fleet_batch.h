@@ -29,8 +29,9 @@ struct FleetFlight {
     std::string raw;
     std::string takeover;  // a replayed stream entry of a consumer that died: its name
     bool replay = false;   // a replayed stream entry: decided by the fleet, not by the cache
-    bool hashed = false;
-    std::pair<uint64_t, uint64_t> hash{};
+    bool hashed = false, fast_hashed = false;
+    std::pair<uint64_t, uint64_t> hash{};  // Hash128: in alert ids
+    std::pair<uint64_t, uint64_t> fast{};  // fast_hash128: in the owners the shared state compares
   };
   // A would-be alert. Gated by a script call (new terms, threshold) whose answer says whether it
   // is one; then claimed against the rule's max_signals bucket, where the fleet decides who writes it.
@@ -59,6 +60,7 @@ struct FleetFlight {
     uint32_t rule = 0;
     Key128 cache_key;
     int64_t bucket = 0;
+    int64_t max_t = INT64_MIN;  // new terms: the latest occurrence time in the call so far
   };
   struct TermUpdate {
     uint32_t rule;

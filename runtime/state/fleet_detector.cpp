@@ -162,23 +162,27 @@ void Detector::fleet_new_terms(size_t rule, const Event& ev, int64_t t) {
     FleetBatch::TermSeen& seen = b.cache[rule].terms[k];
     auto key = [&] { return fleet_->key("nt", b.rule_keys[rule], hex128(k)); };
     // A replayed entry asks the fleet even for a term it knows: it may own the term's alert.
-    const bool pending = replay_ || b.call_of_key.count(call_id(FleetState::kNewTerms, static_cast<uint32_t>(rule), k)) > 0;
+    const auto in_batch = b.call_of_key.find(call_id(FleetState::kNewTerms, static_cast<uint32_t>(rule), k));
+    const bool pending = replay_ || in_batch != b.call_of_key.end();
     auto head = [&] {
       return std::vector<std::string>{std::to_string(r.history_window_ms), std::to_string(horizon),
                                       std::to_string(watermark_ == INT64_MIN ? t : watermark_)};
     };
-    if (!pending && seen.last != INT64_MIN && seen.last >= t - r.history_window_ms) {
-      // Not new: the fleet saw it within the window. Its last-seen time goes out at a bounded rate.
+    // An occurrence that only moves the term's last-seen time, at a bounded rate.
+    auto refresh = [&] {
       seen.last = std::max(seen.last, t);
-      if (t >= seen.sent + step) {
-        FleetFlight::Call& c = call_on(b, *fleet_, FleetState::kNewTerms, static_cast<uint32_t>(rule), k, 0, key, head);
-        c.cmd.argv.push_back(std::to_string(t));
-        c.cmd.argv.emplace_back();
-        c.candidates.push_back(kNone);
-        seen.sent = t;
-      }
-      return;
-    }
+      if (t < seen.sent + step) return;
+      FleetFlight::Call& c = call_on(b, *fleet_, FleetState::kNewTerms, static_cast<uint32_t>(rule), k, 0, key, head);
+      c.cmd.argv.push_back(std::to_string(t));
+      c.cmd.argv.emplace_back();
+      c.candidates.push_back(kNone);
+      c.max_t = std::max(c.max_t, t);
+      seen.sent = t;
+    };
+    if (!pending && seen.last != INT64_MIN && seen.last >= t - r.history_window_ms) return refresh();  // the fleet saw it within the window
+    // The script takes a call's occurrences in order: after one at max_t, an occurrence at t is
+    // new only when max_t < t - window. Not new, whatever the fleet answers: no candidate.
+    if (!replay_ && pending && b.building->calls[in_batch->second].max_t >= t - r.history_window_ms) return refresh();
     // Maybe new: the fleet decides, with the alert this occurrence would raise as its owner.
     const uint32_t event = fleet_event_index(ev);
     FleetFlight::Candidate& cand = add_candidate(b, event, rule, t, watermark_);
@@ -188,6 +192,7 @@ void Detector::fleet_new_terms(size_t rule, const Event& ev, int64_t t) {
     FleetFlight::Call& c = call_on(b, *fleet_, FleetState::kNewTerms, static_cast<uint32_t>(rule), k, 0, key, head);
     c.cmd.argv.push_back(std::to_string(t));
     gate(c, b, index, false);
+    c.max_t = std::max(c.max_t, t);
     seen.sent = std::max(seen.sent, t);
     seen.last = std::max(seen.last, t);
   });

@@ -36,18 +36,26 @@ int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
   return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
 }
 
-// The ids the reading thread left out: each event hashed once, each candidate's alert id.
-void fill_ids(FleetFlight& f, const std::vector<RuleInfo>& rules) {
-  auto event_hash = [&](uint32_t e) {
+// An event's Hash128 (in its alerts' ids), computed once.
+std::pair<uint64_t, uint64_t> event_hash(FleetFlight& f, uint32_t e) {
+  FleetFlight::EventCopy& ev = f.events[e];
+  if (!ev.hashed) ev.hash = Hash128().add(ev.raw).value(), ev.hashed = true;
+  return ev.hash;
+}
+
+// The owners the reading thread left out of the gating calls: an event's id, or a would-be
+// alert's (its event, rule and terms), from the event's fast hash. A candidate's alert id, which
+// hashes the whole event the slow way, waits until the fleet says it is an alert.
+void fill_owners(FleetFlight& f, const std::vector<RuleInfo>& rules) {
+  auto fast = [&](uint32_t e) {
     FleetFlight::EventCopy& ev = f.events[e];
-    if (!ev.hashed) ev.hash = Hash128().add(ev.raw).value(), ev.hashed = true;
-    return ev.hash;
+    if (!ev.fast_hashed) ev.fast = fast_hash128(ev.raw), ev.fast_hashed = true;
+    return ev.fast;
   };
-  for (FleetFlight::Candidate& c : f.candidates) c.facts.uuid = alert_uuid(event_hash(c.event), rules[c.rule].rule_id, c.key);
   for (FleetFlight::Call& call : f.calls)
     for (const FleetFlight::Fill& fill : call.fills) {
       const FleetFlight::Candidate& c = f.candidates[fill.candidate];
-      call.cmd.argv[fill.arg] = fill.event_id ? hex128(event_hash(c.event)) : c.facts.uuid;
+      call.cmd.argv[fill.arg] = fill.event_id ? hex128(fast(c.event)) : alert_uuid(fast(c.event), rules[c.rule].rule_id, c.key);
     }
 }
 
@@ -61,7 +69,7 @@ bool bad_answer(FleetFlight& f, const RedisCommand& cmd, const RedisReply& r) {
 
 bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, FleetBatch& b, bool learn) {
   f.counters.assign(rules.size(), {});
-  fill_ids(f, rules);
+  fill_owners(f, rules);
   // 1. The gating calls: which candidates are alerts.
   std::vector<RedisCommand> cmds;
   cmds.reserve(f.calls.size());
@@ -116,6 +124,7 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
       ++f.counters[cand.rule].suppressed;
       continue;
     }
+    cand.facts.uuid = alert_uuid(event_hash(f, cand.event), r.rule_id, cand.key);
     std::string key = signal_key(fleet, b, rules, cand.rule, cand.t);
     auto [it, fresh] = claim_of_key.try_emplace(key, static_cast<uint32_t>(claims.size()));
     if (fresh) {
