@@ -162,7 +162,6 @@ bool RedisStreamSource::read_new(bool& got) {
   const size_t before = entries_.size();
   if (!take_entries(r[0].elements[0].elements[1], -1)) return false;
   got = entries_.size() > before;
-  if (got && delivered_.empty()) last_touch_ = std::chrono::steady_clock::now();  // all pending ones are fresh
   return true;
 }
 
@@ -203,14 +202,19 @@ EntrySource::Status RedisStreamSource::next(std::string_view& doc, std::string& 
     else if (clock::now() >= next_claim_) ok = claim_dead_consumers();
     else ok = read_new(got);
     if (!ok) return error_.empty() ? Status::Idle : Status::End;
-    if (!entries_.empty()) break;
+    if (!entries_.empty()) {
+      fetched_at_ = clock::now();  // a read (or claim) resets the entries' idle time
+      if (delivered_.empty()) last_touch_ = fetched_at_;  // none older waits for an acknowledgement
+      break;
+    }
     if (options_.idle_exit_ms >= 0 && own_done_ && !got &&
         clock::now() - last_entry_ >= std::chrono::milliseconds(options_.idle_exit_ms))
       return Status::End;
     if (interrupt && interrupt->load(std::memory_order_relaxed)) return Status::Idle;
   }
   last_entry_ = clock::now();
-  if (last_entry_ - last_touch_ >= std::chrono::milliseconds(options_.claim_idle_ms / 4) && !keep_alive())
+  // Checkpoints acknowledge every claim_idle/4 at most: entries this old mean they lag behind.
+  if (last_entry_ - last_touch_ >= std::chrono::milliseconds(options_.claim_idle_ms / 2) && !keep_alive())
     return error_.empty() ? Status::Idle : Status::End;
   Entry& e = entries_[pos_++];
   delivered_.push_back(e.id);
@@ -244,6 +248,7 @@ bool RedisStreamSource::acknowledge(std::string& error) {
   for (const auto& x : r)
     if (x.is_error() && !is_error_like(x, "NOGROUP")) return error = fmt::format("{}: XACK: {}", shown_, x.str), false;
   delivered_.clear();
+  last_touch_ = pos_ < entries_.size() ? fetched_at_ : std::chrono::steady_clock::now();  // what still waits
   return true;
 }
 

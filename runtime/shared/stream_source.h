@@ -26,9 +26,10 @@ struct StreamSourceOptions {
 //    claim_idle_ms / 2.
 // 3. New entries (XREADGROUP >), waiting 200 ms at a time.
 // An entry's event is the JSON document in its field `event`. Acknowledged (XACK) by
-// acknowledge(), which the detector calls once the entries' alerts and state are durable; until
-// then their idle time is reset every claim_idle_ms / 4 (XCLAIM by this consumer, JUSTID), so a
-// live consumer's entries are not claimed however long a batch takes.
+// acknowledge(), which the detector calls once the entries' alerts and state are durable (every
+// claim_idle_ms / 4 at most). Should acknowledgements lag, the waiting entries' idle time is reset
+// once they are claim_idle_ms / 2 old (XCLAIM by this consumer, JUSTID), so a consumer that reads
+// on is not taken for dead.
 class RedisStreamSource final : public EntrySource {
  public:
   // Connects (credentials from the environment), creates the group at the stream's start when it
@@ -80,7 +81,10 @@ class RedisStreamSource final : public EntrySource {
   std::vector<std::string> delivered_;  // handed out, not acknowledged
   std::string own_cursor_ = "0";        // phase 1: the next id of this consumer's pending list
   bool own_done_ = false;
-  std::chrono::steady_clock::time_point next_claim_{}, last_entry_{}, last_touch_{};
+  std::chrono::steady_clock::time_point next_claim_{}, last_entry_{};
+  // last_touch_: no entry waiting for an acknowledgement has been idle since before it;
+  // fetched_at_: the last read that brought entries.
+  std::chrono::steady_clock::time_point last_touch_{}, fetched_at_{};
   uint64_t claimed_ = 0;
   std::string error_;
 };

@@ -1,11 +1,14 @@
 // The Redis URL forms, key slots, and the client against real servers: pipelining, AUTH, Redis Cluster routing, ASK and MOVED.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "common/redis_server.h"
 #include "runtime/shared/redis_client.h"
 #include "runtime/shared/redis_url.h"
+#include "runtime/shared/stream_source.h"
 
 using namespace rulec::testing;
 using rulec::rt::RedisClient;
@@ -172,4 +175,31 @@ TEST(RedisClientCluster, RoutesEveryKeyToItsMasterAndFollowsAskAndMoved) {
   const uint64_t trips = c->round_trips();
   ASSERT_TRUE(c->command(RedisCommand{{"GET", "moving"}, "moving"}, r, e)) << e;
   EXPECT_EQ(c->round_trips() - trips, 1u) << "the slot map learned where the slot went";
+}
+
+// A consumer whose acknowledgements lag (a batch that takes long, a slow checkpoint) keeps the
+// entries it works on from looking idle, so no other consumer claims them while it reads on.
+TEST(RedisStream, EntriesWaitingForAnAcknowledgementStayFresh) {
+  TempDir d;
+  RedisServer server(d.path() / "redis");
+  ASSERT_TRUE(server.start());
+  ASSERT_TRUE(xadd_events(server.port(), "ev", {"{\"a\":1}", "{\"a\":2}", "{\"a\":3}"}, d.path() / "push.resp"));
+  rulec::rt::StreamSourceOptions options;
+  options.claim_idle_ms = 2000;
+  std::string error;
+  auto source = rulec::rt::RedisStreamSource::open(
+      fmt::format("redis-stream://127.0.0.1:{}/ev?group=g&consumer=c1", server.port()), options, "test", error);
+  ASSERT_TRUE(source) << error;
+  std::string_view doc;
+  std::string why;
+  ASSERT_EQ(source->next(doc, why, nullptr), rulec::rt::EntrySource::Status::Entry);
+  EXPECT_EQ(doc, "{\"a\":1}");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // past claim_idle / 2, not acknowledged
+  ASSERT_EQ(source->next(doc, why, nullptr), rulec::rt::EntrySource::Status::Entry);
+  EXPECT_EQ(doc, "{\"a\":2}");
+  // Nothing of c1's has been idle since before the second entry was handed out.
+  EXPECT_TRUE(nonempty_lines(server.cli("xpending ev g IDLE 1100 - + 10").out).empty())
+      << server.cli("xpending ev g - + 10").out;
+  EXPECT_EQ(std::atol(server.cli("xpending ev g").out.c_str()), 3) << "read, none acknowledged";
+  ASSERT_TRUE(source->acknowledge(error)) << error;
 }
