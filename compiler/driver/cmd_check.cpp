@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/command_setup.h"
@@ -92,7 +93,7 @@ Runner add_check_command(CLI::App& app) {
   cmd->footer(
       "Prints one line per rule that has an error, is unsupported, or has a warning, then\n"
       "`N rules: X ok, Y unsupported, Z errors`. Exit status: 0 no errors, 1 some rule has an\n"
-      "error, 2 usage error. Rules of a type the engine does not run (eql, esql,\n"
+      "error or no rule was found, 2 usage error. Rules of a type the engine does not run (eql, esql,\n"
       "machine_learning) are unsupported, never errors.\n"
       "Examples:\n"
       "  rulec check rules/\n"
@@ -136,6 +137,10 @@ Runner add_check_command(CLI::App& app) {
       }
     }
     fmt::print("{} rules: {} ok, {} unsupported, {} errors\n", ok + unsupported + errors, ok, unsupported, errors);
+    if (set.rules.empty() && set.file_errors.empty()) {
+      fmt::print(stderr, "rulec check: no rule found in {}\n", fmt::join(opts->rules.paths, ", "));
+      return kExitFindings;
+    }
     if (opts->cost) {
       const int costs = report_costs(*opts, *schema);
       if (costs != kExitOk) return costs;

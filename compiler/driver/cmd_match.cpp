@@ -21,6 +21,7 @@ Runner add_match_command(CLI::App& app) {
     std::vector<std::string> files;
     bool count = false;
     bool invert = false;
+    bool verbose = false;
     std::string engine = "jit";
     SchemaOptions schema;
   };
@@ -29,12 +30,13 @@ Runner add_match_command(CLI::App& app) {
   cmd->add_option("-q,--query", opts->query, "The KQL query")->required();
   cmd->add_option("files", opts->files, "NDJSON event files; - or none for stdin");
   cmd->add_flag("-c,--count", opts->count, "Print only the number of matching events");
-  cmd->add_flag("-v,--invert-match", opts->invert, "Select the events that do not match");
+  cmd->add_flag("--invert-match", opts->invert, "Select the events that do not match");
+  cmd->add_flag("-v,--verbose", opts->verbose, "Report every skipped input line (default: the first 10, then a count)");
   add_engine_option(cmd, opts->engine);
   opts->schema.add_to(cmd);
   cmd->footer(
       "Malformed lines are reported on stderr with their line number and skipped.\n"
-      "Exit status: 0 some event matched, 1 none did, 2 error (bad query, usage).\n"
+      "Exit status: 0 some event matched, 1 none did, 2 error (bad query, unreadable file, usage).\n"
       "Examples:\n"
       "  rulec match -q 'process.parent.name:(apache2 or nginx)' events.ndjson\n"
       "  zcat events.ndjson.gz | rulec match -q 'source.ip:10.0.0.0/8' --count -");
@@ -61,8 +63,13 @@ Runner add_match_command(CLI::App& app) {
     engine->set_now_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count());
     std::vector<std::string> files = opts->files.empty() ? std::vector<std::string>{"-"} : opts->files;
+    std::string unreadable;
+    if (!rt::inputs_readable(files, unreadable)) {
+      fmt::print(stderr, "rulec match: {}\n", unreadable);
+      return kExitUsage;
+    }
     rt::EventReader reader(files);
-    report_skips_to_stderr(reader);
+    report_skips_to_stderr(reader, opts->verbose);
     reader.set_filter(engine->decode_filter());
     rt::Event ev;
     rt::RuleBits bits(1);
@@ -77,6 +84,8 @@ Runner add_match_command(CLI::App& app) {
       }
     }
     if (opts->count) fmt::print("{}\n", selected);
+    if (reader.lines_skipped()) fmt::print(stderr, "rulec match: {} lines skipped\n", reader.lines_skipped());
+    if (reader.inputs_failed()) return kExitUsage;  // each one said why as it failed
     if (std::fflush(stdout) != 0) {
       fmt::print(stderr, "rulec: write error on standard output\n");
       return kExitUsage;

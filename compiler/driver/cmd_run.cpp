@@ -49,6 +49,10 @@ Runner add_run_command(CLI::App& app) {
       fmt::print(stderr, "rulec run: {}\n", error);
       return kExitUsage;
     }
+    if (!opts->stream.inputs_readable(error)) {
+      fmt::print(stderr, "rulec run: {}\n", error);
+      return kExitFindings;
+    }
     const auto set = opts->rules.load();
     if (!set) return kExitFindings;
     const pipeline::LoadedRules& loaded = set->rules;

@@ -12,7 +12,7 @@ void SchemaOptions::add_to(CLI::App* cmd) {
   cmd->add_option("-s,--schema", files,
                   "Extra field schema (ECS flat JSON or fields.yml) layered over the built-in one; repeatable");
   cmd->add_option("--schema-dir", dir,
-                  "Directory of the built-in schema (default: $RULEC_SCHEMA_DIR or the build's shared/schema)");
+                  "Directory of ECS flat and fields.yml files to use instead of the built-in schema (ECS 9.5.0 and Elastic Defend process fields, embedded in rulec); default: $RULEC_SCHEMA_DIR when set");
 }
 
 std::optional<Schema> SchemaOptions::load() const {

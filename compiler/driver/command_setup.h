@@ -67,6 +67,6 @@ class ActiveEngine final : public rt::StreamEngine {
 };
 
 // Prints each skipped input line to stderr as `rulec: PATH:LINE: skipped: REASON`.
-inline void report_skips_to_stderr(rt::EventReader& reader) { rt::report_skips_to_stderr(reader, "rulec"); }
+inline void report_skips_to_stderr(rt::EventReader& reader, bool every) { rt::report_skips_to_stderr(reader, "rulec", every); }
 
 }  // namespace rulec::driver

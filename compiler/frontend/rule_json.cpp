@@ -321,8 +321,9 @@ bool rule_from_api_json(const nlohmann::json& obj, const RuleOrigin& origin, Rul
       r.error("interval", fmt::format("'{}' is not a positive duration like 5m", *v));
   }
   if (auto v = r.integer("max_signals", false, 1)) rule.max_signals = *v;
-  if (auto v = r.integer("risk_score", false, 0, 100)) rule.risk_score = *v;
-  if (auto v = r.string("severity", false)) {
+  // Required, as Kibana's rule API has them (it refuses a rule without either).
+  if (auto v = r.integer("risk_score", true, 0, 100)) rule.risk_score = *v;
+  if (auto v = r.string("severity", true)) {
     if (*v == "low" || *v == "medium" || *v == "high" || *v == "critical")
       rule.severity = *v;
     else

@@ -149,7 +149,9 @@ void load_file(const std::string& path, Kind kind, RuleSet& out) {
   }
 }
 
-void warn_duplicate_ids(RuleSet& set) {
+// A rule_id used twice: the later rule is an error (left out with the reason), as Kibana refuses
+// to import a second rule with an id it has.
+void refuse_duplicate_ids(RuleSet& set) {
   std::unordered_map<std::string, size_t> first;
   for (size_t i = 0; i < set.rules.size(); ++i) {
     Rule& r = set.rules[i];
@@ -158,7 +160,7 @@ void warn_duplicate_ids(RuleSet& set) {
     if (inserted) continue;
     const RuleOrigin& o = set.rules[it->second].origin;
     Diagnostic d;
-    d.severity = Severity::Warning;
+    d.severity = Severity::Error;
     d.code = std::string(diag::kRuleField);
     d.offending = r.rule_id;
     d.message = o.line ? fmt::format("rule key 'rule_id' {} is also used by {} line {}", r.rule_id, o.path, o.line)
@@ -237,7 +239,7 @@ RuleSet load_rules(const std::vector<std::string>& paths) {
       }
     }
     detail::attach_exception_items(out);
-    warn_duplicate_ids(out);
+    refuse_duplicate_ids(out);
   } catch (const std::exception& e) {
     out.file_errors.push_back(file_error("", 0, 0, fmt::format("internal error while loading rules: {}", e.what())));
   } catch (...) {

@@ -16,9 +16,8 @@
 #include <yaml-cpp/yaml.h>
 #include <zlib.h>
 
-#ifndef RULEC_DEFAULT_SCHEMA_DIR
-#define RULEC_DEFAULT_SCHEMA_DIR ""
-#endif
+#include "compiler/frontend/builtin_schema.h"
+
 
 namespace rulec {
 
@@ -53,26 +52,8 @@ Diagnostic schema_error(const std::string& path, const std::string& why) {
   return d;
 }
 
-// The whole file, gunzipped when it starts with the gzip magic bytes.
-bool read_file(const std::string& path, std::string& out, std::string& why) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    why = "it is a directory";
-    return false;
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = std::strerror(errno ? errno : ENOENT);
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    why = "read error";
-    return false;
-  }
-  std::string raw = std::move(ss).str();
+// `raw` as it is, or gunzipped when it starts with the gzip magic bytes.
+bool gunzip_if_gzip(std::string raw, std::string& out, std::string& why) {
   if (raw.size() < 2 || static_cast<unsigned char>(raw[0]) != 0x1f || static_cast<unsigned char>(raw[1]) != 0x8b) {
     out = std::move(raw);
     return true;
@@ -100,6 +81,28 @@ bool read_file(const std::string& path, std::string& out, std::string& why) {
   }
   inflateEnd(&zs);
   return true;
+}
+
+// The whole file, gunzipped when it starts with the gzip magic bytes.
+bool read_file(const std::string& path, std::string& out, std::string& why) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    why = "it is a directory";
+    return false;
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno ? errno : ENOENT);
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    why = "read error";
+    return false;
+  }
+  return gunzip_if_gzip(std::move(ss).str(), out, why);
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -312,21 +315,25 @@ bool Schema::load_flat_json(const std::string& path, Diagnostic& error) {
     error = schema_error(path, why);
     return false;
   }
+  return load_flat_json_text(path, text, error);
+}
+
+bool Schema::load_flat_json_text(const std::string& name, const std::string& text, Diagnostic& error) {
   nlohmann::json root;
   try {
     root = nlohmann::json::parse(text);
   } catch (const std::exception& e) {
-    error = schema_error(path, fmt::format("invalid JSON: {}", e.what()));
+    error = schema_error(name, fmt::format("invalid JSON: {}", e.what()));
     return false;
   }
   JsonLoader loader{*this, {}};
   try {
     if (!loader.load(root)) {
-      error = schema_error(path, loader.error);
+      error = schema_error(name, loader.error);
       return false;
     }
   } catch (const std::exception& e) {
-    error = schema_error(path, e.what());
+    error = schema_error(name, e.what());
     return false;
   }
   return true;
@@ -338,15 +345,19 @@ bool Schema::load_fields_yml(const std::string& path, Diagnostic& error) {
     error = schema_error(path, why);
     return false;
   }
+  return load_fields_yml_text(path, text, error);
+}
+
+bool Schema::load_fields_yml_text(const std::string& name, const std::string& text, Diagnostic& error) {
   YamlLoader loader{*this, {}};
   try {
     const YAML::Node root = YAML::Load(text);
     if (!loader.fields(root, "", 0)) {
-      error = schema_error(path, loader.error);
+      error = schema_error(name, loader.error);
       return false;
     }
   } catch (const std::exception& e) {
-    error = schema_error(path, fmt::format("invalid YAML: {}", e.what()));
+    error = schema_error(name, fmt::format("invalid YAML: {}", e.what()));
     return false;
   }
   return true;
@@ -360,9 +371,26 @@ bool Schema::load_file(const std::string& path, Diagnostic& error) {
 std::optional<Schema> Schema::builtin(Diagnostic& error, const std::string& dir_arg) {
   static std::mutex mu;
   static std::map<std::string, Schema> cache;
-  const std::string dir = dir_arg.empty() ? std::string(RULEC_DEFAULT_SCHEMA_DIR) : dir_arg;
+  const std::string& dir = dir_arg;
   std::lock_guard<std::mutex> lock(mu);
   if (auto it = cache.find(dir); it != cache.end()) return it->second;
+  if (dir.empty()) {  // the files embedded at build time
+    Schema s;
+    size_t count = 0;
+    const BuiltinSchemaFile* files = builtin_schema_files(count);
+    for (size_t i = 0; i < count; ++i) {
+      const std::string name = "built-in " + std::string(files[i].name);
+      std::string text, why;
+      if (!gunzip_if_gzip(std::string(files[i].bytes), text, why)) {
+        error = schema_error(name, why);
+        return std::nullopt;
+      }
+      const bool yml = ends_with(files[i].name, ".yml");
+      if (!(yml ? s.load_fields_yml_text(name, text, error) : s.load_flat_json_text(name, text, error))) return std::nullopt;
+    }
+    cache.emplace(dir, s);
+    return s;
+  }
 
   // The ECS flat file(s) first, then every fields.yml, each in name order (later ones override).
   std::vector<std::string> ecs, yml;

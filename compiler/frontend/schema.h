@@ -34,8 +34,9 @@ class Schema {
   // Either of the above by file name (.yml/.yaml vs .json/.json.gz).
   [[nodiscard]] bool load_file(const std::string& path, Diagnostic& error);
 
-  // The default schema: ECS 9.5.0 flat + Elastic Defend process fields, from `dir`
-  // (RULEC_DEFAULT_SCHEMA_DIR unless given). Fails only when those files are unreadable.
+  // The default schema: ECS 9.5.0 flat + Elastic Defend process fields, as embedded in the binary
+  // (builtin_schema.h), or the ECS flat and fields.yml files of `dir` when given. Fails only when
+  // those files are unreadable.
   [[nodiscard]] static std::optional<Schema> builtin(Diagnostic& error, const std::string& dir = "");
 
   // The field's facts; unknown fields are keyword (known = false).
@@ -43,9 +44,15 @@ class Schema {
   // Every known field name matching a field-name pattern (`process.*`: `*` also crosses dots).
   std::vector<std::string> expand(const kql::Pattern& pattern) const;
   size_t size() const { return fields_.size(); }
+  // Every known field name, in order (for suggestions).
+  const std::map<std::string, FieldInfo, std::less<>>& fields() const { return fields_; }
   void set(std::string name, FieldInfo info);
 
  private:
+  // The two loaders on a file's text; `name` says where it came from in errors.
+  [[nodiscard]] bool load_flat_json_text(const std::string& name, const std::string& text, Diagnostic& error);
+  [[nodiscard]] bool load_fields_yml_text(const std::string& name, const std::string& text, Diagnostic& error);
+
   std::map<std::string, FieldInfo, std::less<>> fields_;
 };
 

@@ -159,9 +159,10 @@ class Checker {
       case FieldType::Nested:
         return;
       default:
-        // Every other type (keyword included: the detection engine gives Kibana no field types, so
-        // every KQL wildcard becomes a query_string query). `?` and case_insensitive only come from
-        // ES DSL wildcard queries, which are not split.
+        // Every other type. On a field mapped keyword Kibana sends a wildcard query, not split
+        // (is.ts: esTypes == ['keyword']); on any other, or a field it cannot find, query_string.
+        // `?` and case_insensitive only come from ES DSL wildcard queries, which are not split.
+        if (info.known && t == FieldType::Keyword) return;
         if (wildcard && n.value.pattern.wildcards.find('?') == std::string::npos && !n.value.pattern.case_insensitive &&
             has_query_string_space(n.value.pattern)) {
           add(Severity::Warning, diag::kWildcardSpaces, n, v,

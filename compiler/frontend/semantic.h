@@ -21,8 +21,9 @@ namespace rulec {
 //   boolean          wildcard, or anything but true/false -> KQL204
 //   date, date_nanos wildcard, or not a date / date-math expression -> KQL205
 //   other types      a KQL wildcard value containing whitespace -> KQL206 warning (query_string
-//                    splits it; rulec matches the whole pattern). Not for `?` or case-insensitive
-//                    patterns, which only ES DSL filters and exception items make.
+//                    splits it; rulec matches the whole pattern), except on known keyword fields
+//                    (a wildcard query, not split). Not for `?` or case-insensitive patterns,
+//                    which only ES DSL filters and exception items make.
 //   geo_point, binary ranges -> KQL207
 //   null             equality -> KQL208 error (match rejects a null query); a null range bound ->
 //                    KQL208 warning (an unbounded range: every document that has the field matches)

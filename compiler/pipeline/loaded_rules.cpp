@@ -1,6 +1,7 @@
 // Loading runnable rules: analysed, screened against the compile limits, lowered for the optimizer.
 #include "compiler/pipeline/loaded_rules.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -44,7 +45,12 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     cost.analyze_ms = thread_cpu_ms() - t0;
     std::string why;
     if (a.status == RuleStatus::Unsupported) why = a.unsupported_reason;
-    if (a.status == RuleStatus::Error) why = "has errors (see `rulec check`)";
+    if (a.status == RuleStatus::Error) {
+      const auto first = std::find_if(a.diagnostics.begin(), a.diagnostics.end(),
+                                      [](const auto& rd) { return rd.diag.severity == Severity::Error; });
+      why = first == a.diagnostics.end() ? std::string("has errors (see `rulec check`)")
+                                         : fmt::format("[{}] {} (see `rulec check`)", first->diag.code, first->diag.message);
+    }
     std::optional<rt::RuleInfo> info;
     if (why.empty()) info = lower_rule_info(rule, schema, why);
     RuleTrees c{a.query.get(), rule.filters_ast.get(), {}};

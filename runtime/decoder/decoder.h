@@ -70,7 +70,13 @@ struct SkippedLine {
   uint64_t line = 0;  // 0: not a line (an entry of a stream, named by `path`)
   DecodeError error = DecodeError::None;
   std::string message;
+  uint64_t number = 0;    // 1 for the first line skipped by this reader, 2 for the next...; 0 for an unreadable input
+  std::string_view hint;  // when the input as a whole looks like something else than NDJSON: what and what to do
 };
+
+// Before reading: every path but "-" names a readable file that is not a directory. False with
+// the first one that is not, and why ("cannot read events file x.ndjson: No such file or directory").
+[[nodiscard]] bool inputs_readable(const std::vector<std::string>& paths, std::string& error);
 
 // Reads NDJSON events from several inputs in order ("-" is stdin), decoding each line.
 class EventReader {
@@ -95,6 +101,7 @@ class EventReader {
   uint64_t events_read() const;
   uint64_t lines_skipped() const;
   uint64_t bytes_read() const;
+  uint64_t inputs_failed() const;  // inputs that could not be opened or read to their end
   const std::vector<std::string>& paths() const;
   // The entry source (nullptr when reading files): its acknowledgements, replays and failure.
   EntrySource* source() const;

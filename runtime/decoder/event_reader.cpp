@@ -6,6 +6,7 @@
 // dropped chunk by chunk until its newline and reported as TooLong, so memory stays bounded.
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -23,6 +24,25 @@ namespace rulec::rt {
 
 namespace {
 constexpr size_t kChunk = 1u << 20;  // bytes asked of each read(2)
+
+// The first non-blank line of an input was not an event: when the input as a whole is plainly not
+// NDJSON (one JSON document per line), what it looks like and how to convert it.
+std::string_view input_shape_hint(std::string_view text, DecodeError e) {
+  if (e == DecodeError::BadUtf8 || text.find('\0') != std::string_view::npos)
+    return "this input looks like binary data, not NDJSON text (one JSON event per line)";
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (e == DecodeError::BadJson && text.starts_with('['))
+    return "this input looks like a JSON array written over several lines; rulec reads NDJSON, one event per "
+           "line: convert it with `jq -c '.[]' FILE`";
+  if (e == DecodeError::NotObject && text.starts_with('['))
+    return "this input looks like a JSON array; rulec reads NDJSON, one event per line: convert it with "
+           "`jq -c '.[]' FILE`";
+  if (e == DecodeError::BadJson && text.starts_with('{'))
+    return "this input looks like a JSON document written over several lines (pretty-printed); rulec reads "
+           "NDJSON, one event per line: convert it with `jq -c . FILE`";
+  return {};
+}
 }  // namespace
 
 struct EventReader::Impl {
@@ -31,7 +51,7 @@ struct EventReader::Impl {
   Decoder decoder;
   void (*on_skip)(const SkippedLine&, void*) = nullptr;
   void* on_skip_ctx = nullptr;
-  uint64_t events = 0, skipped = 0, bytes = 0;
+  uint64_t events = 0, skipped = 0, bytes = 0, failed = 0;
 
   // The current input.
   size_t next_input = 0;   // index of the next input to open
@@ -39,6 +59,7 @@ struct EventReader::Impl {
   int fd = -1;             // -1: none open
   bool eof = false;
   uint64_t line = 0;       // lines of this input taken so far (the current one included)
+  bool content = false;    // this input had a non-blank line already
   bool discarding = false; // dropping the rest of a line longer than the limit
   uint64_t discarded = 0;  // its length so far
 
@@ -58,11 +79,16 @@ struct EventReader::Impl {
   Impl(std::vector<std::string> p, DecoderLimits l) : paths(std::move(p)), limits(l), decoder(l) {}
   ~Impl() { close_input(); }
 
-  void report(DecodeError e, std::string msg) {
+  void report(DecodeError e, std::string msg, std::string_view hint = {}) {
     if (on_skip) {
       std::string_view path = input < paths.size() ? std::string_view(paths[input]) : std::string_view("?");
-      on_skip(SkippedLine{input, path, line, e, std::move(msg)}, on_skip_ctx);
+      on_skip(SkippedLine{input, path, line, e, std::move(msg), e == DecodeError::None ? 0 : skipped, hint}, on_skip_ctx);
     }
+  }
+
+  void input_failed(std::string msg) {
+    ++failed;
+    report(DecodeError::None, std::move(msg));
   }
 
   void too_long(uint64_t length) {
@@ -76,7 +102,7 @@ struct EventReader::Impl {
       input = static_cast<uint32_t>(next_input++);
       line = 0;
       begin = end = 0;
-      eof = discarding = false;
+      eof = discarding = content = false;
       const std::string& path = paths[input];
       if (path == "-") {
         fd = STDIN_FILENO;
@@ -87,7 +113,7 @@ struct EventReader::Impl {
         (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         return true;
       }
-      report(DecodeError::None, fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+      input_failed(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
     }
     return false;
   }
@@ -139,7 +165,7 @@ struct EventReader::Impl {
       n = ::read(fd, buf.get() + end, std::min(cap - end, size_t{1} << 30));
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-      report(DecodeError::None, fmt::format("cannot read {}: {}", paths[input], std::strerror(errno)));
+      input_failed(fmt::format("cannot read {}: {}", paths[input], std::strerror(errno)));
       close_input();
       return false;
     }
@@ -164,6 +190,8 @@ struct EventReader::Impl {
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     if (line == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
     if (text.empty()) return false;  // blank: not an event, not an error
+    const bool first = !content;
+    content = true;
     const DecodeError e = decoder.decode_padded(text, ev, &message);
     if (e == DecodeError::None) {
       ev.line = line;
@@ -173,7 +201,7 @@ struct EventReader::Impl {
     }
     if (e != DecodeError::Empty) {
       ++skipped;
-      report(e, message);
+      report(e, message, first ? input_shape_hint(text, e) : std::string_view());
     }
     return false;
   }
@@ -204,7 +232,8 @@ struct EventReader::Impl {
         on_skip(SkippedLine{0, where, 0, e,
                             !why.empty()               ? why
                             : e == DecodeError::TooLong ? fmt::format("entry of {} bytes is longer than the limit of {} bytes", doc.size(), limits.max_line_bytes)
-                                                        : message},
+                                                        : message,
+                            skipped, {}},
                 on_skip_ctx);
       }
     }
@@ -237,6 +266,22 @@ struct EventReader::Impl {
   }
 };
 
+bool inputs_readable(const std::vector<std::string>& paths, std::string& error) {
+  for (const std::string& path : paths) {
+    if (path == "-") continue;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || ::access(path.c_str(), R_OK) != 0) {
+      error = fmt::format("cannot read events file {}: {}", path, std::strerror(errno));
+      return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      error = fmt::format("cannot read events file {}: it is a directory", path);
+      return false;
+    }
+  }
+  return true;
+}
+
 EventReader::EventReader(std::vector<std::string> paths, DecoderLimits limits)
     : impl_(std::make_unique<Impl>(std::move(paths), limits)) {}
 EventReader::EventReader(std::unique_ptr<EntrySource> source, std::string name, DecoderLimits limits)
@@ -264,6 +309,7 @@ void EventReader::set_filter(const FieldFilter* filter) { impl_->decoder.set_fil
 uint64_t EventReader::events_read() const { return impl_->events; }
 uint64_t EventReader::lines_skipped() const { return impl_->skipped; }
 uint64_t EventReader::bytes_read() const { return impl_->bytes; }
+uint64_t EventReader::inputs_failed() const { return impl_->failed; }
 const std::vector<std::string>& EventReader::paths() const { return impl_->paths; }
 
 }  // namespace rulec::rt

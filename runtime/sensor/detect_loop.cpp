@@ -16,6 +16,8 @@ namespace rulec::rt {
 
 namespace {
 
+constexpr uint64_t kSkipsShown = 10;  // skipped lines reported one by one; the rest only counted
+
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -52,7 +54,7 @@ std::unique_ptr<EventReader> open_reader(const StreamOptions& o, Detector& detec
   } else {
     reader = std::make_unique<EventReader>(o.inputs());
   }
-  report_skips_to_stderr(*reader, program);
+  report_skips_to_stderr(*reader, program, o.verbose);
   return reader;
 }
 
@@ -134,6 +136,12 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   if (source && !source->error().empty()) {
     res.ok = false;
     res.input_error = source->error();
+  } else if (reader.inputs_failed()) {  // each one said why as it failed
+    res.ok = false;
+    res.input_error = fmt::format("{} of {} inputs could not be read", reader.inputs_failed(), reader.paths().size());
+  } else if (reader.events_read() == 0 && reader.lines_skipped() > 0 && !res.stopped) {
+    res.ok = false;
+    res.input_error = fmt::format("no event read: all {} non-blank lines were skipped", reader.lines_skipped());
   }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return res;
@@ -159,9 +167,15 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
   const double mb = static_cast<double>(reader.bytes_read()) / 1e6;
   fmt::print(stderr,
              "{}: {} events read, {} lines skipped, {} rules, {} alerts ({} suppressed by max_signals), "
-             "{:.0f} events/s, {:.1f} MB/s, {:.0f} ns/event, {:.2f} s\n",
+             "{}{:.0f} events/s, {:.1f} MB/s, {:.0f} ns/event, {:.2f} s\n",
              program, reader.events_read(), reader.lines_skipped(), d.rules().size(), alerts, suppressed,
+             d.events_without_time() ? fmt::format("{} matched events without an event time, ", d.events_without_time()) : "",
              seconds > 0 ? n / seconds : 0.0, seconds > 0 ? mb / seconds : 0.0, n > 0 ? seconds * 1e9 / n : 0.0, seconds);
+  if (d.events_without_time())
+    fmt::print(stderr,
+               "{}: warning: {} events matched a rule but had no readable event time (@timestamp, or the rule's "
+               "timestamp_override) and raised no alert\n",
+               program, d.events_without_time());
   if (d.shared()) fmt::print(stderr, "{}: {}\n", program, d.shared_report());
   if (d.evictions()) fmt::print(stderr, "{}: {} state entries evicted by --max-state-mb\n", program, d.evictions());
 }
@@ -180,21 +194,33 @@ int report_end(const char* program, const LoopResult& res, const Detector& d) {
   return 1;
 }
 
-void report_skips_to_stderr(EventReader& reader, const char* program) {
-  reader.set_on_skip(
-      [](const SkippedLine& s, void* p) {
-        const char* name = static_cast<const char*>(p);
-        const std::string_view shown = s.path == "-" ? std::string_view("<stdin>") : s.path;
-        if (s.error == DecodeError::None)
-          fmt::print(stderr, "{}: {}: {}\n", name, shown, s.message);
-        else if (s.line == 0)  // a stream entry: its name says where
-          fmt::print(stderr, "{}: {}: skipped: {}{}{}\n", name, shown, to_string(s.error), s.message.empty() ? "" : ": ",
-                     s.message);
-        else
-          fmt::print(stderr, "{}: {}:{}: skipped: {}{}{}\n", name, shown, s.line, to_string(s.error),
-                     s.message.empty() ? "" : ": ", s.message);
-      },
-      const_cast<char*>(program));
+namespace {
+
+// One skipped line on stderr; past `kSkipsShown` only counted, unless `Every`.
+template <bool Every>
+void print_skip(const SkippedLine& s, void* p) {
+  const char* name = static_cast<const char*>(p);
+  const std::string_view shown = s.path == "-" ? std::string_view("<stdin>") : s.path;
+  if (!s.hint.empty()) fmt::print(stderr, "{}: {}: {}\n", name, shown, s.hint);
+  if (!Every && s.number > kSkipsShown) {
+    if (s.number == kSkipsShown + 1)
+      fmt::print(stderr, "{}: further skipped lines are counted, not shown (--verbose shows them all)\n", name);
+    return;
+  }
+  if (s.error == DecodeError::None)
+    fmt::print(stderr, "{}: {}: {}\n", name, shown, s.message);
+  else if (s.line == 0)  // a stream entry: its name says where
+    fmt::print(stderr, "{}: {}: skipped: {}{}{}\n", name, shown, to_string(s.error), s.message.empty() ? "" : ": ",
+               s.message);
+  else
+    fmt::print(stderr, "{}: {}:{}: skipped: {}{}{}\n", name, shown, s.line, to_string(s.error),
+               s.message.empty() ? "" : ": ", s.message);
+}
+
+}  // namespace
+
+void report_skips_to_stderr(EventReader& reader, const char* program, bool every) {
+  reader.set_on_skip(every ? &print_skip<true> : &print_skip<false>, const_cast<char*>(program));
 }
 
 std::string counters_json(const Detector& d, const EventReader& reader, double seconds) {
@@ -204,6 +230,7 @@ std::string counters_json(const Detector& d, const EventReader& reader, double s
   j["events"] = reader.events_read();
   j["bytes"] = reader.bytes_read();
   j["lines_skipped"] = reader.lines_skipped();
+  j["events_without_time"] = d.events_without_time();
   j["seconds"] = seconds;
   j["events_per_s"] = seconds > 0 ? n / seconds : 0.0;
   j["mb_per_s"] = seconds > 0 ? mb / seconds : 0.0;

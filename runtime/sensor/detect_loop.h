@@ -60,9 +60,10 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
 // stopped it (the state then stays at its last checkpoint). The exit status: 0, or 1 on an error.
 [[nodiscard]] int report_end(const char* program, const LoopResult& res, const Detector& d);
 
-// Prints each skipped input line to stderr as `PROGRAM: PATH:LINE: skipped: REASON` (and unreadable
-// inputs as `PROGRAM: PATH: REASON`). `program` must outlive the reader (a string literal).
-void report_skips_to_stderr(EventReader& reader, const char* program);
+// Prints skipped input lines to stderr as `PROGRAM: PATH:LINE: skipped: REASON` (and unreadable
+// inputs as `PROGRAM: PATH: REASON`): the first ten, then only a count unless `every`; with a hint
+// when an input as a whole is not NDJSON. `program` must outlive the reader (a string literal).
+void report_skips_to_stderr(EventReader& reader, const char* program, bool every = false);
 
 // --shared-usage: the shared state's keys and bytes per rule, on stderr.
 void print_shared_usage(const char* program, Detector& d);

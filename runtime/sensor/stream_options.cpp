@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runtime/decoder/decoder.h"
+
 namespace rulec::rt {
 
 void StreamOptions::add_to(CLI::App* app) {
@@ -30,6 +32,11 @@ void StreamOptions::add_to(CLI::App* app) {
   app->add_option("--idle-exit-ms", stream.idle_exit_ms,
                   "Stream input: end after this long without an entry (default: keep waiting)")
       ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
+  app->add_flag("-v,--verbose", verbose, "Report every skipped input line (default: the first 10, then a count)");
+}
+
+bool StreamOptions::inputs_readable(std::string& error) const {
+  return reads_stream() || rt::inputs_readable(inputs(), error);
 }
 
 bool StreamOptions::resolve(std::string& error) {

@@ -17,15 +17,18 @@ struct StreamOptions {
   std::vector<std::string> events;  // empty: stdin; or one redis-stream:// URL
   std::string alerts = "-";
   DetectorOptions detector;
-  StreamSourceOptions stream;  // --claim-idle-ms, --idle-exit-ms
+  StreamSourceOptions stream;  // --claim-idle-ms, --idle-exit-ms, -v
   bool shared_usage = false;   // --shared-usage: Redis keys and bytes per rule at the end
+  bool verbose = false;        // -v: every skipped line reported, not only the first ten
 
-  void add_to(CLI::App* app);  // -e/--events, -a/--alerts, --state, --state-adopt, --learn, --max-state-mb, --checkpoint-events, --shared-state, --shared-usage, --claim-idle-ms, --idle-exit-ms
+  void add_to(CLI::App* app);  // -e/--events, -a/--alerts, --state, --state-adopt, --learn, --max-state-mb, --checkpoint-events, --shared-state, --shared-usage, --claim-idle-ms, --idle-exit-ms, -v
   std::vector<std::string> inputs() const { return events.empty() ? std::vector<std::string>{"-"} : events; }
   // After parsing: a redis-stream:// input must be the only one; its consumer is this process's
   // writer in the shared state, and it checkpoints (and acknowledges) well within claim_idle_ms.
   // False with the reason.
   [[nodiscard]] bool resolve(std::string& error);
+  // Every events file can be read (checked before any state is touched). False with the reason.
+  [[nodiscard]] bool inputs_readable(std::string& error) const;
   bool reads_stream() const { return events.size() == 1 && is_stream_url(events[0]); }
 };
 

@@ -268,6 +268,7 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
   event_hash_.reset();
   alerts_.next_event();
   if (fleet_) batch_->current_event = -1;
+  bool timeless = false;
   for (size_t i = 0; i < rules_.size(); ++i) {
     if (!matched.test(i)) continue;
     RuleCounters& c = counters_[i];
@@ -275,6 +276,8 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     auto t = event_time(ev, rules_[i].timestamp_field);
     if (!t) {
       ++c.no_time;
+      events_without_time_ += !timeless;
+      timeless = true;
       continue;
     }
     // Later than the look-back tolerates: Kibana's execution for that time has run already (and

@@ -105,6 +105,9 @@ class Detector {
   const std::vector<RuleInfo>& rules() const { return rules_; }
   const std::vector<RuleCounters>& counters() const { return counters_; }
   uint64_t evictions() const { return evictions_; }
+  // Events that matched a rule but had no readable event time (the rule's timestamp_override or
+  // @timestamp), so raised nothing; each event counted once.
+  uint64_t events_without_time() const { return events_without_time_; }
   uint64_t state_entries() const;
   const std::string& error() const { return error_; }
 
@@ -140,6 +143,7 @@ class Detector {
   int64_t last_checkpoint_ms_ = 0;  // steady clock
   uint64_t events_ = 0;
   uint64_t evictions_ = 0;
+  uint64_t events_without_time_ = 0;
   bool rewrite_state_ = false;  // the state log ends in a torn record: rewrite it at the next checkpoint
   std::string error_;
   // Scratch for term tuples (reused: no allocation per event after warm-up for common shapes).

@@ -54,7 +54,7 @@ std::string compile_dir(const std::string& dir, const bundle::SecretKey* key, co
 std::string small_rules(const TempDir& t) {
   const auto dir = t.path() / "rules";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "r.json") << R"({"rule_id": "r-1", "name": "bash", "type": "query", "query": "process.name:bash and not user.name:root"})";
+  std::ofstream(dir / "r.json") << R"({"severity":"low","risk_score":21,"rule_id": "r-1", "name": "bash", "type": "query", "query": "process.name:bash and not user.name:root"})";
   return dir.string();
 }
 
@@ -104,8 +104,8 @@ TEST(BundleLoad, TwoBundlesLoadedSideBySideRunTheirOwnCode) {
   const auto d1 = t.path() / "one", d2 = t.path() / "two";
   std::filesystem::create_directories(d1);
   std::filesystem::create_directories(d2);
-  std::ofstream(d1 / "r.json") << R"({"rule_id": "r-1", "name": "one", "type": "query", "query": "process.name:bash"})";
-  std::ofstream(d2 / "r.json") << R"({"rule_id": "r-2", "name": "two", "type": "query", "query": "process.name:sh or user.name:x"})";
+  std::ofstream(d1 / "r.json") << R"({"severity":"low","risk_score":21,"rule_id": "r-1", "name": "one", "type": "query", "query": "process.name:bash"})";
+  std::ofstream(d2 / "r.json") << R"({"severity":"low","risk_score":21,"rule_id": "r-2", "name": "two", "type": "query", "query": "process.name:sh or user.name:x"})";
   rt::LoadOptions allow;
   allow.allow_unsigned = true;
   std::string error;

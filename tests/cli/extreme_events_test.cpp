@@ -93,7 +93,7 @@ struct Fixture {
     write_query_rule(rules, "last-field", "f9999:v9999");
     write_query_rule(rules, "needle", "message:*needle");
     write_query_rule(rules, "big-n", "process.pid >= 1000");
-    std::ofstream(rules + "/nt.json") << R"({"rule_id":"nt","name":"nt","type":"new_terms","language":"kuery",
+    std::ofstream(rules + "/nt.json") << R"({"severity":"low","risk_score":21,"rule_id":"nt","name":"nt","type":"new_terms","language":"kuery",
       "query":"tags:*","new_terms_fields":["tags"],"history_window_start":"now-7d"})";
   }
   // Writes `copies` rounds of every shape, with normal events around them; returns the path.
@@ -112,7 +112,7 @@ struct Fixture {
     return path;
   }
   Finished run(const std::string& events, const std::string& engine) const {
-    return run_measured(bin("rulec") + " run " + quote(rules) + " --engine " + engine + " -e " + quote(events) +
+    return run_measured(bin("rulec") + " run -v " + quote(rules) + " --engine " + engine + " -e " + quote(events) +
                         " -a " + quote(dir.str("alerts-" + engine + ".ndjson")));
   }
 };

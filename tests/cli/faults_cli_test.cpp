@@ -94,7 +94,7 @@ TEST(DiskFull, StateLogKeepsItsLastCheckpoint) {
   // A new-terms rule on a unique field: the state grows with every event.
   const std::string rules = f.dir.str("nt"), state = f.dir.str("state"), log = state + "/state.log";
   fs::create_directories(rules);
-  std::ofstream(rules + "/nt.json") << R"({"rule_id":"nt","name":"nt","type":"new_terms","language":"kuery",
+  std::ofstream(rules + "/nt.json") << R"({"severity":"low","risk_score":21,"rule_id":"nt","name":"nt","type":"new_terms","language":"kuery",
     "query":"process.name:*","new_terms_fields":["event.id"],"history_window_start":"now-7d"})";
   const std::string run = bin("rulec") + " run " + quote(rules) + " -e " + quote(f.events) + " -a - 2>&1";
   const std::vector<std::string> ref = alert_lines(run_shell(run).out);
@@ -177,7 +177,7 @@ TEST(Signals, RulecRunStopsOnSigintWithStateCheckpointed) {
                           &out);
   ASSERT_GT(pid, 0);
   // One event in, the pipe kept open: once its alert is on disk the loop is running and idle.
-  const int in = ::open(fifo.c_str(), O_WRONLY);
+  const int in = open_fifo_writer(fifo);
   ASSERT_GE(in, 0);
   const std::string first = lines_of(read_file(f.events)).at(0) + "\n";
   ASSERT_EQ(::write(in, first.data(), first.size()), static_cast<ssize_t>(first.size()));

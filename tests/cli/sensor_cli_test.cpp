@@ -141,9 +141,9 @@ TEST(SensorCli, HotReloadLosesAndDuplicatesNothing) {
   auto write_rules = [&](const std::string& name, bool second) {
     const auto d = dir / name;
     std::filesystem::create_directories(d);
-    std::ofstream(d / "all.json") << R"({"rule_id": "all", "name": "every event", "type": "query", "query": "event.kind:event", "max_signals": 1000000})";
+    std::ofstream(d / "all.json") << R"({"severity":"low","risk_score":21,"rule_id": "all", "name": "every event", "type": "query", "query": "event.kind:event", "max_signals": 1000000})";
     if (second)
-      std::ofstream(d / "even.json") << R"({"rule_id": "even", "name": "even", "type": "query", "query": "labels.parity:even", "max_signals": 1000000})";
+      std::ofstream(d / "even.json") << R"({"severity":"low","risk_score":21,"rule_id": "even", "name": "even", "type": "query", "query": "labels.parity:even", "max_signals": 1000000})";
     const std::string out = (dir / (name + ".rbundle")).string();
     auto c = run_rulec("compile " + quote(d.string()) + " -o " + quote(out));
     EXPECT_EQ(c.status, 0) << c.out;

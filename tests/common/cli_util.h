@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,6 +105,18 @@ bool wait_until(Pred&& ready, std::chrono::milliseconds limit = std::chrono::sec
   return true;
 }
 
+// The writing end of a FIFO the program under test reads, opened without blocking: a blocking open
+// would wait forever if the program died before opening its end. -1 after wait_until's limit.
+inline int open_fifo_writer(const std::string& fifo) {
+  int fd = -1;
+  wait_until([&] { return (fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC)) >= 0; });
+  if (fd >= 0 && ::fcntl(fd, F_SETFL, 0) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // Waits up to `limit` for child `pid` to end: its wait status, or -1 if it is still running.
 inline int wait_for_exit(pid_t pid, std::chrono::milliseconds limit = std::chrono::seconds(180)) {
   int st = 0;
@@ -142,7 +155,7 @@ inline std::string read_file(const std::filesystem::path& p) {
 inline void write_query_rule(const std::filesystem::path& dir, const std::string& id, const std::string& query) {
   std::string q;
   for (char c : query) q += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  std::ofstream(dir / (id + ".json")) << R"({"rule_id":")" << id << R"(","name":")" << id
+  std::ofstream(dir / (id + ".json")) << R"({"severity":"low","risk_score":21,"rule_id":")" << id << R"(","name":")" << id
                                       << R"(","type":"query","language":"kuery","query":")" << q << "\"}";
 }
 

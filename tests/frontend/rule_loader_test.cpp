@@ -286,7 +286,7 @@ TEST(Fixtures, DefaultsWhenKeysAreMissing) {
   EXPECT_TRUE(r.diagnostics.empty()) << all_messages(s);
   EXPECT_EQ(std::tie(r.rule_id, r.type, r.language, r.from, r.to, r.interval),
             std::make_tuple("min-1", RuleType::Query, "kuery", "now-6m", "now", "5m"));
-  EXPECT_EQ(std::tie(r.max_signals, r.version, r.risk_score), std::make_tuple(100, 1, 0));
+  EXPECT_EQ(std::tie(r.max_signals, r.version, r.risk_score), std::make_tuple(100, 1, 21));  // risk_score is required, as Kibana requires it
   EXPECT_TRUE(r.index.empty() && r.tags.empty() && r.exceptions_list.empty());
   EXPECT_TRUE(r.threat.is_array() && r.threat.empty());
   EXPECT_TRUE(r.filters.is_array() && r.filters.empty());
@@ -437,7 +437,7 @@ TEST(Broken, EmptyFiles) {
 }
 
 TEST(Broken, NotAnObjectAndInvalidJson) {
-  RuleSet s = load_dir({{"a.json", "42"}, {"b.json", "{\"rule_id\": \"x\",\n  \"name\": }"}});
+  RuleSet s = load_dir({{"a.json", "42"}, {"b.json", "{\"severity\": \"low\", \"risk_score\": 21, \"rule_id\": \"x\",\n  \"name\": }"}});
   ASSERT_EQ(s.file_errors.size(), 2u);
   EXPECT_TRUE(has(s.file_errors[0].diag.message, "found number"));
   EXPECT_EQ(s.file_errors[1].line, 2u);
@@ -464,7 +464,7 @@ TEST(Broken, OversizeFileIsRefused) {
 
 TEST(Broken, SymlinkLoopsAreErrors) {
   TempDir d;
-  d.write("sub/ok.json", R"({"rule_id": "ok", "name": "ok", "type": "query", "query": "a:b"})");
+  d.write("sub/ok.json", R"({"severity":"low","risk_score":21,"rule_id": "ok", "name": "ok", "type": "query", "query": "a:b"})");
   fs::create_directory_symlink(d.path() + "/sub", d.path() + "/sub/again");  // directory cycle
   fs::create_symlink(d.path() + "/self.toml", d.path() + "/self.toml");      // file loop
   RuleSet s = load_rules({d.path()});
@@ -480,7 +480,7 @@ TEST(Broken, SymlinkLoopsAreErrors) {
 
 TEST(Broken, UnreadableFile) {
   TempDir d;
-  std::string p = d.write("secret.toml", "[rule]\nrule_id = \"x\"\nname = \"x\"\n");
+  std::string p = d.write("secret.toml", "[rule]\nseverity = \"low\"\nrisk_score = 21\nrule_id = \"x\"\nname = \"x\"\n");
   fs::permissions(p, fs::perms::none);
   if (std::ifstream(p).good()) {  // privileged: read errors come from /proc/self/mem (EIO at offset 0) instead
     fs::remove(p);
@@ -501,7 +501,7 @@ TEST(Broken, FifoIsNotReadNorHanging) {
 }
 
 TEST(Broken, DeepNestingIsRefusedNotCrashing) {
-  const std::string prefix = "{\"rule_id\": \"deep\", \"name\": \"D\", \"filters\": ";
+  const std::string prefix = "{\"severity\": \"low\", \"risk_score\": 21, \"rule_id\": \"deep\", \"name\": \"D\", \"filters\": ";
   RuleSet s = load_dir({{"deep.json", prefix + std::string(200000, '[') + std::string(200000, ']') + "}"},
                         {"deep.ndjson", std::string(100000, '{') + "\n"},
                         {"deep.toml", "[rule]\nx = " + std::string(100000, '[') + std::string(100000, ']') + "\n"}});
@@ -514,18 +514,18 @@ TEST(Broken, DeepNestingIsRefusedNotCrashing) {
 
 TEST(Broken, MixedGoodAndBadInOneDirectory) {
   RuleSet s = load_dir(
-      {{"1.toml", "[rule]\nrule_id = \"t1\"\nname = \"T1\"\ntype = \"query\"\nquery = \"a:b\"\n"},
+      {{"1.toml", "[rule]\nseverity = \"low\"\nrisk_score = 21\nrule_id = \"t1\"\nname = \"T1\"\ntype = \"query\"\nquery = \"a:b\"\n"},
        {"2.toml", "[rule\nrule_id = "},
-       {"3.ndjson", "{\"rule_id\": \"n1\", \"name\": \"N1\", \"type\": \"query\", \"query\": \"a\"}\r\nnot json\r\n"},
-       {"4.json", "{\"rule_id\": \"j1\", \"name\": \"J1\", \"type\": \"query\", \"query\": \"a\"}"}});
+       {"3.ndjson", "{\"severity\": \"low\", \"risk_score\": 21, \"rule_id\": \"n1\", \"name\": \"N1\", \"type\": \"query\", \"query\": \"a\"}\r\nnot json\r\n"},
+       {"4.json", "{\"severity\": \"low\", \"risk_score\": 21, \"rule_id\": \"j1\", \"name\": \"J1\", \"type\": \"query\", \"query\": \"a\"}"}});
   EXPECT_EQ(ids(s), (Strings{"t1", "n1", "j1"}));
   ASSERT_EQ(s.file_errors.size(), 2u);
   EXPECT_EQ(s.file_errors[1].line, 2u);  // the NDJSON line with CRLF endings
 }
 
 TEST(Broken, UnknownTypeAndUnsupportedFilter) {
-  RuleSet s = load_dir({{"a.json", R"({"rule_id": "u1", "name": "U", "type": "graph", "query": "a"})"},
-                        {"b.json", R"({"rule_id": "f1", "name": "F", "type": "query", "query": "a",
+  RuleSet s = load_dir({{"a.json", R"({"severity":"low","risk_score":21,"rule_id": "u1", "name": "U", "type": "graph", "query": "a"})"},
+                        {"b.json", R"({"severity":"low","risk_score":21,"rule_id": "f1", "name": "F", "type": "query", "query": "a",
                         "filters": [{"meta": {}, "query": {"query_string": {"query": "x:y"}}}]})"}});
   ASSERT_EQ(s.rules.size(), 2u);
   EXPECT_EQ(s.rules[0].type, RuleType::Unknown);
@@ -535,16 +535,17 @@ TEST(Broken, UnknownTypeAndUnsupportedFilter) {
   EXPECT_TRUE(mentions(s.rules[1], "RUL302", "query_string"));
 }
 
-TEST(Broken, DuplicateRuleIdsWarn) {
-  RuleSet s = load_dir({{"a.json", R"({"rule_id": "dup", "name": "A", "type": "query", "query": "a"})"},
-                        {"b.json", R"({"rule_id": "dup", "name": "B", "type": "query", "query": "b"})"}});
+TEST(Broken, DuplicateRuleIdsAreAnError) {
+  RuleSet s = load_dir({{"a.json", R"({"severity":"low","risk_score":21,"rule_id": "dup", "name": "A", "type": "query", "query": "a"})"},
+                        {"b.json", R"({"severity":"low","risk_score":21,"rule_id": "dup", "name": "B", "type": "query", "query": "b"})"}});
   ASSERT_EQ(s.rules.size(), 2u);
   EXPECT_TRUE(s.rules[0].diagnostics.empty());
-  EXPECT_EQ(count_diags(s.rules[1], "RUL301", Severity::Warning), 1u);
+  EXPECT_EQ(count_diags(s.rules[1], "RUL301", Severity::Error), 1u);  // Kibana refuses a second rule with one rule_id
+  EXPECT_EQ(count_diags(s.rules[1], "RUL301", Severity::Warning), 0u);
 }
 
 TEST(Broken, HistoryWindowMustPrecedeFrom) {
-  RuleSet s = load_dir({{"a.json", R"({"rule_id": "h", "name": "H", "type": "new_terms", "query": "a",
+  RuleSet s = load_dir({{"a.json", R"({"severity":"low","risk_score":21,"rule_id": "h", "name": "H", "type": "new_terms", "query": "a",
       "from": "now-10m", "new_terms_fields": ["host.id"], "history_window_start": "now-5m"})"}});
   ASSERT_EQ(s.rules.size(), 1u);
   EXPECT_TRUE(mentions(s.rules[0], "RUL301", "'history_window_start'"));

@@ -130,7 +130,7 @@ class FifoRun {
   FifoRun(Fleet& f, const std::string& args) : f_(f), fifo_(f.d.str("in.fifo")) {
     EXPECT_EQ(::mkfifo(fifo_.c_str(), 0600), 0);
     pid_ = spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + fifo_ + " " + args + " 2>" + f.d.str("err.log"), &out_);
-    in_ = ::open(fifo_.c_str(), O_WRONLY | O_CLOEXEC);
+    in_ = open_fifo_writer(fifo_);
     EXPECT_GE(in_, 0);
   }
   ~FifoRun() {

@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rulesensor: %s\n", error.c_str());
     return 2;
   }
+  if (!o.stream.inputs_readable(error)) {
+    std::fprintf(stderr, "rulesensor: %s\n", error.c_str());
+    return 1;
+  }
   try {
     return rulec::sensor::run(o);
   } catch (const std::system_error& e) {
