@@ -1,4 +1,4 @@
-// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench, compile, keygen, inspect).
+// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench, compile, keygen, inspect, test).
 #include <cstdio>
 #include <system_error>
 #include <vector>
@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       "  rulec keygen build                      create build.key and build.pub\n"
       "  rulec compile rules/ -o r.rbundle --sign build.key   compile a bundle for rulesensor\n"
       "  rulec inspect r.rbundle                 print a bundle's manifest and rules\n"
+      "  rulec test rules/                       run the unit tests kept beside the rules\n"
       "Run `rulec COMMAND --help` for a command's options.");
 
   // Each add_* registers its subcommand last; remember it with its runner.
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   add(add_compile_command(app));
   add(add_keygen_command(app));
   add(add_inspect_command(app));
+  add(add_test_command(app));
 
   try {
     app.parse(argc, argv);

@@ -19,9 +19,16 @@ namespace {
 namespace fs = std::filesystem;
 using detail::file_error;
 
-enum class Kind { Toml, Json, Ndjson, Other };
+enum class Kind { Toml, Json, Ndjson, Test, Other };
+
+// Rule unit tests (x.test.toml, `rulec test`) live beside the rules; they are not rules.
+constexpr std::string_view kRuleTestSuffix = ".test.toml";
 
 Kind kind_of(const fs::path& p) {
+  const std::string name = p.filename().string();
+  if (name.size() > kRuleTestSuffix.size() &&
+      std::string_view(name).substr(name.size() - kRuleTestSuffix.size()) == kRuleTestSuffix)
+    return Kind::Test;
   std::string ext = p.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -68,13 +75,13 @@ class Walker {
       if (sec) {
         std::error_code lec;
         bool link = fs::is_symlink(fs::symlink_status(p, lec));
-        if (link || kind_of(p) != Kind::Other)
+        if (link || (kind_of(p) != Kind::Other && kind_of(p) != Kind::Test))
           error(p, fmt::format("{}: {}", link ? "broken or looping symbolic link" : "cannot read", sec.message()));
         continue;
       }
       if (fs::is_directory(st)) {
         walk(p, depth + 1);
-      } else if (kind_of(p) != Kind::Other) {
+      } else if (kind_of(p) != Kind::Other && kind_of(p) != Kind::Test) {
         if (fs::is_regular_file(st))
           files.push_back(p.string());
         else
@@ -140,6 +147,7 @@ void load_file(const std::string& path, Kind kind, RuleSet& out) {
       case Kind::Toml: detail::load_toml_text(path, *text, out); break;
       case Kind::Json: detail::load_json_text(path, *text, out); break;
       case Kind::Ndjson: detail::load_ndjson_text(path, *text, out); break;
+      case Kind::Test:
       case Kind::Other: break;
     }
   } catch (const std::exception& e) {
@@ -232,6 +240,8 @@ RuleSet load_rules(const std::vector<std::string>& paths) {
         for (const auto& f : w.files) load_file(f, kind_of(f), out);
       } else if (kind_of(p) == Kind::Other) {
         out.file_errors.push_back(file_error(p, 0, 0, "not a rule file: expected .toml, .json or .ndjson"));
+      } else if (kind_of(p) == Kind::Test) {
+        out.file_errors.push_back(file_error(p, 0, 0, "a rule test file, not a rule: `rulec test` runs it"));
       } else if (!fs::is_regular_file(st)) {
         out.file_errors.push_back(file_error(p, 0, 0, "not a regular file"));
       } else {
