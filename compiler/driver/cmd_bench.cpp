@@ -14,9 +14,11 @@
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/command_setup.h"
+#include "compiler/driver/html_report.h"
 #include "compiler/pipeline/loaded_rules.h"
 #include "runtime/common/dates.h"
 #include "runtime/decoder/raw_walk.h"
+#include "runtime/state/detector.h"
 
 namespace rulec::driver {
 
@@ -32,6 +34,7 @@ struct BenchOptions {
   size_t interp_events = 20000;
   size_t profile_events = 20000;
   bool json = false;
+  std::string report;
 };
 
 // The whole file in memory, padded, split into lines.
@@ -88,6 +91,34 @@ double peak_rss_mb() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
+// Per rule, over all the events: matches, and the alerts the detector raises from them (a fresh
+// in-memory state, alerts discarded), for the report. Not timed.
+bool count_alerts(const Input& in, rt::CompiledEngine& jit, const std::vector<rt::RuleInfo>& infos, int64_t wall,
+                  std::vector<rt::RuleCounters>& out) {
+  std::string error, recovered;
+  auto det = rt::Detector::create(infos, {}, "/dev/null", error, recovered);
+  if (!det) {
+    fmt::print(stderr, "rulec: report: {}\n", error);
+    return false;
+  }
+  rt::Decoder dec;
+  dec.set_filter(&jit.filter());
+  rt::Event ev;
+  rt::RuleBits bits(jit.rule_count());
+  for (const auto& line : in.lines) {
+    if (dec.decode_padded(line, ev) != rt::DecodeError::None) continue;
+    jit.set_now_ms(event_now(ev, wall));
+    jit.evaluate(ev, bits);
+    if (!det->on_event(ev, bits)) break;
+  }
+  if (!det->finish() || !det->error().empty()) {
+    fmt::print(stderr, "rulec: report: {}\n", det->error());
+    return false;
+  }
+  out = det->counters();
+  return true;
+}
+
 }  // namespace
 
 Runner add_bench_command(CLI::App& app) {
@@ -100,6 +131,10 @@ Runner add_bench_command(CLI::App& app) {
                   "Events the interpreter runs (the first N; it is slow); 0 skips it");
   cmd->add_option("--profile-events", opts->profile_events, "Events used for per-rule cost attribution; 0 skips it");
   cmd->add_flag("--json", opts->json, "One JSON object on stdout instead of the table");
+  cmd->add_option("--report", opts->report,
+                  "Also write a self-contained HTML page (throughput against the parse ceiling, per-rule cost, "
+                  "matches and alerts) to FILE")
+      ->type_name("FILE");
   opts->rules.add_to(cmd);
   cmd->footer(
       "Single thread, events in memory. raw parse: simdjson On-Demand visiting every token (the\n"
@@ -267,6 +302,32 @@ Runner add_bench_command(CLI::App& app) {
       }
     }
     if (bad) fmt::print(stderr, "rulec: {} lines were not valid events and were skipped\n", bad / opts->repeat);
+    if (!opts->report.empty()) {
+      std::vector<rt::RuleCounters> counters;
+      if (!count_alerts(in, jit, loaded.infos, wall, counters)) return kExitFindings;
+      Report rep;
+      rep.title = fmt::format("rulec bench: {} rules on {}", plan_rules.size(), opts->events);
+      rep.facts.push_back(fmt::format("{} events, {:.1f} MB (avg {:.0f} bytes/event)", n, in.bytes / 1e6,
+                                      static_cast<double>(in.bytes) / n));
+      rep.facts.push_back(fmt::format("compile {:.2f} s; peak RSS {:.0f} MB; best of {} passes, one thread", compile_s,
+                                      rss, opts->repeat));
+      if (ni)
+        rep.facts.push_back(fmt::format("compiled engine / interpreter: {:.1f}x; answers compared on {} events: {} differ",
+                                        speedup, ni, mismatches));
+      for (const Rate* r : {&raw, &jr, &ir})
+        if (r->events) rep.throughput.push_back({r->name, r->events, r->eps(), r->mbps(), r->ns(), pct(*r)});
+      for (size_t r = 0; r < plan_rules.size(); ++r) {
+        ReportRule rr;
+        rr.rule_id = loaded.infos[r].rule_id;
+        rr.name = loaded.infos[r].name;
+        rr.type = loaded.infos[r].type_name;
+        if (np) rr.measured_ns = cost[r] / static_cast<double>(np);
+        rr.matches = counters[r].matched;
+        rr.alerts = counters[r].alerts;
+        rep.rules.push_back(std::move(rr));
+      }
+      if (!write_report(opts->report, render_html_report(rep))) return kExitFindings;
+    }
     (void)visited;
     return mismatches ? kExitFindings : kExitOk;
   };

@@ -9,6 +9,7 @@
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/command_setup.h"
+#include "compiler/driver/html_report.h"
 #include "compiler/pipeline/loaded_rules.h"
 #include "compiler/frontend/analyze.h"
 #include "compiler/frontend/rule.h"
@@ -24,6 +25,7 @@ struct CheckOptions {
   bool quiet_warnings = false;
   bool cost = false;
   double cost_threshold = 200;
+  std::string report;  // --cost --report FILE: the costs as an HTML page
 };
 
 // What a rule's cost is made of, for a reader: its tests by kind and its compile times.
@@ -73,6 +75,37 @@ int report_costs(const CheckOptions& o, const Schema& schema) {
   }
   fmt::print("{} rules costed: {} over the threshold or a compile limit\n", loaded.infos.size() + loaded.over_limits.size(),
              flagged);
+  if (!o.report.empty()) {
+    Report rep;
+    rep.title = fmt::format("rulec check --cost: {} rules", loaded.infos.size() + loaded.over_limits.size());
+    rep.facts.push_back(fmt::format("{} over the threshold of {:.0f} (worst case, bit tests per event) or a compile limit",
+                                    flagged, o.cost_threshold));
+    rep.facts.push_back("worst = code units + 4 per field scanned with Hyperscan + 40 per on-demand test; expected = "
+                        "weighted by how often short-circuit evaluation reaches each test");
+    for (size_t i : order) {
+      const pipeline::RuleCost& c = loaded.costs[i];
+      ReportRule rr;
+      rr.rule_id = loaded.infos[i].rule_id;
+      rr.name = loaded.infos[i].name;
+      rr.type = loaded.infos[i].type_name;
+      rr.worst = c.worst();
+      rr.expected = c.per_event;
+      rr.flagged = c.worst() > o.cost_threshold;
+      rr.note = cost_parts(c);
+      rep.rules.push_back(std::move(rr));
+    }
+    for (const auto& [rule, cost] : loaded.over_limits) {
+      ReportRule rr;
+      rr.rule_id = rule->rule_id;
+      rr.name = rule->name;
+      rr.type = rule->type_name;
+      rr.flagged = true;
+      for (const auto& [left, why] : loaded.left_out)
+        if (left == rule) rr.note = "not compiled: " + why;
+      rep.rules.push_back(std::move(rr));
+    }
+    if (!write_report(o.report, render_html_report(rep))) return kExitFindings;
+  }
   return flagged ? kExitFindings : kExitOk;
 }
 
@@ -90,6 +123,8 @@ Runner add_check_command(CLI::App& app) {
   cmd->add_option("--cost-threshold", opts->cost_threshold,
                   "With --cost: the worst-case cost to flag (one bit test = 1, an on-demand test 40)")
       ->capture_default_str();
+  cmd->add_option("--report", opts->report, "With --cost: also write the costs as a self-contained HTML page to FILE")
+      ->type_name("FILE");
   cmd->footer(
       "Prints one line per rule that has an error, is unsupported, or has a warning, then\n"
       "`N rules: X ok, Y unsupported, Z errors`. Exit status: 0 no errors, 1 some rule has an\n"
@@ -108,6 +143,10 @@ Runner add_check_command(CLI::App& app) {
       "each test. Rules over --cost-threshold (worst) are flagged [RUL312], rules over a compile\n"
       "limit [RUL311].");
   return [opts]() {
+    if (!opts->report.empty() && !opts->cost) {
+      fmt::print(stderr, "rulec check: --report needs --cost\n");
+      return kExitUsage;
+    }
     auto schema = opts->rules.schema.load();
     if (!schema) return kExitFindings;
 
