@@ -10,7 +10,7 @@
 
 #include "compiler/driver/command_setup.h"
 #include "compiler/driver/commands.h"
-#include "compiler/driver/rule_test_file.h"
+#include "compiler/frontend/rule_test_file.h"
 #include "compiler/driver/rule_test_run.h"
 
 namespace rulec::driver {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/driver/rule_test_file.h"
+#include "compiler/frontend/rule_test_file.h"
 #include "compiler/frontend/schema.h"
 #include "compiler/pipeline/loaded_rules.h"
 

@@ -13,12 +13,6 @@ namespace {
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 const std::string kPretty = std::string(RULEC_SHARED_DIR) + "/events/linux-exec-event.json";
 
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
-
 }  // namespace
 
 TEST(NoSilentFailure, MissingEventsFileIsAnErrorForRunAndTheSensor) {
@@ -66,8 +60,8 @@ TEST(NoSilentFailure, PrettyPrintedJsonIsNamedWithAHintAndRunExitsOne) {
   EXPECT_NE(r.out.find("jq -c . FILE"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("no event read"), std::string::npos) << r.out;
   // Hundreds of bad lines: the first ten are shown, the rest counted.
-  EXPECT_EQ(count(r.out, ": skipped: "), 10u) << r.out;
-  EXPECT_EQ(count(r.out, "further skipped lines are counted, not shown"), 1u) << r.out;
+  EXPECT_EQ(count_of(r.out, ": skipped: "), 10u) << r.out;
+  EXPECT_EQ(count_of(r.out, "further skipped lines are counted, not shown"), 1u) << r.out;
   EXPECT_NE(r.out.find(" lines skipped"), std::string::npos) << r.out;
 
   // The same document as one line (NDJSON) is read.

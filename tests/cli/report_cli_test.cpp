@@ -14,19 +14,6 @@ namespace {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The page's DOM after its scripts ran, as headless Chromium (Debian's `chromium`) renders it.
 std::string rendered(const TempDir& d, const std::string& page) {
   CmdResult r = run_shell("timeout 180 chromium --headless --no-sandbox --disable-gpu --no-first-run "
@@ -59,10 +46,10 @@ TEST(Report, BenchPageShowsThroughputCostAndTheAlertsARunRaises) {
   // The alerts `rulec run` writes on the same events: the page must say the same number.
   CmdResult run = run_shell(bin("rulec") + " run " + kSeed + " -e " + d.str("ev.ndjson") + " --alerts - 2>/dev/null");
   ASSERT_EQ(run.status, 0);
-  const size_t alerts = count(run.out, "\n");
+  const size_t alerts = count_of(run.out, "\n");
   ASSERT_GT(alerts, 0u);
 
-  const std::string html = slurp(d.str("bench.html"));
+  const std::string html = read_file(d.str("bench.html"));
   // Self-contained: nothing fetched from anywhere.
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
@@ -73,20 +60,20 @@ TEST(Report, BenchPageShowsThroughputCostAndTheAlertsARunRaises) {
   EXPECT_NE(dom.find("<body data-rendered=\"ok\">"), std::string::npos) << dom.substr(0, 2000);
   EXPECT_NE(dom.find("<div id=\"errors\"></div>"), std::string::npos) << dom.substr(0, 2000);
   // Three throughput rows, the parse ceiling first at 100%.
-  EXPECT_EQ(count(dom, "class=\"throughput-row\""), 3u);
+  EXPECT_EQ(count_of(dom, "class=\"throughput-row\""), 3u);
   const size_t raw = dom.find("<td>raw simdjson parse</td>");
   ASSERT_NE(raw, std::string::npos);
   EXPECT_LT(raw, dom.find("<td>jit (decode + evaluate)</td>"));
   EXPECT_LT(dom.find("<td>jit (decode + evaluate)</td>"), dom.find("<td>interp (decode + evaluate)</td>"));
   EXPECT_NE(dom.find("100.0%</td>", raw), std::string::npos);
   // One rule row: the seed rule, with a cost bar, its matches and the alerts of a run.
-  EXPECT_EQ(count(dom, "class=\"rule-row"), 1u);
+  EXPECT_EQ(count_of(dom, "class=\"rule-row"), 1u);
   const size_t row = dom.find("data-rule-id=\"b2f0ea08-2b60-4a2d-93d7-fe996a30031a\"");
   ASSERT_NE(row, std::string::npos);
   EXPECT_NE(dom.find("Unusual Child Execution via Web Server", row), std::string::npos);
   EXPECT_NE(dom.find("<span class=\"bar\" style=\"width: 100%;\"></span>", row), std::string::npos);
   const std::string row_html = dom.substr(row, dom.find("</tr>", row) - row);
-  EXPECT_EQ(count(row_html, "<td"), 5u) << row_html;  // rule, type, measured ns/event, matches, alerts
+  EXPECT_EQ(count_of(row_html, "<td"), 5u) << row_html;  // rule, type, measured ns/event, matches, alerts
   const size_t last_td = row_html.rfind("<td");
   EXPECT_EQ(cell_after(row_html, last_td, "<td"), std::to_string(alerts)) << row_html;
 }
@@ -106,16 +93,16 @@ TEST(Report, CheckCostPageFlagsTheRulesOverTheThresholdAndShowsNamesAsText) {
 
   const std::string dom = rendered(d, d.str("cost.html"));
   EXPECT_NE(dom.find("<body data-rendered=\"ok\">"), std::string::npos) << dom.substr(0, 3000);
-  EXPECT_EQ(count(dom, "class=\"rule-row"), 2u);
-  EXPECT_EQ(count(dom, "class=\"rule-row flagged\""), 1u);
+  EXPECT_EQ(count_of(dom, "class=\"rule-row"), 2u);
+  EXPECT_EQ(count_of(dom, "class=\"rule-row flagged\""), 1u);
   // Flagged: the costly one; its hostile name is shown as text, not run as markup.
   const size_t flagged = dom.find("class=\"rule-row flagged\" data-rule-id=\"costly\"");
   ASSERT_NE(flagged, std::string::npos) << dom;
   EXPECT_NE(dom.find("&lt;/script&gt;&lt;script&gt;document.body.dataset.rendered='pwned'&lt;/script&gt;", flagged),
             std::string::npos);
-  EXPECT_EQ(count(dom, "<script"), 2u);  // the page's data and its script, nothing injected
+  EXPECT_EQ(count_of(dom, "<script"), 2u);  // the page's data and its script, nothing injected
   // No throughput section without a run.
-  EXPECT_EQ(count(dom, "class=\"throughput-row\""), 0u);
+  EXPECT_EQ(count_of(dom, "class=\"throughput-row\""), 0u);
 
   CmdResult usage = run_rulec("check --report " + d.str("x.html") + " " + d.str("rules"));
   EXPECT_EQ(usage.status, 2) << usage.out;

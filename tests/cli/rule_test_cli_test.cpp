@@ -39,19 +39,6 @@ void query_rule_with_tests(const TempDir& d, const std::string& cases) {
   d.write("rules/q1.test.toml", cases);
 }
 
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST(RuleTest, TheSeedRuleShipsWithTestsThatPass) {
@@ -74,7 +61,7 @@ TEST(RuleTest, MatchAndNoMatchCasesPassAndFailWithTheEventNamed) {
                                child("nginx", "bash") + "\n" + child("nginx", "sh") + "\n'''\n");
   CmdResult ok = run_rulec("test " + d.str("rules") + " -v");
   EXPECT_EQ(ok.status, 0) << ok.out;
-  EXPECT_EQ(count(ok.out, "ok    "), 2u) << ok.out;
+  EXPECT_EQ(count_of(ok.out, "ok    "), 2u) << ok.out;
   EXPECT_NE(ok.out.find("2 cases in 1 file: 2 passed, 0 failed"), std::string::npos) << ok.out;
 
   // The second no_match event matches: that case fails, naming the event; the other still passes.
@@ -109,9 +96,9 @@ TEST(RuleTest, AlertCasesAreRecordedThenComparedWithADiff) {
 
   CmdResult update = run_rulec("test " + d.str("rules") + " --update");
   EXPECT_EQ(update.status, 0) << update.out;
-  const std::string recorded = slurp(d.str("rules/t1.test.alerts"));
+  const std::string recorded = read_file(d.str("rules/t1.test.alerts"));
   // One threshold alert: alice's bucket, not bob's; recorded with the case's name first.
-  EXPECT_EQ(count(recorded, "\n"), 1u) << recorded;
+  EXPECT_EQ(count_of(recorded, "\n"), 1u) << recorded;
   EXPECT_EQ(recorded.rfind("{\"case\":\"three failures of one user\"", 0), 0u) << recorded;
   EXPECT_NE(recorded.find("alice"), std::string::npos) << recorded;
   EXPECT_EQ(recorded.find("bob"), std::string::npos) << recorded;
@@ -126,8 +113,8 @@ TEST(RuleTest, AlertCasesAreRecordedThenComparedWithADiff) {
   CmdResult diff = run_rulec("test " + d.str("rules"));
   EXPECT_EQ(diff.status, 1) << diff.out;
   EXPECT_NE(diff.out.find("expected 1 alert, got 2"), std::string::npos) << diff.out;
-  EXPECT_EQ(count(diff.out, "\n    + "), 1u) << diff.out;
-  EXPECT_EQ(count(diff.out, "\n    - "), 0u) << diff.out;
+  EXPECT_EQ(count_of(diff.out, "\n    + "), 1u) << diff.out;
+  EXPECT_EQ(count_of(diff.out, "\n    - "), 0u) << diff.out;
   EXPECT_NE(diff.out.find("\n    + {"), std::string::npos) << diff.out;
   EXPECT_NE(diff.out.substr(diff.out.find("\n    + ")).find("bob"), std::string::npos) << diff.out;
 }
@@ -153,17 +140,17 @@ TEST(RuleTest, JunitReportCountsCasesAndFailures) {
                                child("nginx", "bash") + "'\n");
   CmdResult r = run_rulec("test " + d.str("rules") + " --junit " + d.str("report.xml"));
   EXPECT_EQ(r.status, 1) << r.out;
-  const std::string xml = slurp(d.str("report.xml"));
+  const std::string xml = read_file(d.str("report.xml"));
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rulec test\" tests=\"2\" "
                       "failures=\"1\" errors=\"0\"",
                       0),
             0u)
       << xml;
-  EXPECT_EQ(count(xml, "<testcase "), 2u) << xml;
-  EXPECT_EQ(count(xml, "<failure message=\"event 1 does not match: "), 1u) << xml;
+  EXPECT_EQ(count_of(xml, "<testcase "), 2u) << xml;
+  EXPECT_EQ(count_of(xml, "<failure message=\"event 1 does not match: "), 1u) << xml;
   EXPECT_NE(xml.find("name=\"[[match]] &quot;curl &lt;under&gt; nginx &amp; co&quot;\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("line=\"5\""), std::string::npos) << xml;
-  EXPECT_EQ(count(xml, "</testsuite>"), 1u) << xml;
+  EXPECT_EQ(count_of(xml, "</testsuite>"), 1u) << xml;
   EXPECT_NE(xml.find("</testsuites>\n"), std::string::npos) << xml;
 }
 

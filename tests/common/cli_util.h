@@ -144,6 +144,13 @@ inline std::vector<std::string> nonempty_lines(const std::string& text) {
   return out;
 }
 
+// How many times `what` occurs in `text` (not overlapping).
+inline size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace rulec::driver {
+namespace rulec {
 
 // A rule's tests live beside it: rules/x.toml is tested by rules/x.test.toml; the alerts its
 // `[[alerts]]` cases expect are recorded (by `rulec test --update`) in rules/x.test.alerts.
@@ -54,4 +54,4 @@ TestFile read_test_file(const std::string& path);
 bool write_recorded(const TestFile& file, const std::map<std::string, std::vector<std::string>>& alerts,
                     std::string& error);
 
-}  // namespace rulec::driver
+}  // namespace rulec

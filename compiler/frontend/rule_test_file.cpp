@@ -1,5 +1,5 @@
 // Rule unit test files: discovery beside the rules, the TOML cases, and the recorded-alerts file.
-#include "compiler/driver/rule_test_file.h"
+#include "compiler/frontend/rule_test_file.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
-namespace rulec::driver {
+namespace rulec {
 
 namespace {
 
@@ -289,4 +289,4 @@ bool write_recorded(const TestFile& file, const std::map<std::string, std::vecto
   return true;
 }
 
-}  // namespace rulec::driver
+}  // namespace rulec
