@@ -106,7 +106,7 @@ Runner add_check_command(CLI::App& app) {
       "  rulec check rules/\n"
       "  rulec check ../shared/corpus/detection-rules ../shared/corpus/kibana-export.ndjson\n"
       "  rulec check --schema my-fields.json -v my-rule.toml\n"
-      "  rulec check --strict rules/         exit 1 on any warning too\n"
+      "  rulec check --strict rules/          exit 1 on any warning too\n"
       "  rulec check --cost rules/            per-rule cost, highest first; exit 1 if some rule is flagged\n"
       "With --cost, the rules are also planned and (large wildcard sets) compiled one by one under\n"
       "the compile limits. Costs are in bit tests (an exact value, a typed test, a field's presence,\n"
