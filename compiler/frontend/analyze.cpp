@@ -80,10 +80,11 @@ void add_exception_fields(AnalyzedRule& out, const ExceptionItem& item, const Sc
   if (!item.entries.is_array()) return;
   const std::string label =
       fmt::format("exception item '{}' ({})", item.name, item.item_id.empty() ? item.id : item.item_id);
-  auto field_of = [](const nlohmann::json& e) {
-    auto f = e.find("field");
+  auto str = [](const nlohmann::json& e, const char* key) {  // never throws on a mistyped key
+    auto f = e.find(key);
     return f != e.end() && f->is_string() ? f->get<std::string>() : std::string();
   };
+  auto field_of = [&](const nlohmann::json& e) { return str(e, "field"); };
   for (size_t i = 0; i < item.entries.size(); ++i) {
     const nlohmann::json& e = item.entries[i];
     if (!e.is_object()) continue;
@@ -94,7 +95,7 @@ void add_exception_fields(AnalyzedRule& out, const ExceptionItem& item, const Sc
       continue;
     const std::string where = fmt::format("{}, entry {}", label, i + 1);
     auto inner = e.find("entries");
-    if (e.value("type", "") != "nested" || inner == e.end() || !inner->is_array()) {
+    if (str(e, "type") != "nested" || inner == e.end() || !inner->is_array()) {
       add_key_field(out, RulePart::Exceptions, field, schema, where);
       continue;
     }
