@@ -23,6 +23,7 @@ struct CheckOptions {
   RuleSetOptions rules;
   bool verbose = false;
   bool quiet_warnings = false;
+  bool strict = false;
   bool cost = false;
   double cost_threshold = 200;
   std::string report;  // --cost --report FILE: the costs as an HTML page
@@ -117,6 +118,8 @@ Runner add_check_command(CLI::App& app) {
   opts->rules.add_to(cmd, "paths", "Rule files or directories (TOML, Kibana JSON, export NDJSON)");
   cmd->add_flag("-v,--verbose", opts->verbose, "Show the query line and a caret under each error position");
   cmd->add_flag("--no-warnings", opts->quiet_warnings, "Do not print warnings");
+  cmd->add_flag("--strict", opts->strict,
+                "Warnings count as errors: a rule with a warning is an error and the exit status is 1 (default: off)");
   cmd->add_flag("--cost", opts->cost,
                 "Estimate each runnable rule's per-event cost and compile it alone under the compile limits; "
                 "flag the rules over --cost-threshold or over a limit");
@@ -128,12 +131,17 @@ Runner add_check_command(CLI::App& app) {
   cmd->footer(
       "Prints one line per rule that has an error, is unsupported, or has a warning, then\n"
       "`N rules: X ok, Y unsupported, Z errors`. Exit status: 0 no errors, 1 some rule has an\n"
-      "error or no rule was found, 2 usage error. Rules of a type the engine does not run (eql, esql,\n"
-      "machine_learning) are unsupported, never errors.\n"
+      "error (with --strict: or a warning) or no rule was found, 2 usage error. Rules of a type the\n"
+      "engine does not run (eql, esql, machine_learning) are unsupported, never errors.\n"
+      "A field in no loaded schema (built-in ECS and Elastic Defend, --schema) that is close to a\n"
+      "schema field is a typo: warning [KQL209] with the field it probably means. Other fields in no\n"
+      "schema (integration fields such as aws.cloudtrail.*, typed keyword) are counted after the\n"
+      "summary; -v lists them per rule.\n"
       "Examples:\n"
       "  rulec check rules/\n"
       "  rulec check ../shared/corpus/detection-rules ../shared/corpus/kibana-export.ndjson\n"
       "  rulec check --schema my-fields.json -v my-rule.toml\n"
+      "  rulec check --strict rules/          exit 1 on any warning too\n"
       "  rulec check --cost rules/            per-rule cost, highest first; exit 1 if some rule is flagged\n"
       "With --cost, the rules are also planned and (large wildcard sets) compiled one by one under\n"
       "the compile limits. Costs are in bit tests (an exact value, a typed test, a field's presence,\n"
@@ -151,7 +159,8 @@ Runner add_check_command(CLI::App& app) {
     if (!schema) return kExitFindings;
 
     RuleSet set = load_rules(opts->rules.paths);
-    size_t ok = 0, unsupported = 0, errors = 0;
+    size_t ok = 0, unsupported = 0, errors = 0, warnings = 0, warned_rules = 0, strict_errors = 0;
+    size_t unmapped = 0, unmapped_rules = 0;
     for (const auto& fe : set.file_errors) {
       ++errors;
       std::string where = fe.path;
@@ -170,12 +179,32 @@ Runner add_check_command(CLI::App& app) {
           continue;
         case RuleStatus::Error: ++errors; break;
       }
+      const size_t w = std::count_if(a.diagnostics.begin(), a.diagnostics.end(),
+                                     [](const RuleDiagnostic& rd) { return rd.diag.severity == Severity::Warning; });
+      warnings += w;
+      warned_rules += w > 0;
+      if (opts->strict && w > 0 && a.status == RuleStatus::Ok) {
+        --ok;
+        ++errors;
+        ++strict_errors;
+      }
       for (const auto& rd : a.diagnostics) {
         if (rd.diag.severity != Severity::Error && opts->quiet_warnings) continue;
         fmt::print("{}", format_rule_diagnostic(rule, rd, opts->verbose));
       }
+      unmapped += a.unmapped_fields.size();
+      unmapped_rules += !a.unmapped_fields.empty();
+      if (opts->verbose && !a.unmapped_fields.empty())
+        fmt::print("{}: note [{}] rule {} \"{}\": in no loaded schema, typed keyword: {}\n", rule_origin(rule),
+                   diag::kUnknownField, rule.rule_id, rule.name, fmt::join(a.unmapped_fields, ", "));
     }
-    fmt::print("{} rules: {} ok, {} unsupported, {} errors\n", ok + unsupported + errors, ok, unsupported, errors);
+    fmt::print("{} rules: {} ok, {} unsupported, {} errors{}\n", ok + unsupported + errors, ok, unsupported, errors,
+               strict_errors ? fmt::format(" ({} for warnings, --strict)", strict_errors) : std::string());
+    if (warnings) fmt::print("{} warnings in {} rules{}\n", warnings, warned_rules, opts->strict ? ", errors with --strict" : "");
+    if (unmapped)
+      fmt::print("{} fields in no loaded schema and close to none of its fields, in {} rules (integration fields, "
+                 "typed keyword; -v lists them, --schema types them)\n",
+                 unmapped, unmapped_rules);
     if (set.rules.empty() && set.file_errors.empty()) {
       fmt::print(stderr, "rulec check: no rule found in {}\n", fmt::join(opts->rules.paths, ", "));
       return kExitFindings;

@@ -2,11 +2,13 @@
 #include "compiler/frontend/analyze.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/semantic.h"
+#include "compiler/frontend/unknown_fields.h"
 
 namespace rulec {
 
@@ -26,6 +28,8 @@ const char* to_string(RulePart p) {
     case RulePart::ThreatQuery: return "threat_query";
     case RulePart::Filters: return "filters";
     case RulePart::Exceptions: return "exceptions";
+    case RulePart::NewTermsFields: return "new_terms_fields";
+    case RulePart::Threshold: return "threshold";
   }
   return "?";
 }
@@ -58,6 +62,50 @@ std::string ineligible_reason(const Rule& rule) {
 
 void add_semantics(AnalyzedRule& out, RulePart part, const kql::Node& ast, const Schema& schema, std::string_view text) {
   for (auto& d : check_semantics(ast, schema, text)) out.diagnostics.push_back({part, std::move(d)});
+  for (auto& d : check_field_names(ast, schema, text, out.unmapped_fields)) out.diagnostics.push_back({part, std::move(d)});
+}
+
+// One field named by a rule key (new_terms_fields, threshold): a KQL209 warning when it is a typo.
+void add_key_field(AnalyzedRule& out, RulePart part, const std::string& field, const Schema& schema,
+                   std::string_view where = {}) {
+  FieldCheck c = check_field_name(schema, field);
+  if (c.verdict == FieldVerdict::Unmapped) out.unmapped_fields.push_back(field);
+  if (c.verdict == FieldVerdict::Typo)
+    out.diagnostics.push_back({part, unknown_field_warning(field, c.suggestion, {}, where)});
+}
+
+// The fields an exception item's entries name as the author wrote them (a nested entry's inner
+// fields below its path), not the translated tree, which adds the os_types fields.
+void add_exception_fields(AnalyzedRule& out, const ExceptionItem& item, const Schema& schema) {
+  if (!item.entries.is_array()) return;
+  const std::string label =
+      fmt::format("exception item '{}' ({})", item.name, item.item_id.empty() ? item.id : item.item_id);
+  auto str = [](const nlohmann::json& e, const char* key) {  // never throws on a mistyped key
+    auto f = e.find(key);
+    return f != e.end() && f->is_string() ? f->get<std::string>() : std::string();
+  };
+  auto field_of = [&](const nlohmann::json& e) { return str(e, "field"); };
+  for (size_t i = 0; i < item.entries.size(); ++i) {
+    const nlohmann::json& e = item.entries[i];
+    if (!e.is_object()) continue;
+    const std::string field = field_of(e);
+    // Blanks around a field name are already an exception-item warning (RUL303).
+    if (field.empty() || std::isspace(static_cast<unsigned char>(field.front())) ||
+        std::isspace(static_cast<unsigned char>(field.back())))
+      continue;
+    const std::string where = fmt::format("{}, entry {}", label, i + 1);
+    auto inner = e.find("entries");
+    if (str(e, "type") != "nested" || inner == e.end() || !inner->is_array()) {
+      add_key_field(out, RulePart::Exceptions, field, schema, where);
+      continue;
+    }
+    for (size_t j = 0; j < inner->size(); ++j) {
+      const nlohmann::json& sub = (*inner)[j];
+      const std::string name = sub.is_object() ? field_of(sub) : std::string();
+      if (!name.empty())
+        add_key_field(out, RulePart::Exceptions, field + "." + name, schema, fmt::format("{}, entry {}", where, j + 1));
+    }
+  }
 }
 
 }  // namespace
@@ -91,8 +139,20 @@ AnalyzedRule analyze(const Rule& rule, const Schema& schema) {
     }
   }
   if (rule.filters_ast) add_semantics(out, RulePart::Filters, *rule.filters_ast, schema, {});
-  for (const ExceptionItem* item : rule.exception_items)
-    if (item->ast) add_semantics(out, RulePart::Exceptions, *item->ast, schema, {});
+  for (const ExceptionItem* item : rule.exception_items) {
+    if (!item->ast) continue;
+    for (auto& d : check_semantics(*item->ast, schema, {})) out.diagnostics.push_back({RulePart::Exceptions, std::move(d)});
+    add_exception_fields(out, *item, schema);
+  }
+  if (rule.new_terms)
+    for (const auto& f : rule.new_terms->fields) add_key_field(out, RulePart::NewTermsFields, f, schema);
+  if (rule.threshold) {
+    for (const auto& f : rule.threshold->fields) add_key_field(out, RulePart::Threshold, f, schema, "field");
+    for (const auto& c : rule.threshold->cardinality)
+      add_key_field(out, RulePart::Threshold, c.field, schema, "cardinality field");
+  }
+  std::sort(out.unmapped_fields.begin(), out.unmapped_fields.end());
+  out.unmapped_fields.erase(std::unique(out.unmapped_fields.begin(), out.unmapped_fields.end()), out.unmapped_fields.end());
 
   std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(), [](const RuleDiagnostic& a, const RuleDiagnostic& b) {
     return a.diag.severity < b.diag.severity;  // Error < Warning < Note

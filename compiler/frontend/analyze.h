@@ -15,7 +15,7 @@ enum class RuleStatus : uint8_t { Ok, Unsupported, Error };
 const char* to_string(RuleStatus s);
 
 // Which part of a rule a diagnostic points into, so positions can be shown against the right text.
-enum class RulePart : uint8_t { Rule, Query, ThreatQuery, Filters, Exceptions };
+enum class RulePart : uint8_t { Rule, Query, ThreatQuery, Filters, Exceptions, NewTermsFields, Threshold };
 const char* to_string(RulePart p);
 
 struct RuleDiagnostic {
@@ -29,12 +29,16 @@ struct AnalyzedRule {
   kql::NodePtr query;   // the parsed query (null unless status is Ok or only semantic errors)
   std::vector<RuleDiagnostic> diagnostics;  // errors first, then warnings, in source order
   std::string unsupported_reason;           // set when status is Unsupported
+  // Fields the rule reads that are in no loaded schema and close to none of its fields
+  // (FieldVerdict::Unmapped: integration fields, typed keyword), sorted, each once.
+  std::vector<std::string> unmapped_fields;
 
   bool has_errors() const { return status == RuleStatus::Error; }
 };
 
 // Runs the front end on one rule: eligibility (type and language the engine runs), query syntax,
-// semantic checks of the query, its filters and its exception items against the schema.
+// semantic checks of the query, its filters and its exception items against the schema; field
+// names of all of those and of new_terms and threshold fields against the schema (KQL209).
 AnalyzedRule analyze(const Rule& rule, const Schema& schema);
 
 // The text a RuleDiagnostic's position refers to (the query, the threat query), or empty.

@@ -39,6 +39,7 @@ inline constexpr std::string_view kDateValue = "KQL205";
 inline constexpr std::string_view kWildcardSpaces = "KQL206";  // warning: query_string splits it
 inline constexpr std::string_view kRangeType = "KQL207";
 inline constexpr std::string_view kNullValue = "KQL208";        // f:null (Elasticsearch rejects a null match)
+inline constexpr std::string_view kUnknownField = "KQL209";     // warning: field in no loaded schema, close to one that is
 inline constexpr std::string_view kRuleFile = "RUL300";        // unreadable / malformed file
 inline constexpr std::string_view kRuleField = "RUL301";       // missing or mistyped rule key
 inline constexpr std::string_view kRuleFilter = "RUL302";      // unsupported ES DSL filter

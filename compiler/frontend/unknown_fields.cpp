@@ -1,0 +1,180 @@
+// Unknown-field checks: classify a field name against the schema, suggest the closest schema field, walk a KQL tree.
+#include "compiler/frontend/unknown_fields.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace rulec {
+
+namespace {
+
+// Elasticsearch metadata fields a query may name; they are in no mapping.
+constexpr std::array<std::string_view, 11> kMetadataFields = {
+    "_id", "_index", "_source", "_routing", "_ignored", "_tier", "_version", "_seq_no", "_score", "_field_names",
+    "_data_stream_timestamp"};
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+// Some schema field is below `field` (`process.parent` leads to `process.parent.name`).
+bool is_object_path(const Schema& schema, std::string_view field) {
+  const std::string prefix = std::string(field) + ".";
+  auto it = schema.fields().lower_bound(prefix);
+  return it != schema.fields().end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Some proper prefix of `field` is an object or flattened field, whose keys no mapping lists
+// (`labels.env`, `container.labels.app`).
+bool under_open_object(const Schema& schema, std::string_view field) {
+  for (size_t dot = field.find('.'); dot != std::string_view::npos; dot = field.find('.', dot + 1)) {
+    const FieldInfo info = schema.lookup(field.substr(0, dot));
+    if (info.known && (info.type == FieldType::Object || info.type == FieldType::Flattened)) return true;
+  }
+  return false;
+}
+
+// The schema field closest to `field` within the allowed distance, or empty.
+std::string closest(const Schema& schema, std::string_view field) {
+  const size_t max = field.size() < 10 ? 1 : 2;
+  std::string best;
+  size_t best_d = max + 1;
+  for (const auto& [name, info] : schema.fields()) {
+    const size_t n = name.size();
+    if (n + max < field.size() || field.size() + max < n) continue;
+    if (equal_ignoring_case(name, field)) return name;  // a case slip beats any edit
+    const size_t d = edit_distance(field, name, std::min(max, best_d - 1));
+    if (d < best_d) {
+      best_d = d;
+      best = name;
+    }
+  }
+  return best;
+}
+
+class NameWalker {
+ public:
+  NameWalker(const Schema& schema, std::string_view text, std::vector<std::string>& unmapped, std::string_view where)
+      : schema_(schema), text_(text), unmapped_(unmapped), where_(where) {}
+
+  void run(const kql::Node& root) {
+    struct Item {
+      const kql::Node* node;
+      std::string prefix;  // nested paths joined with '.', each followed by '.'
+      bool wild;           // some enclosing nested path has a wildcard
+    };
+    std::vector<Item> stack{{&root, std::string(), false}};
+    while (!stack.empty()) {
+      Item item = std::move(stack.back());
+      stack.pop_back();
+      const kql::Node& n = *item.node;
+      switch (n.kind) {
+        case kql::NodeKind::Is:
+        case kql::NodeKind::Range:
+        case kql::NodeKind::Exists:
+          if (!item.wild && !n.field.has_wildcard()) (void)check(n, item.prefix + n.field.joined());
+          break;
+        case kql::NodeKind::Nested: {
+          // Below a misspelt path every field is misspelt: reported once, on the path.
+          const bool skip = item.wild || n.field.has_wildcard() || !check(n, item.prefix + n.field.joined());
+          if (!n.children.empty() && n.children[0])
+            stack.push_back({n.children[0].get(), item.prefix + n.field.joined() + ".", skip});
+          break;
+        }
+        case kql::NodeKind::And:
+        case kql::NodeKind::Or:
+        case kql::NodeKind::Not:
+          // Reverse order so diagnostics come out in source order.
+          for (auto it = n.children.rbegin(); it != n.children.rend(); ++it)
+            if (*it) stack.push_back({it->get(), item.prefix, item.wild});
+          break;
+        default:  // MatchAll, FreeText (no field)
+          break;
+      }
+    }
+  }
+
+  std::vector<Diagnostic> take() { return std::move(out_); }
+
+ private:
+  // False when the field is a typo (and reported).
+  bool check(const kql::Node& n, const std::string& field) {
+    FieldCheck c = check_field_name(schema_, field);
+    if (c.verdict == FieldVerdict::Unmapped) unmapped_.push_back(field);
+    if (c.verdict != FieldVerdict::Typo) return true;
+    SourcePos pos = n.pos;
+    if (!pos.known() && n.pos.offset > 0 && n.pos.offset <= text_.size()) pos = position_of(text_, n.pos.offset);
+    out_.push_back(unknown_field_warning(field, c.suggestion, pos, where_));
+    return false;
+  }
+
+  const Schema& schema_;
+  std::string_view text_;
+  std::vector<std::string>& unmapped_;
+  std::string_view where_;
+  std::vector<Diagnostic> out_;
+};
+
+}  // namespace
+
+size_t edit_distance(std::string_view a, std::string_view b, size_t max) {
+  const size_t over = max + 1;
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > max) return over;
+  // Three rows of the optimal-string-alignment table: i-2, i-1, i.
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    size_t row_min = cur[0];
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > max) return over;  // every later row is at least this
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return std::min(prev[b.size()], over);
+}
+
+FieldCheck check_field_name(const Schema& schema, std::string_view field) {
+  if (field.empty() || schema.lookup(field).known) return {};
+  if (std::find(kMetadataFields.begin(), kMetadataFields.end(), field) != kMetadataFields.end()) return {};
+  if (is_object_path(schema, field)) return {};
+  std::string near = closest(schema, field);
+  if (!near.empty()) return {FieldVerdict::Typo, std::move(near)};
+  if (under_open_object(schema, field)) return {};
+  return {FieldVerdict::Unmapped, {}};
+}
+
+Diagnostic unknown_field_warning(std::string_view field, const std::string& suggestion, SourcePos pos,
+                                 std::string_view where) {
+  Diagnostic d;
+  d.severity = Severity::Warning;
+  d.code = std::string(diag::kUnknownField);
+  d.pos = pos;
+  d.offending = std::string(field);
+  d.message = fmt::format("{}unknown field '{}' (in no loaded schema); did you mean '{}'?",
+                          where.empty() ? std::string() : fmt::format("{}: ", where), printable(field), suggestion);
+  return d;
+}
+
+std::vector<Diagnostic> check_field_names(const kql::Node& ast, const Schema& schema, std::string_view query_text,
+                                          std::vector<std::string>& unmapped, std::string_view where) {
+  NameWalker w(schema, query_text, unmapped, where);
+  w.run(ast);
+  return w.take();
+}
+
+}  // namespace rulec
