@@ -38,7 +38,9 @@ BuildOptions LoadedRules::build_options() const {
 bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out) {
   out.set = load_rules(paths);
   for (const auto& fe : out.set.file_errors) fmt::print(stderr, "rulec: {}: skipped: {}\n", fe.path, fe.diag.message);
+  size_t done = 0;
   for (const Rule& rule : out.set.rules) {
+    if (out.on_rule) out.on_rule(done++, out.set.rules.size());
     const double t0 = thread_cpu_ms();
     AnalyzedRule a = analyze(rule, schema);
     RuleCost cost;
@@ -72,6 +74,7 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     out.infos.push_back(std::move(*info));
     out.analyzed.push_back(std::move(a));
   }
+  if (out.on_rule) out.on_rule(out.set.rules.size(), out.set.rules.size());
   if (out.infos.empty()) {
     if (!out.quiet) fmt::print(stderr, "rulec: no rule to run\n");
     return false;
