@@ -253,6 +253,14 @@ TEST(CliLanguage, ProgressOnlyOnATerminal) {
                             " -o /dev/null");
   EXPECT_EQ(sensor.status, 0) << sensor.out;
   EXPECT_NE(sensor.out.find("\r1024 events, "), std::string::npos) << sensor.out;
+  // rulesensor --json: the same summary object as rulec run's, on stderr.
+  auto json = run_shell(bin("rulesensor") + " " + quote(d.str("b.rbundle")) + " --allow-unsigned --json -e " + quote(events) +
+                        " -o /dev/null 2>&1 >/dev/null");
+  ASSERT_EQ(json.status, 0) << json.out;
+  const auto summary = nlohmann::json::parse(nonempty_lines(json.out).back());
+  EXPECT_EQ(summary["program"], "rulesensor");
+  EXPECT_GE(summary["events"].get<int>(), 3000);
+  EXPECT_EQ(json.out.find('\r'), std::string::npos);
 }
 
 // `cmake --install` puts the programs, man pages and completion files under the prefix; the
