@@ -8,6 +8,7 @@
 
 #include "compiler/frontend/runtime_rule.h"
 #include "runtime/common/cpu_time.h"
+#include "runtime/common/progress.h"
 
 namespace rulec::pipeline {
 
@@ -64,6 +65,7 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     }
     if (!why.empty()) info.reset();
     if (!info) {
+      rt::Progress::clear_shown();  // a progress line (on a terminal) is drawn again after the message
       if (!out.quiet) fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
       out.left_out.emplace_back(&rule, why);
       continue;

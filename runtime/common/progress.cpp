@@ -10,6 +10,8 @@
 
 namespace rulec::rt {
 
+Progress* Progress::shown_now_ = nullptr;
+
 Progress::Progress() : enabled_(::isatty(STDERR_FILENO) == 1) {
   long ms = 250;
   if (const char* e = std::getenv("RULEC_PROGRESS_MS"); e && *e) ms = std::strtol(e, nullptr, 10);
@@ -31,9 +33,15 @@ void Progress::show(std::string_view line) {
   out.append(line);
   out.append("\033[K");  // erase what a longer previous line left
   shown_ = write_all(STDERR_FILENO, out) || shown_;
+  if (shown_) shown_now_ = this;
+}
+
+void Progress::clear_shown() {
+  if (shown_now_) shown_now_->clear();
 }
 
 void Progress::clear() {
+  if (shown_now_ == this) shown_now_ = nullptr;
   if (!shown_) return;
   shown_ = false;
   (void)write_all(STDERR_FILENO, std::string_view("\r\033[K"));

@@ -25,12 +25,16 @@ class Progress {
   void show(std::string_view line);
   // Erases the line, if one is shown.
   void clear();
+  // Erases the line of whichever Progress shows one (before another message on stderr, so that
+  // the message starts on a clean line); the next show() draws it again.
+  static void clear_shown();
 
  private:
   bool enabled_ = false;
   bool shown_ = false;
   std::chrono::steady_clock::duration every_{};
   std::chrono::steady_clock::time_point next_{};
+  static Progress* shown_now_;  // the Progress whose line is on the terminal (one thread draws)
 };
 
 }  // namespace rulec::rt

@@ -245,6 +245,7 @@ namespace {
 template <bool Every>
 void print_skip(const SkippedLine& s, void* p) {
   const char* name = static_cast<const char*>(p);
+  Progress::clear_shown();  // the message starts on a clean line
   const std::string_view shown = s.path == "-" ? std::string_view("<stdin>") : s.path;
   if (!s.hint.empty()) fmt::print(stderr, "{}: {}: {}\n", name, shown, s.hint);
   if (!Every && s.number > kSkipsShown) {

@@ -241,6 +241,17 @@ TEST(CliLanguage, ProgressOnlyOnATerminal) {
   auto pipe = run_shell("RULEC_PROGRESS_MS=0 " + run + " 2>&1 | cat");
   EXPECT_EQ(pipe.out.find('\r'), std::string::npos) << pipe.out;
 
+  // A message during the run (a skipped line after 2,100 events) starts on a cleared line.
+  std::string broken;
+  size_t n = 0;
+  for (const std::string& line : nonempty_lines(read_file(events))) {
+    broken += line + "\n";
+    if (++n == 2100) broken += "not json\n";
+  }
+  d.write("broken.ndjson", broken);
+  auto skip = on_terminal(bin("rulec") + " run " + quote(kSeed) + " -e " + quote(d.str("broken.ndjson")) + " -o /dev/null");
+  EXPECT_NE(skip.out.find("\r\033[Krulec: " + d.str("broken.ndjson") + ":2101: skipped"), std::string::npos) << skip.out;
+
   auto check = on_terminal(bin("rulec") + " check " + quote(kSeed));
   EXPECT_NE(check.out.find("rulec check: 0 of 1 rules checked"), std::string::npos) << check.out;
   EXPECT_EQ(run_rulec("check " + quote(kSeed)).out.find('\r'), std::string::npos);
