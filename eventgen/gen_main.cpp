@@ -1,4 +1,5 @@
 // rulec-gen: writes generated sample events as NDJSON (the demo's streams, the mixed benchmark workload).
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -9,35 +10,55 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"rulec-gen: generate realistic ECS events as NDJSON"};
+  app.option_defaults()->always_capture_default();
+  app.set_version_flag("--version", std::string("rulec-gen ") + RULEC_VERSION);
   rulec::gen::WebScenario s;
   rulec::gen::MixedScenario m;
   std::string out = "-", scenario = "web";
   double days = 7;
-  app.add_option("--scenario", scenario, "web (default) or mixed")->check(CLI::IsMember({"web", "mixed"}));
+  int64_t count = 0, host_count = 0;  // 0: the scenario's default (checked positive when given)
+  app.add_option("--scenario", scenario, "web or mixed")->check(CLI::IsMember({"web", "mixed"}));
   app.add_option("--seed", s.seed, "Random seed (same seed, same bytes)");
-  auto* events =
-      app.add_option("--events,--count", s.events, "Number of events (web: routine ones, 20000; mixed: all, 100000)");
-  auto* hosts = app.add_option("--hosts", s.hosts, "Number of hosts (web: 12, mixed: 200)");
+  auto* events = app.add_option("-n,--count", count, "Number of events (web: routine ones, 20000; mixed: all, 100000)")
+                     ->default_str("scenario's");
+  // The old spelling, kept for scripts; hidden because rulec's --events names event files.
+  app.add_option("--events", count, "Same as --count")->group("");
+  auto* hosts = app.add_option("--hosts", host_count, "Number of hosts (web: 12, mixed: 200)")->default_str("scenario's");
   app.add_option("--start-ms", s.start_ms, "Event time of the first event (epoch ms)");
-  app.add_option("--days", days, "Span of event time in days");
-  app.add_flag("--attacks", s.attacks, "web: add the attacks the seed rule must catch");
-  app.add_option("--suspicious", m.suspicious, "mixed: fraction of suspicious events (default 0.005)")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_option("-o,--output", out, "Output file, - for stdout");
+  app.add_option("--days", days, "Span of event time in days (more than 0)");
+  auto* attacks = app.add_flag("--attacks", s.attacks, "web only: add the attacks the seed rule must catch");
+  auto* suspicious = app.add_option("--suspicious", m.suspicious, "mixed only: fraction of suspicious events")
+                         ->check(CLI::Range(0.0, 1.0));
+  app.add_option("-o,--output", out, "Output file (overwritten), - for stdout");
   app.footer(
       "Scenario `web`: Linux process events from web servers and other parents.\n"
       "Scenario `mixed`: a benchmark workload of Windows, Linux and macOS hosts: Elastic Defend process,\n"
       "network and file events and Windows/Linux authentication events (1.3-2.5 KB, a few longer),\n"
       "about 0.5% of them suspicious (values corpus rules look for; --suspicious 0 for none).\n"
+      "An option the chosen scenario does not use (--attacks with mixed, --suspicious with web) is a\n"
+      "usage error. Exit status: 0 written, 1 I/O error, 2 usage.\n"
       "Examples:\n"
-      "  rulec-gen --events 50000 --days 7 -o history.ndjson\n"
-      "  rulec-gen --events 5000 --days 0.5 --start-ms 1767830400000 --attacks -o live.ndjson\n"
+      "  rulec-gen --count 50000 --days 7 -o history.ndjson\n"
+      "  rulec-gen --count 5000 --days 0.5 --start-ms 1767830400000 --attacks -o live.ndjson\n"
       "  rulec-gen --scenario mixed --count 1000000 --seed 7 -o mixed.ndjson");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  auto usage = [](const std::string& why) {
+    fmt::print(stderr, "rulec-gen: {}\nRun with --help for more information.\n", why);
+    return 2;
+  };
+  const bool count_given = events->count() || app.get_option("--events")->count();
+  if (count_given && count <= 0) return usage(fmt::format("--count must be more than 0 (got {})", count));
+  if (hosts->count() && host_count <= 0) return usage(fmt::format("--hosts must be more than 0 (got {})", host_count));
+  if (host_count > 1000000) return usage(fmt::format("--hosts must be at most 1000000 (got {})", host_count));
+  if (!(days > 0)) return usage(fmt::format("--days must be more than 0 (got {})", days));
+  if (scenario == "mixed" && attacks->count()) return usage("--attacks is not used by the mixed scenario (web only)");
+  if (scenario == "web" && suspicious->count()) return usage("--suspicious is not used by the web scenario (mixed only)");
+  if (count_given) s.events = m.events = static_cast<uint64_t>(count);
+  if (hosts->count()) s.hosts = m.hosts = static_cast<int>(host_count);
   s.span_ms = static_cast<int64_t>(days * 86400000.0);
   FILE* f = out == "-" ? stdout : std::fopen(out.c_str(), "wb");
   if (!f) {
@@ -52,8 +73,6 @@ int main(int argc, char** argv) {
   };
   if (scenario == "mixed") {
     m.seed = s.seed, m.start_ms = s.start_ms, m.span_ms = s.span_ms;
-    if (events->count()) m.events = s.events;
-    if (hosts->count()) m.hosts = s.hosts;
     rulec::gen::generate_mixed(m, write);
   } else {
     rulec::gen::generate_web(s, write);

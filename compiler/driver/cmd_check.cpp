@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/command_setup.h"
@@ -14,6 +15,7 @@
 #include "compiler/frontend/analyze.h"
 #include "compiler/frontend/rule.h"
 #include "compiler/frontend/schema.h"
+#include "runtime/common/progress.h"
 
 namespace rulec::driver {
 
@@ -27,7 +29,18 @@ struct CheckOptions {
   bool cost = false;
   double cost_threshold = 200;
   std::string report;  // --cost --report FILE: the costs as an HTML page
+  bool json = false;
 };
+
+// One diagnostic as `check --json` gives it.
+nlohmann::ordered_json diagnostic_json(const Diagnostic& d) {
+  nlohmann::ordered_json j;
+  j["severity"] = d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "note";
+  j["code"] = d.code;
+  j["message"] = d.message;
+  if (d.pos.known()) j["line"] = d.pos.line, j["column"] = d.pos.column;
+  return j;
+}
 
 // What a rule's cost is made of, for a reader: its tests by kind and its compile times.
 std::string cost_parts(const pipeline::RuleCost& c) {
@@ -128,9 +141,13 @@ Runner add_check_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--report", opts->report, "With --cost: also write the costs as a self-contained HTML page to FILE")
       ->type_name("FILE");
+  cmd->add_flag("--json", opts->json,
+                "One JSON document on stdout: every rule (file, id, name, status, diagnostics), the files that gave "
+                "no rule, and the totals (not with --cost)");
   cmd->footer(
       "Prints one line per rule that has an error, is unsupported, or has a warning, then\n"
-      "`N rules: X ok, Y unsupported, Z errors`. Exit status: 0 no errors, 1 some rule has an\n"
+      "`N rules: X ok, Y unsupported, Z errors`; --json gives every rule as JSON instead. On a terminal,\n"
+      "stderr shows how many rules are checked. Exit status: 0 no errors, 1 some rule has an\n"
       "error (with --strict: or a warning) or no rule was found, 2 usage error. Rules of a type the\n"
       "engine does not run (eql, esql, machine_learning) are unsupported, never errors.\n"
       "A field in no loaded schema (built-in ECS and Elastic Defend, --schema) that is close to a\n"
@@ -155,56 +172,106 @@ Runner add_check_command(CLI::App& app) {
       fmt::print(stderr, "rulec check: --report needs --cost\n");
       return kExitUsage;
     }
+    if (opts->json && opts->cost) {
+      fmt::print(stderr, "rulec check: --json and --cost cannot be combined\n");
+      return kExitUsage;
+    }
     auto schema = opts->rules.schema.load();
     if (!schema) return kExitFindings;
 
     RuleSet set = load_rules(opts->rules.paths);
     size_t ok = 0, unsupported = 0, errors = 0, warnings = 0, warned_rules = 0, strict_errors = 0;
     size_t unmapped = 0, unmapped_rules = 0;
+    nlohmann::ordered_json json_files = nlohmann::ordered_json::array(), json_rules = nlohmann::ordered_json::array();
     for (const auto& fe : set.file_errors) {
       ++errors;
+      if (opts->json) {
+        auto j = diagnostic_json(fe.diag);
+        j["file"] = fe.path;
+        if (fe.line) j["ndjson_line"] = fe.line;
+        json_files.push_back(std::move(j));
+        continue;
+      }
       std::string where = fe.path;
       if (fe.diag.pos.known()) where += fmt::format(":{}:{}", fe.diag.pos.line, fe.diag.pos.column);
       else if (fe.line) where += fmt::format(":{}", fe.line);
       fmt::print("{}: error [{}] {}\n", where, fe.diag.code, fe.diag.message);
     }
+    rt::Progress progress;
+    size_t checked = 0;
     for (const Rule& rule : set.rules) {
+      if (progress.due() || checked == 0)
+        progress.show(fmt::format("rulec check: {} of {} rules checked", checked, set.rules.size()));
+      ++checked;
       AnalyzedRule a = analyze(rule, *schema);
       switch (a.status) {
         case RuleStatus::Ok: ++ok; break;
-        case RuleStatus::Unsupported:
-          ++unsupported;
-          fmt::print("{}: unsupported [{}] rule {} \"{}\": {}\n", rule_origin(rule), diag::kUnsupported,
-                     rule.rule_id, rule.name, a.unsupported_reason);
-          continue;
+        case RuleStatus::Unsupported: ++unsupported; break;
         case RuleStatus::Error: ++errors; break;
       }
-      const size_t w = std::count_if(a.diagnostics.begin(), a.diagnostics.end(),
-                                     [](const RuleDiagnostic& rd) { return rd.diag.severity == Severity::Warning; });
-      warnings += w;
-      warned_rules += w > 0;
-      if (opts->strict && w > 0 && a.status == RuleStatus::Ok) {
-        --ok;
-        ++errors;
-        ++strict_errors;
+      if (a.status != RuleStatus::Unsupported) {
+        const size_t w = std::count_if(a.diagnostics.begin(), a.diagnostics.end(),
+                                       [](const RuleDiagnostic& rd) { return rd.diag.severity == Severity::Warning; });
+        warnings += w;
+        warned_rules += w > 0;
+        if (opts->strict && w > 0 && a.status == RuleStatus::Ok) {
+          --ok;
+          ++errors;
+          ++strict_errors;
+          a.status = RuleStatus::Error;
+        }
+        unmapped += a.unmapped_fields.size();
+        unmapped_rules += !a.unmapped_fields.empty();
+      }
+      if (opts->json) {
+        nlohmann::ordered_json j;
+        j["file"] = rule_origin(rule);
+        j["rule_id"] = rule.rule_id;
+        j["name"] = rule.name;
+        j["status"] = to_string(a.status);
+        if (a.status == RuleStatus::Unsupported) j["reason"] = a.unsupported_reason;
+        auto& diags = j["diagnostics"] = nlohmann::ordered_json::array();
+        for (const auto& rd : a.diagnostics) {
+          if (rd.diag.severity != Severity::Error && opts->quiet_warnings) continue;
+          auto d = diagnostic_json(rd.diag);
+          d["part"] = to_string(rd.part);
+          diags.push_back(std::move(d));
+        }
+        json_rules.push_back(std::move(j));
+        continue;
+      }
+      progress.clear();
+      if (a.status == RuleStatus::Unsupported) {
+        fmt::print("{}: unsupported [{}] rule {} \"{}\": {}\n", rule_origin(rule), diag::kUnsupported, rule.rule_id,
+                   rule.name, a.unsupported_reason);
+        continue;
       }
       for (const auto& rd : a.diagnostics) {
         if (rd.diag.severity != Severity::Error && opts->quiet_warnings) continue;
         fmt::print("{}", format_rule_diagnostic(rule, rd, opts->verbose));
       }
-      unmapped += a.unmapped_fields.size();
-      unmapped_rules += !a.unmapped_fields.empty();
       if (opts->verbose && !a.unmapped_fields.empty())
         fmt::print("{}: note [{}] rule {} \"{}\": in no loaded schema, typed keyword: {}\n", rule_origin(rule),
                    diag::kUnknownField, rule.rule_id, rule.name, fmt::join(a.unmapped_fields, ", "));
     }
-    fmt::print("{} rules: {} ok, {} unsupported, {} errors{}\n", ok + unsupported + errors, ok, unsupported, errors,
-               strict_errors ? fmt::format(" ({} for warnings, --strict)", strict_errors) : std::string());
-    if (warnings) fmt::print("{} warnings in {} rules{}\n", warnings, warned_rules, opts->strict ? ", errors with --strict" : "");
-    if (unmapped)
-      fmt::print("{} fields in no loaded schema and close to none of its fields, in {} rules (integration fields, "
-                 "typed keyword; -v lists them, --schema types them)\n",
-                 unmapped, unmapped_rules);
+    progress.clear();
+    if (opts->json) {
+      nlohmann::ordered_json doc;
+      doc["rules"] = std::move(json_rules);
+      doc["file_errors"] = std::move(json_files);
+      doc["summary"] = {{"rules", ok + unsupported + errors}, {"ok", ok}, {"unsupported", unsupported}, {"errors", errors},
+                        {"warnings", warnings}, {"strict", opts->strict}, {"unmapped_fields", unmapped}};
+      fmt::print("{}\n", doc.dump(2));
+    } else {
+      fmt::print("{} rules: {} ok, {} unsupported, {} errors{}\n", ok + unsupported + errors, ok, unsupported, errors,
+                 strict_errors ? fmt::format(" ({} for warnings, --strict)", strict_errors) : std::string());
+      if (warnings)
+        fmt::print("{} warnings in {} rules{}\n", warnings, warned_rules, opts->strict ? ", errors with --strict" : "");
+      if (unmapped)
+        fmt::print("{} fields in no loaded schema and close to none of its fields, in {} rules (integration fields, "
+                   "typed keyword; -v lists them, --schema types them)\n",
+                   unmapped, unmapped_rules);
+    }
     if (set.rules.empty() && set.file_errors.empty()) {
       fmt::print(stderr, "rulec check: no rule found in {}\n", fmt::join(opts->rules.paths, ", "));
       return kExitFindings;

@@ -15,6 +15,7 @@
 #include "compiler/driver/commands.h"
 #include "compiler/driver/command_setup.h"
 #include "runtime/common/durable_file.h"
+#include "runtime/common/progress.h"
 
 namespace rulec::driver {
 
@@ -61,8 +62,10 @@ bool write_output(const std::string& path, const std::string& bytes, std::string
 Runner add_compile_command(CLI::App& app) {
   auto opts = std::make_shared<CompileOptions>();
   CLI::App* cmd = app.add_subcommand("compile", "Compile rules ahead of time into a bundle for rulesensor");
-  cmd->add_option("-o,--output", opts->output, "The bundle to write (.rbundle); - for stdout")->required();
-  cmd->add_option("--target", opts->target, "Target triple: x86_64-linux-gnu (the default) or aarch64-linux-gnu");
+  cmd->add_option("-o,--output", opts->output,
+                  "The bundle to write (.rbundle; an existing file is replaced whole, by rename); - for stdout")
+      ->required();
+  cmd->add_option("--target", opts->target, "Target triple: x86_64-linux-gnu or aarch64-linux-gnu");
   cmd->add_option("--cpu", opts->cpu, "CPU tier of the code and Hyperscan databases")
       ->check(CLI::IsMember({"baseline", "avx2", "avx512", "native"}));
   cmd->add_option("--sign", opts->sign, "Sign with this secret key (NAME.key from `rulec keygen`)");
@@ -72,6 +75,7 @@ Runner add_compile_command(CLI::App& app) {
       "the rule metadata and a manifest, under a checksum and an optional Ed25519 signature. Rules that\n"
       "cannot be compiled are listed and left out. The same rules give a byte-identical bundle (the\n"
       "creation time is $SOURCE_DATE_EPOCH or the newest rule file's time; only a signature's time varies).\n"
+      "On a terminal, stderr shows how many rules are analysed, then that the bundle is being built.\n"
       "Exit status: 0 bundle written, 1 error (no rule, target, I/O), 2 usage.\n"
       "Examples:\n"
       "  rulec keygen build && rulec compile rules/ -o rules.rbundle --sign build.key\n"
@@ -83,9 +87,13 @@ Runner add_compile_command(CLI::App& app) {
       fmt::print(stderr, "rulec: {}\n", error);
       return kExitFindings;
     }
+    opts->rules.progress = "rulec compile";
     const auto set = opts->rules.load();
     if (!set) return kExitFindings;
     const pipeline::LoadedRules& loaded = set->rules;
+    rt::Progress progress;  // one line while the bundle is built (on a terminal)
+    progress.show(fmt::format("rulec compile: {} of {} rules analysed; compiling for {} {}", loaded.set.rules.size(),
+                              loaded.set.rules.size(), opts->target, opts->cpu));
     bundle::CompileOptions co;
     co.target = opts->target;
     co.cpu = opts->cpu;
@@ -94,7 +102,9 @@ Runner add_compile_command(CLI::App& app) {
     co.signed_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string bytes;
     bundle::CompileReport rep;
-    if (!bundle::compile_bundle(loaded, set->schema, co, bytes, rep, error)) {
+    const bool compiled = bundle::compile_bundle(loaded, set->schema, co, bytes, rep, error);
+    progress.clear();
+    if (!compiled) {
       fmt::print(stderr, "rulec: compile: {}\n", error);
       return kExitFindings;
     }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/command_setup.h"
@@ -24,6 +25,7 @@ struct ExplainOptions {
   std::string output = "-";
   codegen::ObjectOptions target;
   bool all_rules = false;
+  bool json = false;
 };
 
 // An expression as KQL-like text, cut at `max` characters.
@@ -130,6 +132,60 @@ void print_summary(const pipeline::Built& b, bool all_rules) {
   }
 }
 
+// `explain --json`: the summary's facts as one JSON document (every rule listed).
+nlohmann::ordered_json summary_json(const pipeline::Built& b) {
+  const plan::Plan& p = *b.plan;
+  size_t generic = 0;
+  for (const auto& a : p.atoms) generic += a.kind == plan::AtomKind::Generic;
+  nlohmann::ordered_json j;
+  j["rules"] = p.roots.size();
+  j["atoms"] = p.atoms.size();
+  j["on_demand_atoms"] = generic;
+  j["expressions"] = p.exprs.size();
+  j["shared_subexpressions"] = p.memo_count;
+  j["compile_ms"] = {{"plan", b.stats.plan_ms}, {"hyperscan", b.stats.strings_ms}, {"llvm_ir", b.stats.codegen_ms}};
+  j["over_hyperscan_budget"] = b.stats.strings.over_budget;
+  j["fields"] = {{"paths", p.fields.paths}, {"subtrees", p.fields.subtrees}, {"whole_document", p.fields.all}};
+  std::vector<std::vector<uint32_t>> per_rule;
+  for (uint32_t r = 0; r < p.roots.size(); ++r) per_rule.push_back(plan::atoms_reached(p, r));
+  std::map<uint32_t, std::set<size_t>> users;  // atom -> rules
+  for (size_t r = 0; r < per_rule.size(); ++r)
+    for (uint32_t a : per_rule[r]) users[a].insert(r);
+  auto& groups = j["string_groups"] = nlohmann::ordered_json::array();
+  for (const auto& g : b.groups) {
+    std::set<size_t> rules;
+    auto add = [&](uint32_t a) { rules.insert(users[a].begin(), users[a].end()); };
+    for (const auto& x : g.exact) add(x.atom);
+    for (const auto& x : g.patterns) add(x.atom);
+    for (uint32_t a : g.any) add(a);
+    std::vector<std::string> served;
+    for (size_t r : rules) served.push_back(p.rule_names[r]);
+    groups.push_back({{"field", p.fields.paths[g.slot]}, {"lowercased", g.lower}, {"ignore_above", g.ignore_above},
+                      {"exact", g.exact.size()}, {"patterns", g.patterns.size()}, {"presence", g.any.size()},
+                      {"database_bytes", g.database.size()}, {"rules", served}});
+  }
+  auto& shared = j["shared"] = nlohmann::ordered_json::array();
+  for (uint32_t i = 0; i < p.exprs.size(); ++i)
+    if (p.exprs[i].memo >= 0) shared.push_back({{"uses", p.exprs[i].uses}, {"expression", expr_text(p, i)}});
+  auto& rules = j["per_rule"] = nlohmann::ordered_json::array();
+  for (size_t r = 0; r < per_rule.size(); ++r) {
+    std::vector<std::string> residual;
+    for (uint32_t a : per_rule[r])
+      if (p.atoms[a].kind == plan::AtomKind::Generic) residual.push_back(p.atoms[a].display);
+    rules.push_back({{"name", p.rule_names[r]}, {"tests", per_rule[r].size()}, {"residual", residual},
+                     {"expression", expr_text(p, p.roots[r], 400)}});
+  }
+  return j;
+}
+
+// explain's --cpu: the tiers `compile --cpu` takes, as LLVM CPU names; any other name goes to LLVM as is.
+std::string explain_llvm_cpu(const std::string& cpu) {
+  if (cpu == "baseline") return "";
+  if (cpu == "avx2") return "x86-64-v3";
+  if (cpu == "avx512") return "x86-64-v4";
+  return cpu;
+}
+
 }  // namespace
 
 Runner add_explain_command(CLI::App& app) {
@@ -140,10 +196,13 @@ Runner add_explain_command(CLI::App& app) {
                   "What to print: summary (the default), plan (the optimized plan, every atom and expression), "
                   "ir (LLVM IR), obj (an ELF object, to -o)")
       ->check(CLI::IsMember({"summary", "plan", "ir", "obj"}));
-  cmd->add_option("-o,--output", opts->output, "Where --emit obj writes (- for stdout)");
-  cmd->add_option("--target", opts->target.triple, "Target triple for --emit obj (default x86_64-linux-gnu)");
-  cmd->add_option("--cpu", opts->target.cpu, "Target CPU for --emit obj (default: x86-64 on x86_64, generic elsewhere)");
+  cmd->add_option("-o,--output", opts->output, "Where --emit obj writes (- for stdout; a file is overwritten)");
+  cmd->add_option("--target", opts->target.triple, "Target triple for --emit obj");
+  cmd->add_option("--cpu", opts->target.cpu,
+                  "CPU tier for --emit obj, as `compile --cpu`: baseline (empty: x86-64 on x86_64, generic elsewhere), "
+                  "avx2 or avx512; another name is given to LLVM as a CPU name");
   cmd->add_flag("--all", opts->all_rules, "List every rule with its optimized expression");
+  cmd->add_flag("--json", opts->json, "The summary as one JSON document on stdout (every rule listed)");
   opts->rules.add_to(cmd);
   cmd->footer(
       "The plan: every string test of every rule merged per field into one hash table (exact values)\n"
@@ -162,6 +221,11 @@ Runner add_explain_command(CLI::App& app) {
     const pipeline::LoadedRules& loaded = set->rules;
     std::string error;
     if (opts->ir) opts->emit = "ir";
+    if (opts->json && opts->emit != "summary") {
+      fmt::print(stderr, "rulec explain: --json is for the summary, not --emit {}\n", opts->emit);
+      return kExitUsage;
+    }
+    opts->target.cpu = explain_llvm_cpu(opts->target.cpu);
     pipeline::BuildOptions bo = loaded.build_options();
     bo.keep_ir = opts->emit == "ir";
     bo.jit = false;
@@ -184,6 +248,8 @@ Runner add_explain_command(CLI::App& app) {
       }
     } else if (opts->emit == "plan") {
       fmt::print("{}", plan::dump_plan(*built->plan, built->groups));
+    } else if (opts->json) {
+      fmt::print("{}\n", summary_json(*built).dump(2));
     } else {
       print_summary(*built, opts->all_rules);
     }

@@ -19,6 +19,7 @@ Runner add_match_command(CLI::App& app) {
   struct Options {
     std::string query;
     std::vector<std::string> files;
+    std::vector<std::string> events;  // -e/--events, as `run` takes them
     bool count = false;
     bool invert = false;
     bool verbose = false;
@@ -29,6 +30,7 @@ Runner add_match_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("match", "Print the NDJSON events a KQL query matches");
   cmd->add_option("-q,--query", opts->query, "The KQL query")->required();
   cmd->add_option("files", opts->files, "NDJSON event files; - or none for stdin");
+  cmd->add_option("-e,--events", opts->events, "NDJSON event files, as `rulec run -e` takes them (before FILE...)");
   cmd->add_flag("-c,--count", opts->count, "Print only the number of matching events");
   cmd->add_flag("--invert-match", opts->invert, "Select the events that do not match");
   cmd->add_flag("-v,--verbose", opts->verbose, "Report every skipped input line (default: the first 10, then a count)");
@@ -39,6 +41,7 @@ Runner add_match_command(CLI::App& app) {
       "Exit status: 0 some event matched, 1 none did, 2 error (bad query, unreadable file, usage).\n"
       "Examples:\n"
       "  rulec match -q 'process.parent.name:(apache2 or nginx)' events.ndjson\n"
+      "  rulec match -q 'event.category:process' -e events.ndjson --count\n"
       "  zcat events.ndjson.gz | rulec match -q 'source.ip:10.0.0.0/8' --count -");
   return [opts]() {
     auto parsed = kql::parse(opts->query);
@@ -62,7 +65,9 @@ Runner add_match_command(CLI::App& app) {
     if (!engine) return kExitUsage;
     engine->set_now_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count());
-    std::vector<std::string> files = opts->files.empty() ? std::vector<std::string>{"-"} : opts->files;
+    std::vector<std::string> files = opts->events;
+    files.insert(files.end(), opts->files.begin(), opts->files.end());
+    if (files.empty()) files.push_back("-");
     std::string unreadable;
     if (!rt::inputs_readable(files, unreadable)) {
       fmt::print(stderr, "rulec match: {}\n", unreadable);

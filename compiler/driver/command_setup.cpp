@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/common/progress.h"
+
 namespace rulec::driver {
 
 void SchemaOptions::add_to(CLI::App* cmd) {
@@ -54,7 +56,14 @@ std::unique_ptr<LoadedRuleSet> RuleSetOptions::load() const {
   if (!s) return nullptr;
   auto out = std::make_unique<LoadedRuleSet>(LoadedRuleSet{std::move(*s), {}});
   out->rules.limits = limits;
-  if (!pipeline::load_runnable(paths, out->schema, out->rules)) return nullptr;
+  rt::Progress bar;
+  if (progress && bar.enabled())
+    out->rules.on_rule = [&](size_t done, size_t total) {
+      if (done == 0 || bar.due()) bar.show(fmt::format("{}: {} of {} rules analysed", progress, done, total));
+    };
+  const bool ok = pipeline::load_runnable(paths, out->schema, out->rules);
+  out->rules.on_rule = nullptr;
+  if (!ok) return nullptr;
   return out;
 }
 

@@ -24,6 +24,7 @@ Runner add_compile_command(CLI::App& app);
 Runner add_keygen_command(CLI::App& app);
 Runner add_inspect_command(CLI::App& app);
 Runner add_test_command(CLI::App& app);
+Runner add_help_command(CLI::App& app);
 
 // Reads a whole file ("-" for stdin) into `out`, with room for `spare` more bytes; false (with a
 // message on stderr) on failure.

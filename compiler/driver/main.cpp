@@ -1,4 +1,4 @@
-// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench, compile, keygen, inspect, test).
+// rulec: the compiler driver; dispatches to the subcommands (parse, check, match, run, explain, bench, compile, keygen, inspect, test, help).
 #include <cstdio>
 #include <system_error>
 #include <vector>
@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{"rulec: compile Kibana KQL detection rules ahead of time"};
   app.set_version_flag("--version", std::string("rulec ") + RULEC_VERSION);
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // every option's default shown in its help
   app.footer(
       "Examples:\n"
       "  rulec check rules/                      check every rule below rules/\n"
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
       "  rulec compile rules/ -o r.rbundle --sign build.key   compile a bundle for rulesensor\n"
       "  rulec inspect r.rbundle                 print a bundle's manifest and rules\n"
       "  rulec test rules/                       run the unit tests kept beside the rules\n"
-      "Run `rulec COMMAND --help` for a command's options.");
+      "Run `rulec help COMMAND` or `rulec COMMAND --help` for a command's options.");
 
   // Each add_* registers its subcommand last; remember it with its runner.
   std::vector<std::pair<CLI::App*, Runner>> commands;
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   add(add_keygen_command(app));
   add(add_inspect_command(app));
   add(add_test_command(app));
+  add(add_help_command(app));
 
   try {
     app.parse(argc, argv);

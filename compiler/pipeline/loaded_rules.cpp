@@ -8,6 +8,7 @@
 
 #include "compiler/frontend/runtime_rule.h"
 #include "runtime/common/cpu_time.h"
+#include "runtime/common/progress.h"
 
 namespace rulec::pipeline {
 
@@ -38,7 +39,9 @@ BuildOptions LoadedRules::build_options() const {
 bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out) {
   out.set = load_rules(paths);
   for (const auto& fe : out.set.file_errors) fmt::print(stderr, "rulec: {}: skipped: {}\n", fe.path, fe.diag.message);
+  size_t done = 0;
   for (const Rule& rule : out.set.rules) {
+    if (out.on_rule) out.on_rule(done++, out.set.rules.size());
     const double t0 = thread_cpu_ms();
     AnalyzedRule a = analyze(rule, schema);
     RuleCost cost;
@@ -62,6 +65,7 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     }
     if (!why.empty()) info.reset();
     if (!info) {
+      rt::Progress::clear_shown();  // a progress line (on a terminal) is drawn again after the message
       if (!out.quiet) fmt::print(stderr, "rulec: rule {} \"{}\" not run: {}\n", rule.rule_id, rule.name, why);
       out.left_out.emplace_back(&rule, why);
       continue;
@@ -72,6 +76,7 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     out.infos.push_back(std::move(*info));
     out.analyzed.push_back(std::move(a));
   }
+  if (out.on_rule) out.on_rule(out.set.rules.size(), out.set.rules.size());
   if (out.infos.empty()) {
     if (!out.quiet) fmt::print(stderr, "rulec: no rule to run\n");
     return false;

@@ -1,6 +1,7 @@
 // Loading a rule set for the evaluators: rules analysed, screened against the compile limits, runnable ones lowered.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ struct LoadedRules {
   std::vector<RuleCost> costs;       // per runnable rule (as `infos`)
   std::vector<const Rule*> rules;    // per runnable rule (as `infos`): the rule loaded
   std::vector<std::pair<const Rule*, RuleCost>> over_limits;  // left out by screen_rule (also in left_out)
+  // Set before load_runnable: called before each rule is analysed (done, total), then (total, total).
+  std::function<void(size_t done, size_t total)> on_rule;
   // The same rules as the optimizer takes them (with the fields the runtime reads).
   std::vector<plan::RuleAsts> plan_rules() const;
   // Build options whose Hyperscan budget follows `limits` (see set_budget).

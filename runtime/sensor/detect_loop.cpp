@@ -1,6 +1,8 @@
 // The shared detection loop, its stderr summary and its JSON counters.
 #include "runtime/sensor/detect_loop.h"
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -11,12 +13,35 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/common/dates.h"
+#include "runtime/common/progress.h"
 
 namespace rulec::rt {
 
 namespace {
 
 constexpr uint64_t kSkipsShown = 10;  // skipped lines reported one by one; the rest only counted
+constexpr uint32_t kProgressEvery = 1024;  // events between two looks at the clock for the progress line
+
+// The bytes the inputs hold when every one is a regular file (stdin included); 0 when unknown.
+uint64_t input_size(const EventReader& reader) {
+  uint64_t total = 0;
+  for (const auto& p : reader.paths()) {
+    struct stat st {};
+    const int rc = p == "-" ? ::fstat(0, &st) : ::stat(p.c_str(), &st);
+    if (rc != 0 || !S_ISREG(st.st_mode)) return 0;
+    total += static_cast<uint64_t>(st.st_size);
+  }
+  return total;
+}
+
+void show_progress(Progress& progress, const EventReader& reader, uint64_t total_bytes, double seconds) {
+  const double mb = static_cast<double>(reader.bytes_read()) / 1e6;
+  std::string line = fmt::format("{} events, {:.1f} MB/s", reader.events_read(), seconds > 0 ? mb / seconds : 0.0);
+  if (total_bytes)
+    line += fmt::format(", {:.0f}% of the input read", 100.0 * static_cast<double>(reader.bytes_read()) /
+                                                            static_cast<double>(total_bytes));
+  progress.show(line);
+}
 
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -87,6 +112,10 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   }
   bool idle = false, replay = false;
   std::string replay_owner;
+  // On a terminal: events, MB/s and the share of the input read, redrawn a few times a second.
+  Progress progress;
+  const uint64_t total_bytes = progress.enabled() && !source ? input_size(reader) : 0;
+  uint32_t until_look = kProgressEvery;
   while (res.ok) {
     if (attention && attention->load(std::memory_order_relaxed)) {
       uint32_t req = attention->exchange(0);
@@ -122,7 +151,14 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
     if (needs_now) engine->set_now_ms(event_now(ev, wall));
     engine->evaluator().evaluate(ev, bits);
     res.ok = detector.on_event(ev, bits);
+    if (progress.enabled() && --until_look == 0) {
+      until_look = kProgressEvery;
+      if (progress.due())
+        show_progress(progress, reader, total_bytes,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
   }
+  progress.clear();
   if (ticker.joinable()) {
     {
       const std::lock_guard<std::mutex> lock(tick_mutex);
@@ -147,7 +183,16 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   return res;
 }
 
-void print_summary(const char* program, const Detector& d, const EventReader& reader, double seconds) {
+void print_summary(const char* program, const Detector& d, const EventReader& reader, double seconds, bool json) {
+  if (json) {
+    const nlohmann::ordered_json j = nlohmann::ordered_json::parse(counters_json(d, reader, seconds));
+    nlohmann::ordered_json out;
+    out["program"] = program;
+    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
+    out["state_evictions"] = d.evictions();
+    fmt::print(stderr, "{}\n", out.dump());
+    return;
+  }
   uint64_t alerts = 0, suppressed = 0;
   for (size_t i = 0; i < d.rules().size(); ++i) {
     const auto& c = d.counters()[i];
@@ -200,6 +245,7 @@ namespace {
 template <bool Every>
 void print_skip(const SkippedLine& s, void* p) {
   const char* name = static_cast<const char*>(p);
+  Progress::clear_shown();  // the message starts on a clean line
   const std::string_view shown = s.path == "-" ? std::string_view("<stdin>") : s.path;
   if (!s.hint.empty()) fmt::print(stderr, "{}: {}: {}\n", name, shown, s.hint);
   if (!Every && s.number > kSkipsShown) {
@@ -236,6 +282,10 @@ std::string counters_json(const Detector& d, const EventReader& reader, double s
   j["mb_per_s"] = seconds > 0 ? mb / seconds : 0.0;
   j["ns_per_event"] = n > 0 ? seconds * 1e9 / n : 0.0;
   j["state_entries"] = d.state_entries();
+  uint64_t alerts = 0, suppressed = 0;
+  for (const auto& c : d.counters()) alerts += c.alerts, suppressed += c.suppressed;
+  j["alerts"] = alerts;
+  j["suppressed"] = suppressed;
   auto& rules = j["rules"] = nlohmann::ordered_json::array();
   for (size_t i = 0; i < d.rules().size(); ++i) {
     const auto& c = d.counters()[i];

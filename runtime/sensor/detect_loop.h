@@ -53,8 +53,9 @@ std::unique_ptr<EventReader> open_reader(const StreamOptions& o, Detector& detec
 LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control = nullptr);
 
 // The summary on stderr: per-rule lines for rules that matched, then totals and throughput,
-// each line prefixed by `program` ("rulec run", "rulesensor").
-void print_summary(const char* program, const Detector& d, const EventReader& reader, double seconds);
+// each line prefixed by `program` ("rulec run", "rulesensor"); with `json`, counters_json() with
+// "program" and "state_evictions" added, as one line instead.
+void print_summary(const char* program, const Detector& d, const EventReader& reader, double seconds, bool json = false);
 
 // How the run ended, on stderr prefixed by `program`: stopped by a signal, or the I/O error that
 // stopped it (the state then stays at its last checkpoint). The exit status: 0, or 1 on an error.

@@ -11,14 +11,17 @@ namespace rulec::rt {
 
 void StreamOptions::add_to(CLI::App* app) {
   app->add_option("-e,--events", events,
-                  "NDJSON event files, in order; - for stdin (the default); or one "
+                  "NDJSON event files, in order; - for stdin (none: stdin); or one "
                   "redis-stream://HOST:PORT/STREAM?group=G&consumer=C (each entry's field 'event' holds one event)");
-  app->add_option("-a,--alerts", alerts, "Alerts output (NDJSON), - for stdout (the default)");
-  app->add_option("--state", detector.state_dir, "Directory for new-terms history and threshold windows (kept across runs)");
+  app->add_option("-o,--output,-a,--alerts", alerts,
+                  "Alerts output (NDJSON), - for stdout. A file is appended to, never overwritten; with --state it is "
+                  "first cut back to where the state's last checkpoint left it (alerts after it are written again)");
+  app->add_option("--state", detector.state_dir,
+                  "Directory for new-terms history and threshold windows (kept across runs); none: nothing is kept");
   app->add_flag("--state-adopt", detector.adopt_state,
                 "Take over a --state directory written for another rule set, discarding its state");
   app->add_flag("--learn", detector.learn, "Warm-up: build history from past events without writing alerts");
-  app->add_option("--max-state-mb", detector.max_state_mb, "Cap on state memory; the oldest entries are evicted first");
+  app->add_option("--max-state-mb", detector.max_state_mb, "Cap on state memory (0: none); the oldest entries are evicted first");
   app->add_option("--checkpoint-events", detector.checkpoint_events, "Checkpoint state every N events (and at the end)")
       ->check(CLI::PositiveNumber);
   app->add_option("--shared-state", detector.shared_state,
@@ -27,12 +30,13 @@ void StreamOptions::add_to(CLI::App* app) {
                   "RULEC_REDIS_PASSWORD or RULEC_REDIS_PASSWORD_FILE)");
   app->add_flag("--shared-usage", shared_usage, "At the end, the shared state's Redis keys and bytes per rule");
   app->add_option("--claim-idle-ms", stream.claim_idle_ms,
-                  "Stream input: take over the entries another consumer has left pending this long (default 60000)")
+                  "Stream input: take over the entries another consumer has left pending this long")
       ->check(CLI::Range(int64_t{100}, int64_t{86400000}));
   app->add_option("--idle-exit-ms", stream.idle_exit_ms,
-                  "Stream input: end after this long without an entry (default: keep waiting)")
+                  "Stream input: end after this long without an entry (the default, -1, keeps waiting)")
       ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
   app->add_flag("-v,--verbose", verbose, "Report every skipped input line (default: the first 10, then a count)");
+  app->add_flag("--json", json, "The summary at the end as one JSON object (one line) on stderr instead of text");
 }
 
 bool StreamOptions::inputs_readable(std::string& error) const {

@@ -82,7 +82,12 @@ TEST(SensorCli, CorpusBundleAlertsEqualRulecRun) {
   };
   EXPECT_EQ(summary(run.out, "rulec run"), summary(s.out, "rulesensor"));
   EXPECT_NE(summary(s.out, "rulesensor"), "none") << s.out;
-  EXPECT_NE(s.out.find("\"rules\":[{"), std::string::npos) << "counters at exit";
+  EXPECT_EQ(s.out.find("\"rules\":[{"), std::string::npos) << "no counters at exit without --counters";
+  // --counters - writes them to stderr at exit.
+  auto counted = run_shell(sensor() + " " + quote(bundle) + " --trusted-key " + quote(key + ".pub") + " -e " +
+                           quote(events) + " -o /dev/null --counters - 2>&1 >/dev/null");
+  ASSERT_EQ(counted.status, 0) << counted.out;
+  EXPECT_NE(counted.out.find("\"rules\":[{"), std::string::npos) << "counters at exit with --counters -";
 }
 
 TEST(SensorCli, RefusesUnsignedAndForeignlySignedBundles) {

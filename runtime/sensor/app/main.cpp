@@ -15,27 +15,32 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"rulesensor: run a compiled rule bundle (from `rulec compile`) on an event stream"};
   app.set_version_flag("--version", std::string("rulesensor ") + RULEC_VERSION);
+  app.option_defaults()->always_capture_default();
   app.add_option("bundle", o.bundle, "The rule bundle (.rbundle)")->required();
   o.stream.add_to(&app);
   app.add_option("--trusted-key", o.trusted_key, "Public key (from `rulec keygen`) the bundle must be signed with");
   app.add_flag("--allow-unsigned", o.allow_unsigned, "Accept a bundle that is not signed");
-  app.add_option("--counters", o.counters, "Where per-rule counters go (JSON lines) on SIGUSR1 and at exit; - is stderr (the default)");
+  app.add_option("--counters", o.counters,
+                 "Append per-rule counters (one JSON line) to this file on SIGUSR1 and at exit; - is stderr; "
+                 "none: only SIGUSR1 writes them, to stderr");
   app.add_option("--watch-ms", o.watch_ms, "Check the bundle file for replacement this often (0: only on SIGHUP)");
   app.footer(
       "Loading checks, before any code is mapped: the checksum, the signature against --trusted-key\n"
       "(required unless --allow-unsigned), the format version, the target and the CPU features.\n"
       "Signals: SIGHUP (or replacing the bundle file, e.g. with mv) reloads the bundle between two\n"
       "events, keeping the state of rules whose id and definition are unchanged; a bad bundle leaves\n"
-      "the running one in place. SIGUSR1 prints counters. SIGTERM/SIGINT stop reading, flush alerts\n"
-      "and checkpoint state, exit 0; a second one exits at once (status 128 + signal).\n"
+      "the running one in place. SIGUSR1 writes counters (see --counters). SIGTERM/SIGINT stop\n"
+      "reading, flush alerts and checkpoint state, exit 0; a second one exits at once (status 128 +\n"
+      "signal). Alerts (-o) are appended to the file, never overwriting it; with --state it is first cut\n"
+      "back to where the last checkpoint left it. On a terminal, stderr shows progress.\n"
       "State: --state refuses a directory of a newer format, a damaged one, or one written for another\n"
       "rule set (no rule id in common; --state-adopt takes it over).\n"
       "Exit status: 0 success, 1 error (bundle refused, I/O), 2 usage.\n"
       "Examples:\n"
-      "  rulesensor rules.rbundle --trusted-key build.pub --events events.ndjson --alerts alerts.ndjson\n"
+      "  rulesensor rules.rbundle --trusted-key build.pub --events events.ndjson -o alerts.ndjson\n"
       "  tail -F /var/log/endpoint.ndjson | rulesensor rules.rbundle --trusted-key build.pub --state /var/lib/rulec\n"
       "  rulesensor rules.rbundle --trusted-key build.pub --shared-state redis://10.0.0.5:6379/fleet \\\n"
-      "    --events 'redis-stream://10.0.0.5:6379/events?group=sensors&consumer=host-1' --alerts alerts.ndjson");
+      "    --events 'redis-stream://10.0.0.5:6379/events?group=sensors&consumer=host-1' -o alerts.ndjson");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

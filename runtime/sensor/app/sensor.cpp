@@ -92,8 +92,9 @@ std::string describe(const rt::LoadedBundle& b) {
 class CountersOut {
  public:
   explicit CountersOut(const std::string& path) : path_(path) {}
+  bool at_exit() const { return !path_.empty(); }  // without --counters only SIGUSR1 asks for them
   void write(const std::string& json) {
-    if (path_ == "-") {
+    if (path_.empty() || path_ == "-") {
       fmt::print(stderr, "{}\n", json);
       return;
     }
@@ -170,9 +171,9 @@ int run(const Options& o) {
     return !(req & rt::kAttentionStop);
   };
   const rt::LoopResult res = rt::run_detection(reader, *detector, bundle->engine.get(), &control);
-  rt::print_summary(kProgram, *detector, reader, res.seconds);
+  rt::print_summary(kProgram, *detector, reader, res.seconds, o.stream.json);
   if (o.stream.shared_usage) rt::print_shared_usage(kProgram, *detector);
-  counters.write(rt::counters_json(*detector, reader, res.seconds));
+  if (counters.at_exit()) counters.write(rt::counters_json(*detector, reader, res.seconds));
   return rt::report_end(kProgram, res, *detector);
 }
 
