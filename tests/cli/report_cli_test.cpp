@@ -37,7 +37,7 @@ std::string cell_after(const std::string& dom, size_t from, const std::string& m
 
 TEST(Report, BenchPageShowsThroughputCostAndTheAlertsARunRaises) {
   TempDir d;
-  CmdResult gen = run_shell(bin("rulec-gen") + " --seed 3 --events 3000 --days 1 --attacks -o " + d.str("ev.ndjson") +
+  CmdResult gen = run_shell(bin("rulec-gen") + " --seed 3 --count 3000 --days 1 --attacks -o " + d.str("ev.ndjson") +
                             " 2>&1");
   ASSERT_EQ(gen.status, 0) << gen.out;
   CmdResult bench = run_rulec("bench " + kSeed + " -e " + d.str("ev.ndjson") + " --repeat 1 --interp-events 500 " +
