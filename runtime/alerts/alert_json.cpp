@@ -122,26 +122,34 @@ Source parse_source(std::string_view event_json) {
   return s;
 }
 
+// traverseAndMutateDoc's copy map: the source's event.* and data_stream.* fields are copied to
+// these prefixes (data_stream since Kibana 8.19: its field map 8.19.0).
+constexpr std::pair<std::string_view, std::string_view> kCopied[] = {
+    {"event", "kibana.alert.original_event"}, {"data_stream", "kibana.alert.original_data_stream"}};
+
 // The alert's source part (Kibana's validatedSource): the event's fields without the banned keys
-// and without event.kind, `original_event` getting the event.* fields (event.kind included).
+// and without event.kind; `original_event` gets the copies of the event.* and data_stream.* fields
+// (event.kind included).
 ojson alert_head(const Source& s, ojson& original_event) {
   const ojson& src = s.src;
   ojson a = ojson::object();
   original_event = ojson::object();
   for (auto it = src.begin(); it != src.end(); ++it) {
-    if (it.key() == "@timestamp" || banned_key(it.key())) continue;
-    if (it.key() == "event" && it.value().is_object()) {
+    const std::string& key = it.key();
+    if (key == "@timestamp" || banned_key(key)) continue;
+    for (const auto& [from, to] : kCopied) {
+      if (key == from && it.value().is_object()) flatten_into(original_event, std::string(to), it.value());
+      else if (key.size() > from.size() && key.compare(0, from.size(), from) == 0 && key[from.size()] == '.')
+        original_event[std::string(to) + key.substr(from.size())] = it.value();
+    }
+    if (key == "event" && it.value().is_object()) {
       ojson ev = it.value();
-      flatten_into(original_event, "kibana.alert.original_event", ev);
       ev.erase("kind");
       a["event"] = std::move(ev);
       continue;
     }
-    if (it.key().rfind("event.", 0) == 0) {
-      original_event["kibana.alert.original_event." + it.key().substr(6)] = it.value();
-      if (it.key() == "event.kind") continue;
-    }
-    a[it.key()] = it.value();
+    if (key == "event.kind") continue;
+    a[key] = it.value();
   }
   return a;
 }

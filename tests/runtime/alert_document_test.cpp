@@ -141,7 +141,8 @@ TEST(AlertDocument, QueryAlertFromASearchHit) {
   const std::string hit =
       R"({"_index":".ds-logs-endpoint.events.process-default-2022.02.15-000001","_id":"BuvxBH8BU45FNSRmRWIK","_version":1,)"
       R"("_source":{"@timestamp":"2022-02-16T23:27:53.5Z","event":{"kind":"event","category":["process"]},)"
-      R"("process":{"name":"id"},"host":{"name":"h1"},"kibana":{"alert":{"uuid":"x"}},"signal":{"a":1}}})";
+      R"("process":{"name":"id"},"host":{"name":"h1"},"kibana":{"alert":{"uuid":"x"}},"signal":{"a":1},)"
+      R"("data_stream":{"type":"logs","dataset":"endpoint.events.process","namespace":"default"}}})";
   AlertFacts f;
   f.event_json = hit;
   f.alert_time_ms = 1767225600123;
@@ -170,6 +171,9 @@ TEST(AlertDocument, QueryAlertFromASearchHit) {
   EXPECT_EQ(a["kibana.alert.start"], a["@timestamp"]);
   EXPECT_EQ(a["event.kind"], "signal");
   EXPECT_EQ(a["kibana.alert.original_event.kind"], "event");
+  EXPECT_EQ(a["kibana.alert.original_event.category"], json::array({"process"}));
+  EXPECT_EQ(a["kibana.alert.original_data_stream.dataset"], "endpoint.events.process");  // Kibana 8.19's copy
+  EXPECT_EQ(a["data_stream"]["namespace"], "default");
   EXPECT_EQ(a["process"]["name"], "id");
   EXPECT_FALSE(a.contains("kibana")) << "the source's kibana.* keys are dropped";
   EXPECT_FALSE(a.contains("signal"));
