@@ -39,7 +39,7 @@ std::string write_bundle(const BundleParts& parts, const SecretKey* key, int64_t
 
   rt::ByteWriter w;
   w.raw(std::string_view(kMagic, sizeof kMagic));
-  w.u32(kFormatVersion);
+  w.u32(parts.format_version);
   w.u32(kSectionCount);
   w.u32(key ? kFlagSigned : 0);
   w.u32(0);

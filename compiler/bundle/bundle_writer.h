@@ -5,12 +5,14 @@
 #include <string>
 
 #include "compiler/bundle/keys.h"
+#include "runtime/bundle/bundle_format.h"
 
 namespace rulec::bundle {
 
 // The encoded sections, in SectionId order.
 struct BundleParts {
   std::string manifest, rules, program, databases, code;
+  uint32_t format_version = kFormatVersion;  // another only to test reading older bundles
 };
 
 // The bundle bytes. With `key`, the signed flag is set and the signature block (signed at

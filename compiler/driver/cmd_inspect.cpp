@@ -44,7 +44,7 @@ Runner add_inspect_command(CLI::App& app) {
     }
     auto m = nlohmann::ordered_json::parse(view.section(bundle::SectionId::Manifest), nullptr, false);
     std::vector<rt::BundledRule> rules;
-    if (m.is_discarded() || !m.is_object() || !rt::decode_rules(view.section(bundle::SectionId::Rules), rules, error)) {
+    if (m.is_discarded() || !m.is_object() || !rt::decode_rules(view.section(bundle::SectionId::Rules), rules, error, view.format_version)) {
       fmt::print(stderr, "rulec: {}: {}\n", opts->file, m.is_discarded() ? "manifest: not valid JSON" : error);
       return kExitFindings;
     }

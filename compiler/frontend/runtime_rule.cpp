@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/frontend/rule_parameters.h"
+
 namespace rulec {
 
 namespace {
@@ -63,6 +65,7 @@ std::optional<rt::RuleInfo> lower_rule_info(const Rule& rule, const Schema& sche
   r.version = rule.version;
   r.max_signals = rule.max_signals;
   r.timestamp_field = rule.timestamp_override.value_or("");
+  lower_alert_metadata(rule, r);
 
   auto interval = parse_interval_ms(rule.interval);
   auto from = parse_now_offset_ms(rule.from);

@@ -1,11 +1,22 @@
-// Builds one alert document (spec rules.md §4) from a rule, its source event and the detection facts.
+// Builds one alert document, as Kibana's detection engine writes it, from a rule, its source event and the detection facts.
+//
+// Kibana sources followed (x-pack/solutions/security/plugins/security_solution/server/lib/detection_engine/):
+// rule_types/factories/utils/build_alert.ts (buildAlertFields), transform_hit_to_alert.ts and
+// traverse_and_mutate_doc.ts (the source part), rule_types/threshold/bulk_create_threshold_signals.ts
+// (the threshold hit), rule_types/utils/utils.ts (getValidDateFromDoc); the rule registry's
+// get_common_alert_fields.ts and create_persistence_rule_type_wrapper.ts (category, producer,
+// kibana.version, start, last_detected).
 #include "runtime/alerts/alert_json.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "runtime/alerts/alert_reason.h"
 #include "runtime/common/dates.h"
 #include "runtime/common/hash128.h"
 
@@ -25,6 +36,15 @@ std::string alert_uuid(std::pair<uint64_t, uint64_t> event_hash, std::string_vie
   // Shaped as a version-5 UUID (name-based), variant 10.
   return fmt::format("{:08x}-{:04x}-5{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff,
                      0x8000 | ((b >> 48) & 0x3fff), b & 0xffffffffffffull);
+}
+
+std::string_view rule_category(DetectionKind kind) {
+  switch (kind) {
+    case DetectionKind::Query: return "Custom Query Rule";
+    case DetectionKind::NewTerms: return "New Terms Rule";
+    case DetectionKind::Threshold: return "Threshold Rule";
+  }
+  return "";
 }
 
 namespace {
@@ -60,24 +80,23 @@ void flatten_into(ojson& out, const std::string& prefix, const ojson& v) {
   }
 }
 
-std::string reason(const RuleInfo& rule, const ojson& doc) {
-  std::string category = text_at(doc, "event.category");
-  std::string out = fmt::format("{} event", category.empty() ? "event" : category);
-  auto part = [&](const char* label, const char* field) {
-    std::string v = text_at(doc, field);
-    if (!v.empty()) out += fmt::format("{}{}", label, v);
-  };
-  part(" with process ", "process.name");
-  part(", parent process ", "process.parent.name");
-  part(", by ", "user.name");
-  part(", on ", "host.name");
-  out += fmt::format(" created {} alert {}.", rule.severity, rule.name);
-  return out;
+// Kibana's traverseAndMutateDoc drops top-level keys whose first segment is one of these.
+bool banned_key(std::string_view key) {
+  const std::string_view first = key.substr(0, key.find('.'));
+  return first == "kibana" || first == "signal" || first == "threshold_result";
 }
 
-}  // namespace
-
-namespace {
+// getValidDateFromDoc then toISOString: the source's top-level `@timestamp` (a date string, epoch
+// millis as a number or a numeric string) as YYYY-MM-DDTHH:mm:ss.sssZ; nullopt when unreadable.
+std::optional<std::string> original_time(const ojson& src) {
+  auto it = src.find("@timestamp");
+  if (it == src.end()) return std::nullopt;
+  std::optional<int64_t> ms;
+  if (it->is_string()) ms = event_time_ms(it->get_ref<const std::string&>(), ValueKind::String);
+  else if (it->is_number()) ms = event_time_ms(it->dump(), ValueKind::Number);
+  if (!ms) return std::nullopt;
+  return iso8601_ms(*ms);
+}
 
 // What an alert takes from its source event, the same for every alert of that event.
 struct Source {
@@ -89,7 +108,8 @@ Source parse_source(std::string_view event_json) {
   Source s;
   s.src = ojson::parse(event_json.begin(), event_json.end(), nullptr, /*allow_exceptions=*/false);
   if (!s.src.is_object()) s.src = ojson::object();
-  // A search hit (`{"_index":..,"_id":..,"_source":{..}}`) stands for its source document.
+  // A search hit (`{"_index":..,"_id":..,"_source":{..}}`) stands for its source document; its
+  // _id and _index are the ancestor's (Kibana's buildParent).
   ojson& src = s.src;
   s.id = src.contains("_id") && src["_id"].is_string() ? src["_id"].get<std::string>() : std::string();
   s.index = src.contains("_index") && src["_index"].is_string() ? src["_index"].get<std::string>() : std::string();
@@ -102,60 +122,156 @@ Source parse_source(std::string_view event_json) {
   return s;
 }
 
-// The alert's first keys: `@timestamp`, the source's fields (event.kind = signal) and the original
-// time; `original_event` gets the source's event.* fields.
-ojson alert_head(const Source& s, int64_t alert_time_ms, ojson& original_event) {
+// traverseAndMutateDoc's copy map: the source's event.* and data_stream.* fields are copied to
+// these prefixes (data_stream since Kibana 8.19: its field map 8.19.0).
+constexpr std::pair<std::string_view, std::string_view> kCopied[] = {
+    {"event", "kibana.alert.original_event"}, {"data_stream", "kibana.alert.original_data_stream"}};
+
+// The alert's source part (Kibana's validatedSource): the event's fields without the banned keys
+// and without event.kind; `original_event` gets the copies of the event.* and data_stream.* fields
+// (event.kind included).
+ojson alert_head(const Source& s, ojson& original_event) {
   const ojson& src = s.src;
   ojson a = ojson::object();
-  a["@timestamp"] = iso8601_ms(alert_time_ms);
   original_event = ojson::object();
   for (auto it = src.begin(); it != src.end(); ++it) {
-    if (it.key() == "@timestamp") continue;
-    if (it.key() == "event" && it.value().is_object()) {
+    const std::string& key = it.key();
+    if (key == "@timestamp" || banned_key(key)) continue;
+    for (const auto& [from, to] : kCopied) {
+      if (key == from && it.value().is_object()) flatten_into(original_event, std::string(to), it.value());
+      else if (key.size() > from.size() && key.compare(0, from.size(), from) == 0 && key[from.size()] == '.')
+        original_event[std::string(to) + key.substr(from.size())] = it.value();
+    }
+    if (key == "event" && it.value().is_object()) {
       ojson ev = it.value();
-      flatten_into(original_event, "kibana.alert.original_event", ev);
-      ev["kind"] = "signal";
+      ev.erase("kind");
       a["event"] = std::move(ev);
       continue;
     }
-    if (it.key().rfind("event.", 0) == 0) {
-      original_event["kibana.alert.original_event." + it.key().substr(6)] = it.value();
-      if (it.key() == "event.kind") continue;
-    }
-    a[it.key()] = it.value();
+    if (key == "event.kind") continue;
+    a[key] = it.value();
   }
-  if (!a.contains("event")) a["event"] = ojson{{"kind", "signal"}};
-  if (src.contains("@timestamp")) a["kibana.alert.original_time"] = src["@timestamp"];
   return a;
 }
 
-// The keys after the head: the alert's own and the rule's, the original event, the ancestors.
+// A threshold alert's source (Kibana's synthetic hit of bulk_create_threshold_signals.ts): the
+// group's terms as flat keys, nothing of the event.
+ojson threshold_source(const RuleInfo& rule, const AlertFacts& f) {
+  ojson src = ojson::object();
+  for (size_t i = 0; i < f.threshold_terms.size() && i < rule.threshold_fields.size(); ++i)
+    src[rule.threshold_fields[i].path] = f.threshold_terms[i];
+  return src;
+}
+
+// The threshold alert's ancestor id: a UUID-shaped hash of the rule, the bucket's end (Kibana:
+// the execution's start), the group-by fields and the sorted values.
+std::string threshold_ancestor_id(const RuleInfo& rule, const AlertFacts& f) {
+  std::vector<std::string> values = f.threshold_terms;
+  std::sort(values.begin(), values.end());
+  std::string fields, joined;
+  for (size_t i = 0; i < rule.threshold_fields.size(); ++i) fields += (i ? "," : "") + rule.threshold_fields[i].path;
+  for (size_t i = 0; i < values.size(); ++i) joined += (i ? "," : "") + values[i];
+  return alert_uuid(Hash128().add(rule.rule_id).add(iso8601_ms(f.threshold_from_ms + rule.interval_ms)).add(fields).add(joined).value(),
+                    "", {});
+}
+
+ojson parsed_or(const std::string& text, ojson fallback) {
+  ojson v = ojson::parse(text, nullptr, false);
+  return v.is_discarded() ? fallback : v;
+}
+
+// The keys after the source part: Kibana's buildAlertFields and the rule registry's common fields.
 void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Source& s, const ojson& original_event) {
+  const bool threshold = rule.kind == DetectionKind::Threshold;
+  const ojson reason_doc = threshold ? threshold_source(rule, f) : ojson();
+  const ojson& doc = threshold ? reason_doc : s.src;
+  const std::string stamp = iso8601_ms(f.alert_time_ms);
+  a["event.kind"] = "signal";
+  std::optional<std::string> original =
+      threshold ? (f.threshold_last_ms == INT64_MIN ? std::nullopt : std::optional<std::string>(iso8601_ms(f.threshold_last_ms)))
+                : original_time(s.src);
+  if (original) a["kibana.alert.original_time"] = *original;
+  a["kibana.space_ids"] = ojson::array({std::string(kSpaceId)});
+  a["kibana.version"] = std::string(kKibanaVersion);
   a["kibana.alert.uuid"] = f.uuid;
   a["kibana.alert.status"] = "active";
   a["kibana.alert.workflow_status"] = "open";
+  a["kibana.alert.workflow_tags"] = ojson::array();
+  a["kibana.alert.workflow_assignee_ids"] = ojson::array();
+  a["kibana.alert.depth"] = 1;
+  a["kibana.alert.start"] = stamp;
+  a["kibana.alert.last_detected"] = stamp;
+  a["kibana.alert.intended_timestamp"] = stamp;
+  a["kibana.alert.severity"] = rule.severity;
+  a["kibana.alert.risk_score"] = rule.risk_score;
+  a["kibana.alert.reason"] = kibana_reason(doc, rule.kind == DetectionKind::Query ? ReasonView::Fields : ReasonView::Source,
+                                           rule.severity, rule.name);
+  const ojson params = parsed_or(rule.parameters_json, ojson::object());
+  auto param = [&](const char* key, ojson fallback) {
+    auto it = params.find(key);
+    return it == params.end() ? fallback : *it;
+  };
+  auto optional_param = [&](const char* key, const char* field) {
+    auto it = params.find(key);
+    if (it != params.end()) a[field] = *it;
+  };
+  a["kibana.alert.rule.uuid"] = rule.rule_uuid;
   a["kibana.alert.rule.rule_id"] = rule.rule_id;
   a["kibana.alert.rule.name"] = rule.name;
   a["kibana.alert.rule.type"] = rule.type_name;
   a["kibana.alert.rule.rule_type_id"] = rule.rule_type_id;
+  a["kibana.alert.rule.category"] = std::string(rule_category(rule.kind));
+  a["kibana.alert.rule.consumer"] = "siem";
+  a["kibana.alert.rule.producer"] = "siem";
+  a["kibana.alert.rule.revision"] = 0;
+  a["kibana.alert.rule.enabled"] = true;
+  a["kibana.alert.rule.execution.type"] = "scheduled";
+  a["kibana.alert.rule.execution.timestamp"] = stamp;
+  a["kibana.alert.rule.parameters"] = params;
+  a["kibana.alert.rule.description"] = rule.description;
+  a["kibana.alert.rule.author"] = rule.author;
+  if (!rule.license.empty()) a["kibana.alert.rule.license"] = rule.license;
+  a["kibana.alert.rule.references"] = rule.references;
+  a["kibana.alert.rule.false_positives"] = rule.false_positives;
+  a["kibana.alert.rule.from"] = rule.from;
+  a["kibana.alert.rule.to"] = rule.to;
+  a["kibana.alert.rule.interval"] = rule.interval;
+  a["kibana.alert.rule.max_signals"] = rule.max_signals;
+  a["kibana.alert.rule.immutable"] = rule.immutable;
+  if (!rule.index.empty()) a["kibana.alert.rule.indices"] = rule.index;
+  a["kibana.alert.rule.exceptions_list"] = param("exceptions_list", ojson::array());
+  a["kibana.alert.rule.risk_score_mapping"] = param("risk_score_mapping", ojson::array());
+  a["kibana.alert.rule.severity_mapping"] = param("severity_mapping", ojson::array());
+  optional_param("note", "kibana.alert.rule.note");
+  optional_param("namespace", "kibana.alert.rule.namespace");
+  optional_param("building_block_type", "kibana.alert.rule.building_block_type");
+  optional_param("rule_name_override", "kibana.alert.rule.rule_name_override");
+  optional_param("timestamp_override", "kibana.alert.rule.timestamp_override");
+  optional_param("timeline_id", "kibana.alert.rule.timeline_id");
+  optional_param("timeline_title", "kibana.alert.rule.timeline_title");
+  a["kibana.alert.rule.actions"] = ojson::array();
   a["kibana.alert.rule.severity"] = rule.severity;
   a["kibana.alert.rule.risk_score"] = rule.risk_score;
   a["kibana.alert.rule.tags"] = rule.tags;
   a["kibana.alert.rule.version"] = rule.version;
-  ojson threat = ojson::parse(rule.threat_json, nullptr, false);
-  a["kibana.alert.rule.threat"] = threat.is_discarded() ? ojson::array() : threat;
-  a["kibana.alert.severity"] = rule.severity;
-  a["kibana.alert.risk_score"] = rule.risk_score;
-  a["kibana.alert.reason"] = reason(rule, s.src);
+  a["kibana.alert.rule.threat"] = parsed_or(rule.threat_json, ojson::array());
   if (rule.kind == DetectionKind::NewTerms) a["kibana.alert.new_terms"] = f.new_terms;
-  if (rule.kind == DetectionKind::Threshold) {
+  if (threshold) {
     ojson terms = ojson::array();
     for (size_t i = 0; i < f.threshold_terms.size() && i < rule.threshold_fields.size(); ++i)
       terms.push_back({{"field", rule.threshold_fields[i].path}, {"value", f.threshold_terms[i]}});
-    ojson result = {{"terms", terms}, {"count", f.threshold_count}, {"from", iso8601_ms(f.threshold_from_ms)}};
+    ojson result = ojson::object();
     if (f.cardinality >= 0)
       result["cardinality"] = ojson::array({{{"field", rule.cardinality_field}, {"value", f.cardinality}}});
+    result["count"] = f.threshold_count;
+    result["from"] = iso8601_ms(f.threshold_from_ms);
+    result["terms"] = std::move(terms);
     a["kibana.alert.threshold_result"] = std::move(result);
+    std::string index;
+    for (size_t i = 0; i < rule.index.size(); ++i) index += (i ? "," : "") + rule.index[i];
+    a["kibana.alert.ancestors"] =
+        ojson::array({{{"id", threshold_ancestor_id(rule, f)}, {"type", "event"}, {"index", index}, {"depth", 0}}});
+    return;
   }
   for (auto it = original_event.begin(); it != original_event.end(); ++it) a[it.key()] = it.value();
   a["kibana.alert.ancestors"] = ojson::array({{{"id", s.id}, {"type", "event"}, {"index", s.index}, {"depth", 0}}});
@@ -163,47 +279,45 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Sourc
 
 std::string dump(const ojson& a) { return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
+// `{"@timestamp":"...",` : every alert starts so; the rest is cached per event.
+std::string open_alert(int64_t alert_time_ms) { return fmt::format("{{\"@timestamp\":\"{}\",", iso8601_ms(alert_time_ms)); }
+
 }  // namespace
 
 std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
-  const Source s = parse_source(f.event_json);
-  ojson original_event;
-  ojson a = alert_head(s, f.alert_time_ms, original_event);
-  alert_tail(a, rule, f, s, original_event);
-  return dump(a);
+  AlertBuilder b;
+  return b.build(rule, f);
 }
 
 struct AlertBuilder::Cache {
   Source source;
   ojson original_event;
-  std::string head;  // the head object's JSON without its closing brace
-  // The source has a kibana.alert.* key the tail sets too (every tail key is one, and the head's
-  // own is original_time): in one object it keeps its place, so such alerts are built whole.
-  bool tail_overlaps = false;
+  std::string head;  // the source part's members, without braces (may be empty)
 };
 
 AlertBuilder::AlertBuilder() = default;
 AlertBuilder::~AlertBuilder() = default;
 
 std::string AlertBuilder::build(const RuleInfo& rule, const AlertFacts& f) {
+  if (!cache_) cache_ = std::make_unique<Cache>();
   if (!fresh_) {
-    if (!cache_) cache_ = std::make_unique<Cache>();
     cache_->source = parse_source(f.event_json);
-    const ojson head = alert_head(cache_->source, f.alert_time_ms, cache_->original_event);
-    cache_->tail_overlaps = false;
-    for (auto it = head.begin(); it != head.end(); ++it)
-      if (it.key().rfind("kibana.alert.", 0) == 0 && it.key() != "kibana.alert.original_time")
-        cache_->tail_overlaps = true;
+    const ojson head = alert_head(cache_->source, cache_->original_event);
     cache_->head = dump(head);
-    cache_->head.pop_back();  // '}'
-    time_ms_ = f.alert_time_ms;
+    cache_->head = cache_->head.substr(1, cache_->head.size() - 2);
     fresh_ = true;
   }
-  if (cache_->tail_overlaps || time_ms_ != f.alert_time_ms) return alert_json(rule, f);
   ojson tail = ojson::object();
   alert_tail(tail, rule, f, cache_->source, cache_->original_event);
-  std::string out = cache_->head;
-  out += ',';
+  std::string out = open_alert(f.alert_time_ms);
+  // A threshold alert holds the group's terms, not the event's fields.
+  if (rule.kind == DetectionKind::Threshold) {
+    const std::string terms = dump(threshold_source(rule, f));
+    if (terms.size() > 2) out.append(terms, 1, terms.size() - 2).push_back(',');
+  } else if (!cache_->head.empty()) {
+    out += cache_->head;
+    out += ',';
+  }
   out += std::string_view(dump(tail)).substr(1);
   return out;
 }

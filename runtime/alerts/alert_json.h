@@ -14,15 +14,27 @@ namespace rulec::rt {
 
 struct AlertFacts {
   std::string_view event_json;            // the source event, as read
-  int64_t alert_time_ms = 0;              // `@timestamp` of the alert (the stream's event-time watermark)
+  // `@timestamp` of the alert: when it was made (--alert-time now, Kibana's), or the stream's
+  // event-time watermark (--alert-time event: a replayed stream gives byte-identical alerts)
+  int64_t alert_time_ms = 0;
   std::string uuid;                       // kibana.alert.uuid
   std::vector<std::string> new_terms;     // new_terms rules: the values in field order
-  // threshold rules: the group's values in field order, its count and the bucket start
+  // threshold rules: the group's values in field order, its count, the bucket start
+  // (threshold_result.from) and the time of the event that made the group reach the threshold
+  // (kibana.alert.original_time: Kibana's max_timestamp of the bucket)
   std::vector<std::string> threshold_terms;
   int64_t threshold_count = 0;
   int64_t threshold_from_ms = 0;
+  int64_t threshold_last_ms = INT64_MIN;
   int64_t cardinality = -1;               // distinct values of the cardinality field, -1 when none
 };
+
+// What every alert says of the deployment it stands for (Kibana writes these for its space).
+inline constexpr std::string_view kSpaceId = "default";
+inline constexpr std::string_view kKibanaVersion = "9.1.0";  // kibana.version
+
+// kibana.alert.rule.category: the rule type's name in Kibana ("Custom Query Rule", ...).
+std::string_view rule_category(DetectionKind kind);
 
 // One line of NDJSON (no newline). Keys come out in a fixed order, so runs are byte-reproducible.
 std::string alert_json(const RuleInfo& rule, const AlertFacts& facts);
@@ -41,7 +53,6 @@ class AlertBuilder {
   struct Cache;
   std::unique_ptr<Cache> cache_;
   bool fresh_ = false;
-  int64_t time_ms_ = 0;
 };
 
 // A deterministic alert id: a UUID-shaped 128-bit hash of (source event, rule id, terms), where

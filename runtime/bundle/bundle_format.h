@@ -20,7 +20,11 @@ namespace rulec::bundle {
 // bounds, then the signature, and maps no code before all of that passed. The manifest (inside the checksum)
 // lists a hash per rule and per database for tools that compare bundles.
 inline constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'B', 'N', 'D'};
-inline constexpr uint32_t kFormatVersion = 1;
+// 2: each rule of the rules section ends with its Kibana alert metadata (rule uuid, from, to,
+// interval, author, references, false positives, index, license, immutable, parameters); format 1
+// bundles are still read (that metadata then takes its defaults).
+inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kOldestFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 32;  // magic[8] version u32, section_count u32, flags u32, pad u32, content_size u64
 inline constexpr size_t kEntrySize = 24;   // id u32, pad u32, offset u64, size u64
 inline constexpr size_t kHashSize = 32;    // BLAKE2b-256 (libsodium crypto_generichash)

@@ -2,6 +2,7 @@
 #include "runtime/common/dates.h"
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <system_error>
 
@@ -187,6 +188,10 @@ std::optional<int64_t> event_time_ms(std::string_view text, rt::ValueKind kind) 
     case rt::ValueKind::Number: return number_millis(text);
     default: return std::nullopt;
   }
+}
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string iso8601_ms(int64_t ms) {

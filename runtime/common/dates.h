@@ -42,6 +42,9 @@ std::optional<int64_t> event_time_ms(std::string_view text, rt::ValueKind kind);
 // The event's @timestamp, or `fallback`: what `now` means in date math on a stream.
 int64_t event_now(const rt::Event& ev, int64_t fallback);
 
+// The wall clock, as epoch milliseconds (UTC).
+int64_t wall_clock_ms();
+
 // ISO-8601 UTC with milliseconds ("2026-01-01T00:00:00.000Z"), as alerts and generators write it.
 std::string iso8601_ms(int64_t ms);
 

@@ -243,6 +243,8 @@ DecodeError Decoder::Impl::run(std::string_view padded_json, Event& e, std::stri
       }
     } else if (limits.max_depth < 1) {
       fail(DecodeError::TooDeep, json.data() + first, "nesting deeper than the limit");
+    } else if (looks_like_hit(first)) {
+      decode_hit(d);
     } else {
       od::object root;
       if (auto code2 = d.get_object().get(root)) {

@@ -178,6 +178,10 @@ struct Decoder::Impl {
     return literal(tok, c, text, kind);
   }
 
+  // Search hits (hit_source.cpp): the first key starts with '_'; decode the hit's _source.
+  bool looks_like_hit(size_t first) const;
+  bool decode_hit(od::document& d);
+
   bool valid_non_object(od::document& d, size_t first);
   bool at_end(od::document& d) {  // after the root value: nothing but whitespace may follow
     auto loc = d.current_location();  // OUT_OF_BOUNDS once every token has been read

@@ -28,6 +28,13 @@ struct RuleInfo {
   std::string threat_json = "[]";  // the MITRE mapping, serialized JSON array
   std::string description;
   int64_t version = 1;
+  // Kibana's kibana.alert.rule.* metadata (bundle format 2; defaults for format 1 bundles).
+  std::string rule_uuid;                 // kibana.alert.rule.uuid: the rule's saved-object id
+  std::string from = "now-6m", to = "now", interval = "5m";  // as written
+  std::vector<std::string> author, references, false_positives, index;
+  std::string license;
+  bool immutable = false;
+  std::string parameters_json = "{}";    // kibana.alert.rule.parameters, serialized JSON object
 
   // Detection.
   DetectionKind kind = DetectionKind::Query;

@@ -68,7 +68,7 @@ bool parse_bundle(std::string_view file, BundleView& out, std::string& error) {
   const uint32_t flags = h.u32();
   const uint32_t pad = h.u32();
   const uint64_t content = h.u64();
-  if (out.format_version != kFormatVersion) {
+  if (out.format_version < kOldestFormatVersion || out.format_version > kFormatVersion) {
     error = fmt::format("bundle format version {} is not supported (this build reads version {}){}", out.format_version,
                         kFormatVersion, out.format_version > kFormatVersion ? ": the bundle was made by a newer rulec" : "");
     return false;

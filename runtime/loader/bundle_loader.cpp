@@ -68,7 +68,7 @@ std::unique_ptr<LoadedBundle> load_bundle(std::string_view bytes, const LoadOpti
   out->manifest = nlohmann::json::parse(view.section(SectionId::Manifest), nullptr, false);
   if (out->manifest.is_discarded()) return error = "manifest: not valid JSON", nullptr;
   if (!check_manifest(out->manifest, error)) return nullptr;
-  if (!decode_rules(view.section(SectionId::Rules), out->rules, error)) return nullptr;
+  if (!decode_rules(view.section(SectionId::Rules), out->rules, error, view.format_version)) return nullptr;
   CompiledProgram prog;
   if (!decode_program(view.section(SectionId::Program), prog, error)) return nullptr;
   if (!decode_databases(view.section(SectionId::Databases), prog.groups, error)) return nullptr;

@@ -62,7 +62,7 @@ bool finish(ByteReader& r, const char* section, std::string& error) {
 
 }  // namespace
 
-void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules) {
+void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t format_version) {
   w.u32(static_cast<uint32_t>(rules.size()));
   for (const auto& b : rules) {
     const RuleInfo& r = b.info;
@@ -81,10 +81,15 @@ void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules) {
     w.str(r.cardinality_field), w.u32(r.cardinality_ignore_above), w.i64(r.cardinality_value);
     w.u64(r.definition_hash);
     w.str(b.query), w.str(b.language), w.str(b.source);
+    if (format_version < 2) continue;
+    // Format 2: the alert metadata.
+    w.str(r.rule_uuid), w.str(r.from), w.str(r.to), w.str(r.interval);
+    w.strs(r.author), w.strs(r.references), w.strs(r.false_positives), w.strs(r.index);
+    w.str(r.license), w.boolean(r.immutable), w.str(r.parameters_json);
   }
 }
 
-bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error) {
+bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error, uint32_t format_version) {
   ByteReader r(bytes);
   rules.assign(r.count(64), {});
   for (auto& b : rules) {
@@ -107,6 +112,13 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
     i.cardinality_field = r.str(), i.cardinality_ignore_above = r.u32(), i.cardinality_value = r.i64();
     i.definition_hash = r.u64();
     b.query = r.str(), b.language = r.str(), b.source = r.str();
+    if (format_version >= 2) {
+      i.rule_uuid = r.str(), i.from = r.str(), i.to = r.str(), i.interval = r.str();
+      i.author = r.strs(), i.references = r.strs(), i.false_positives = r.strs(), i.index = r.strs();
+      i.license = r.str(), i.immutable = r.boolean(), i.parameters_json = r.str();
+      if (r.ok() && (i.parameters_json.empty() || i.parameters_json.front() != '{' || i.parameters_json.back() != '}'))
+        r.fail(fmt::format("rule \"{}\": its parameters are not a JSON object", i.rule_id));
+    }
     if (r.ok() && (i.rule_id.empty() || i.interval_ms <= 0 || i.max_signals < 0 || i.lookback_ms < 0))
       r.fail(fmt::format("rule \"{}\": invalid identity or schedule", i.rule_id));
     if (r.ok() && i.kind == DetectionKind::NewTerms && i.new_terms_fields.empty())

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bundle/bundle_format.h"
 #include "runtime/common/byte_io.h"
 #include "runtime/eval/compiled_engine.h"
 #include "runtime/eval/generic_tests.h"
@@ -19,8 +20,10 @@ struct BundledRule {
   std::string source;    // the file it came from
 };
 
-void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules);
-[[nodiscard]] bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error);
+void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t format_version = bundle::kFormatVersion);
+// `format_version`: the bundle's (format 1 rules have no alert metadata: it keeps its defaults).
+[[nodiscard]] bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error,
+                                uint32_t format_version = bundle::kFormatVersion);
 
 // The program's tables (everything of CompiledProgram but the code and the databases).
 void encode_program(ByteWriter& w, const CompiledProgram& p);

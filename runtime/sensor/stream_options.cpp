@@ -20,6 +20,11 @@ void StreamOptions::add_to(CLI::App* app) {
                   "Directory for new-terms history and threshold windows (kept across runs); none: nothing is kept");
   app->add_flag("--state-adopt", detector.adopt_state,
                 "Take over a --state directory written for another rule set, discarding its state");
+  app->add_option_function<std::string>(
+         "--alert-time", [this](const std::string& v) { detector.alert_time_event = v == "event"; },
+         "The alerts' @timestamp: now (when each alert is made, as Kibana writes it; the default) or event (the "
+         "stream's event time, so that a replayed stream gives byte-identical alerts)")
+      ->check(CLI::IsMember({"now", "event"}));
   app->add_flag("--learn", detector.learn, "Warm-up: build history from past events without writing alerts");
   app->add_option("--max-state-mb", detector.max_state_mb, "Cap on state memory (0: none); the oldest entries are evicted first");
   app->add_option("--checkpoint-events", detector.checkpoint_events, "Checkpoint state every N events (and at the end)")

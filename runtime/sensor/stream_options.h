@@ -22,7 +22,7 @@ struct StreamOptions {
   bool verbose = false;        // -v: every skipped line reported, not only the first ten
   bool json = false;           // --json: the summary as one JSON object on stderr
 
-  void add_to(CLI::App* app);  // -e/--events, -o/--output (-a/--alerts), --json, --state, --state-adopt, --learn, --max-state-mb, --checkpoint-events, --shared-state, --shared-usage, --claim-idle-ms, --idle-exit-ms, -v
+  void add_to(CLI::App* app);  // -e/--events, -o/--output (-a/--alerts), --json, --state, --state-adopt, --alert-time, --learn, --max-state-mb, --checkpoint-events, --shared-state, --shared-usage, --claim-idle-ms, --idle-exit-ms, -v
   std::vector<std::string> inputs() const { return events.empty() ? std::vector<std::string>{"-"} : events; }
   // After parsing: a redis-stream:// input must be the only one; its consumer is this process's
   // writer in the shared state, and it checkpoints (and acknowledges) well within claim_idle_ms.

@@ -3,8 +3,9 @@
 // Decisions (spec rules.md §3):
 // - Event time is the rule's timestamp_override field when the event has a readable one, else
 //   `@timestamp`; a matched event with neither is counted (no_time) and skipped for that rule.
-// - The alert's `@timestamp` is the stream's event-time watermark (largest event time seen), not
-//   the wall clock, so a replayed stream gives byte-identical alerts.
+// - The alert's `@timestamp` is when it was made (the wall clock, as Kibana's), or with
+//   --alert-time event the stream's event-time watermark (largest event time seen), so that a
+//   replayed stream gives byte-identical alerts. The alert id never depends on it.
 // - kibana.alert.uuid hashes the source event bytes, the rule id and the terms: a replay after a
 //   restart recomputes the same ids, and ids written since the horizon are not written again.
 // - New terms: a matching event at t with term T alerts when T was not seen in [t - W, t); an
@@ -196,7 +197,7 @@ void Detector::raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, 
     return;
   }
   facts.event_json = ev.raw;
-  facts.alert_time_ms = watermark_;
+  facts.alert_time_ms = options_.alert_time_event ? watermark_ : wall_clock_ms();
   if (!sink_->write(alerts_.build(rules_[rule], facts))) {
     if (error_.empty()) error_ = sink_->error();
     return;
@@ -256,6 +257,7 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
     f.threshold_terms.assign(tuple.begin(), tuple.end());
     f.threshold_count = g.count;
     f.threshold_from_ms = bucket * r.interval_ms;
+    f.threshold_last_ms = t;
     if (!r.cardinality_field.empty()) f.cardinality = static_cast<int64_t>(g.distinct.size());
     std::vector<std::string> key(tuple.begin(), tuple.end());
     key.push_back(std::to_string(bucket));

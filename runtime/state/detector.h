@@ -24,6 +24,9 @@ namespace rulec::rt {
 struct DetectorOptions {
   std::string state_dir;                 // empty: state lives in memory only
   bool learn = false;                    // warm-up: build history, write no alert
+  // The alerts' @timestamp: the stream's event-time watermark (--alert-time event: a replay gives
+  // byte-identical alerts) instead of the wall clock when each alert is made (Kibana's).
+  bool alert_time_event = false;
   uint64_t max_state_mb = 0;             // 0: no cap; past it the oldest entries are evicted
   uint64_t checkpoint_events = 200000;   // checkpoint after this many events (and at finish)
   uint64_t checkpoint_ms = 10000;        // ... or after this much wall time with events flowing

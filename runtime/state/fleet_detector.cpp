@@ -24,6 +24,8 @@
 #include <fmt/format.h>
 
 #include "runtime/state/detector.h"
+
+#include "runtime/common/dates.h"
 #include "runtime/state/fleet_batch.h"
 #include "runtime/state/term_tuples.h"
 
@@ -220,6 +222,7 @@ void Detector::fleet_threshold(size_t rule, const Event& ev, int64_t t) {
     FleetFlight::Candidate& cand = add_candidate(b, event, rule, t, watermark_);
     cand.facts.threshold_terms.assign(tuple.begin(), tuple.end());
     cand.facts.threshold_from_ms = bucket * r.interval_ms;
+    cand.facts.threshold_last_ms = t;
     cand.key.assign(tuple.begin(), tuple.end());
     cand.key.push_back(bucket_text);
     const uint32_t index = static_cast<uint32_t>(b.building->candidates.size() - 1);
@@ -275,6 +278,7 @@ bool Detector::land_shared() {
     }
     if (static_cast<int64_t>(cand.event) != last_event) alerts_.next_event(), last_event = cand.event;
     cand.facts.event_json = f->events[cand.event].raw;
+    if (!options_.alert_time_event) cand.facts.alert_time_ms = wall_clock_ms();
     if (!sink_->write(alerts_.build(rules_[cand.rule], cand.facts))) {
       if (error_.empty()) error_ = sink_->error();
       return false;

@@ -15,6 +15,7 @@
 #include "runtime/common/byte_io.h"
 #include "runtime/decoder/decoder.h"
 #include "runtime/loader/bundle_loader.h"
+#include "runtime/loader/sections.h"
 
 namespace rulec {
 namespace {
@@ -247,13 +248,43 @@ TEST(BundleLoad, ForeignTargetAndMissingCpuFeaturesAreRefusedBeforeTheCode) {
 TEST(BundleLoad, NewerFormatVersionIsRefusedWithTheReason) {
   TempDir t;
   std::string b = compile_dir(small_rules(t), nullptr);
-  b[8] = 2;  // format version (the checksum is not reached)
+  b[8] = static_cast<char>(bundle::kFormatVersion + 1);  // format version (the checksum is not reached)
   std::string error;
   rt::LoadOptions allow;
   allow.allow_unsigned = true;
   EXPECT_FALSE(rt::load_bundle(b, allow, error));
-  EXPECT_NE(error.find("format version 2"), std::string::npos) << error;
+  EXPECT_NE(error.find(fmt::format("format version {}", bundle::kFormatVersion + 1)), std::string::npos) << error;
   EXPECT_NE(error.find("newer rulec"), std::string::npos) << error;
+}
+
+// Format 2 added the rules' Kibana alert metadata; a format 1 bundle (rules without it) still
+// loads, its rules keeping the metadata's defaults, and a format 2 bundle carries it.
+TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
+  TempDir t;
+  const bundle::BundleParts now = parts_of(compile_dir(small_rules(t), nullptr));
+  rt::LoadOptions allow;
+  allow.allow_unsigned = true;
+  std::string error;
+  auto current = rt::load_bundle(bundle::write_bundle(now, nullptr, 0), allow, error);
+  ASSERT_TRUE(current) << error;
+  ASSERT_FALSE(current->rules.empty());
+  EXPECT_FALSE(current->rules[0].info.rule_uuid.empty());
+  EXPECT_NE(current->rules[0].info.parameters_json, "{}");
+
+  bundle::BundleParts old = now;
+  old.format_version = 1;
+  rt::ByteWriter w;
+  rt::encode_rules(w, current->rules, 1);
+  old.rules = w.take();
+  auto loaded = rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error);
+  ASSERT_TRUE(loaded) << error;
+  ASSERT_EQ(loaded->rules.size(), current->rules.size());
+  EXPECT_EQ(loaded->rules[0].info.rule_id, current->rules[0].info.rule_id);
+  EXPECT_TRUE(loaded->rules[0].info.rule_uuid.empty());
+  EXPECT_EQ(loaded->rules[0].info.parameters_json, "{}");
+  // Format 2 rules read as format 1 leave bytes over: refused, not misread.
+  old.rules = now.rules;
+  EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error));
 }
 
 TEST(BundleLoad, CorpusBundleKeepsEveryRunnableRuleAndLoadsFast) {

@@ -69,7 +69,7 @@ TEST(Run, JitAndInterpreterWriteTheSameAlerts) {
   const std::string corpus = std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules";
   for (const char* engine : {"jit", "interp"})
     ASSERT_EQ(run_shell(bin("rulec") + " run " + corpus + " --engine " + engine + " -e " + d.str("e.ndjson") +
-                        " --alerts " + d.str(std::string(engine) + ".ndjson") + " 2>/dev/null").status, 0);
+                        " --alert-time event --alerts " + d.str(std::string(engine) + ".ndjson") + " 2>/dev/null").status, 0);
   const std::string jit = read_file(d.path() / "jit.ndjson");
   EXPECT_GT(jit.size(), 1000u) << "the events must raise alerts";
   EXPECT_EQ(jit, read_file(d.path() / "interp.ndjson"));

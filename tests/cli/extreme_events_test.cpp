@@ -113,7 +113,7 @@ struct Fixture {
   }
   Finished run(const std::string& events, const std::string& engine) const {
     return run_measured(bin("rulec") + " run -v " + quote(rules) + " --engine " + engine + " -e " + quote(events) +
-                        " -a " + quote(dir.str("alerts-" + engine + ".ndjson")));
+                        " --alert-time event -a " + quote(dir.str("alerts-" + engine + ".ndjson")));
   }
 };
 

@@ -58,12 +58,12 @@ uint64_t file_size(const std::string& p) {
 TEST(DiskFull, AlertsFileThenResumeWritesEveryAlertOnce) {
   Fixture f;
   const std::string ref = f.dir.str("ref.ndjson"), out = f.dir.str("a.ndjson"), state = f.dir.str("state");
-  ASSERT_EQ(run_shell(f.run_cmd("-a " + quote(ref) + " 2>&1")).status, 0);
+  ASSERT_EQ(run_shell(f.run_cmd("--alert-time event -a " + quote(ref) + " 2>&1")).status, 0);
   const uint64_t ref_bytes = file_size(ref);
   ASSERT_GT(ref_bytes, 1u << 20);
 
   // The disk fills halfway through the alerts.
-  const std::string cmd = f.run_cmd("-a " + quote(out) + " --state " + quote(state) + " --checkpoint-events 300 2>&1");
+  const std::string cmd = f.run_cmd("--alert-time event -a " + quote(out) + " --state " + quote(state) + " --checkpoint-events 300 2>&1");
   const CmdResult full = run_with_file_limit(cmd, ref_bytes / 2);
   EXPECT_EQ(full.status, 1) << full.out;
   EXPECT_NE(full.out.find("cannot write alerts to " + out + ": File too large"), std::string::npos) << full.out;
@@ -96,7 +96,7 @@ TEST(DiskFull, StateLogKeepsItsLastCheckpoint) {
   fs::create_directories(rules);
   std::ofstream(rules + "/nt.json") << R"({"severity":"low","risk_score":21,"rule_id":"nt","name":"nt","type":"new_terms","language":"kuery",
     "query":"process.name:*","new_terms_fields":["event.id"],"history_window_start":"now-7d"})";
-  const std::string run = bin("rulec") + " run " + quote(rules) + " -e " + quote(f.events) + " -a - 2>&1";
+  const std::string run = bin("rulec") + " run " + quote(rules) + " -e " + quote(f.events) + " --alert-time event -a - 2>&1";
   const std::vector<std::string> ref = alert_lines(run_shell(run).out);
   ASSERT_EQ(ref.size(), 2000u);
   const std::string cmd = run + " --state " + quote(state) + " --checkpoint-events 300";
@@ -112,7 +112,7 @@ TEST(DiskFull, StateLogKeepsItsLastCheckpoint) {
   // Room for two checkpoints: the failed third append is cut off, the second one stays usable.
   fs::remove_all(state);
   ASSERT_EQ(run_shell(bin("rulec") + " run " + quote(rules) + " -e " + quote(f.events) +
-                      " -a /dev/null --state " + quote(state) + " --checkpoint-events 600 2>&1").status, 0);
+                      " --alert-time event -a /dev/null --state " + quote(state) + " --checkpoint-events 600 2>&1").status, 0);
   const uint64_t one_record_600 = file_size(log);  // compacted at the end: one record of 2000 events' terms
   ASSERT_GT(one_record_600, 2000u * 24);
   fs::remove_all(state);
@@ -144,18 +144,18 @@ TEST(DiskFull, StateLogKeepsItsLastCheckpoint) {
 // not an abort.
 TEST(DiskFull, StderrThatCannotBeWrittenIsNotACrash) {
   Fixture f;
-  const CmdResult r = run_with_file_limit(f.run_cmd("-a /dev/null 2>" + quote(f.dir.str("err.txt"))), 64);
+  const CmdResult r = run_with_file_limit(f.run_cmd("--alert-time event -a /dev/null 2>" + quote(f.dir.str("err.txt"))), 64);
   EXPECT_EQ(r.status, 1);
 }
 
 TEST(StateIdentity, AnotherRuleSetsDirectoryIsRefusedUnlessAdopted) {
   Fixture f;
   const std::string state = f.dir.str("state");
-  ASSERT_EQ(run_shell(f.run_cmd("-a /dev/null --state " + quote(state) + " 2>&1")).status, 0);
+  ASSERT_EQ(run_shell(f.run_cmd("--alert-time event -a /dev/null --state " + quote(state) + " 2>&1")).status, 0);
   const std::string other = f.dir.str("other");
   fs::create_directories(other);
   write_query_rule(other, "another-rule", "process.name:bash");
-  const std::string cmd = bin("rulec") + " run " + quote(other) + " -e " + quote(f.events) + " -a /dev/null --state " + quote(state);
+  const std::string cmd = bin("rulec") + " run " + quote(other) + " -e " + quote(f.events) + " --alert-time event -a /dev/null --state " + quote(state);
   CmdResult r = run_shell(cmd + " 2>&1");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("was written for another rule set: none of its 1 rules (every-process) is among the 1 rules loaded"),
@@ -172,7 +172,7 @@ TEST(Signals, RulecRunStopsOnSigintWithStateCheckpointed) {
   const std::string state = f.dir.str("state"), alerts = f.dir.str("a.ndjson"), fifo = f.dir.str("in.fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   int out = -1;
-  const pid_t pid = spawn_shell(bin("rulec") + " run " + quote(f.rules) + " -e " + quote(fifo) + " -a " + quote(alerts) +
+  const pid_t pid = spawn_shell(bin("rulec") + " run " + quote(f.rules) + " -e " + quote(fifo) + " --alert-time event -a " + quote(alerts) +
                               " --state " + quote(state) + " --checkpoint-events 1 2>" + quote(f.dir.str("err.txt")),
                           &out);
   ASSERT_GT(pid, 0);
@@ -202,7 +202,7 @@ TEST(Signals, SecondSignalExitsAtOnceWhenTheFirstCannotFinish) {
   ASSERT_EQ(run_rulec("compile " + quote(f.rules) + " -o " + quote(bundle)).status, 0);
   int out = -1;
   const pid_t pid = spawn_shell(bin("rulesensor") + " " + quote(bundle) + " --allow-unsigned --watch-ms 0 -e " + quote(f.events) +
-                              " -a - --state " + quote(state) + " 2>" + quote(f.dir.str("err.txt")),
+                              " --alert-time event -a - --state " + quote(state) + " 2>" + quote(f.dir.str("err.txt")),
                           &out);
   ASSERT_GT(pid, 0);
   // Wait until the sensor is blocked writing alerts to the full pipe: the kernel shows it inside

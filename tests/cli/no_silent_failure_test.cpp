@@ -18,7 +18,7 @@ const std::string kPretty = std::string(RULEC_SHARED_DIR) + "/events/linux-exec-
 TEST(NoSilentFailure, MissingEventsFileIsAnErrorForRunAndTheSensor) {
   TempDir d;
   const std::string missing = d.str("no-such-events.ndjson");
-  CmdResult run = run_rulec("run " + kSeed + " --events " + quote(missing) + " --alerts " + d.str("a.ndjson"));
+  CmdResult run = run_rulec("run " + kSeed + " --events " + quote(missing) + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(run.status, 1) << run.out;
   EXPECT_NE(run.out.find("cannot read events file " + missing + ": No such file or directory"), std::string::npos) << run.out;
   EXPECT_FALSE(std::filesystem::exists(d.path() / "a.ndjson")) << "nothing is opened before the inputs are known";
@@ -26,19 +26,19 @@ TEST(NoSilentFailure, MissingEventsFileIsAnErrorForRunAndTheSensor) {
   // One missing file among readable ones: refused before any is read or any state is written.
   d.write("ok.ndjson", "{\"a\":1}\n");
   CmdResult some = run_rulec("run " + kSeed + " --events " + d.str("ok.ndjson") + " " + quote(missing) + " --state " +
-                             d.str("st") + " --alerts " + d.str("a.ndjson"));
+                             d.str("st") + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(some.status, 1) << some.out;
   EXPECT_FALSE(std::filesystem::exists(d.path() / "st"));
 
   // A directory given as the events file.
-  CmdResult dir = run_rulec("run " + kSeed + " --events " + d.str("") + " --alerts " + d.str("a.ndjson"));
+  CmdResult dir = run_rulec("run " + kSeed + " --events " + d.str("") + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(dir.status, 1) << dir.out;
   EXPECT_NE(dir.out.find("is a directory"), std::string::npos) << dir.out;
 
   const std::string bundle = d.str("seed.rbundle");
   ASSERT_EQ(run_rulec("compile " + kSeed + " -o " + quote(bundle)).status, 0);
   CmdResult sensor = run_shell(bin("rulesensor") + " " + quote(bundle) + " --allow-unsigned --events " + quote(missing) +
-                               " --alerts " + d.str("s.ndjson") + " 2>&1");
+                               " --alert-time event --alerts " + d.str("s.ndjson") + " 2>&1");
   EXPECT_EQ(sensor.status, 1) << sensor.out;
   EXPECT_NE(sensor.out.find("rulesensor: cannot read events file " + missing), std::string::npos) << sensor.out;
 }
@@ -54,7 +54,7 @@ TEST(NoSilentFailure, MatchOnAnUnreadableFileIsAnError) {
 
 TEST(NoSilentFailure, PrettyPrintedJsonIsNamedWithAHintAndRunExitsOne) {
   TempDir d;
-  CmdResult r = run_rulec("run " + kSeed + " --events " + quote(kPretty) + " --alerts " + d.str("a.ndjson"));
+  CmdResult r = run_rulec("run " + kSeed + " --events " + quote(kPretty) + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("looks like a JSON document written over several lines (pretty-printed)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("jq -c . FILE"), std::string::npos) << r.out;
@@ -67,7 +67,7 @@ TEST(NoSilentFailure, PrettyPrintedJsonIsNamedWithAHintAndRunExitsOne) {
   // The same document as one line (NDJSON) is read.
   CmdResult ok = run_shell("tr -d '\\n' < " + quote(kPretty) + " > " + d.str("one.ndjson"));
   ASSERT_EQ(ok.status, 0);
-  CmdResult fine = run_rulec("run " + kSeed + " --events " + d.str("one.ndjson") + " --alerts " + d.str("b.ndjson"));
+  CmdResult fine = run_rulec("run " + kSeed + " --events " + d.str("one.ndjson") + " --alert-time event --alerts " + d.str("b.ndjson"));
   EXPECT_EQ(fine.status, 0) << fine.out;
   EXPECT_NE(fine.out.find("1 events read, 0 lines skipped"), std::string::npos) << fine.out;
 }
@@ -75,7 +75,7 @@ TEST(NoSilentFailure, PrettyPrintedJsonIsNamedWithAHintAndRunExitsOne) {
 TEST(NoSilentFailure, ArraysAndBinaryDataAreNamed) {
   TempDir d;
   d.write("arr.json", "[{\"a\":1},\n{\"a\":2}]\n");
-  CmdResult arr = run_rulec("run " + kSeed + " --events " + d.str("arr.json") + " --alerts " + d.str("a.ndjson"));
+  CmdResult arr = run_rulec("run " + kSeed + " --events " + d.str("arr.json") + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(arr.status, 1) << arr.out;
   EXPECT_NE(arr.out.find("looks like a JSON array"), std::string::npos) << arr.out;
   EXPECT_NE(arr.out.find("jq -c '.[]' FILE"), std::string::npos) << arr.out;
@@ -83,13 +83,13 @@ TEST(NoSilentFailure, ArraysAndBinaryDataAreNamed) {
   std::string binary;
   for (int i = 0; i < 4096; ++i) binary += static_cast<char>((i * 7919 + 13) % 256);
   d.write("bin.dat", binary);
-  CmdResult bin_run = run_rulec("run " + kSeed + " --events " + d.str("bin.dat") + " --alerts " + d.str("b.ndjson"));
+  CmdResult bin_run = run_rulec("run " + kSeed + " --events " + d.str("bin.dat") + " --alert-time event --alerts " + d.str("b.ndjson"));
   EXPECT_EQ(bin_run.status, 1) << bin_run.out;
   EXPECT_NE(bin_run.out.find("looks like binary data, not NDJSON text"), std::string::npos) << bin_run.out;
 
   // A few bad lines among events: reported, and the run succeeds (no hint: the input is NDJSON).
   d.write("mixed.ndjson", "{\"a\":1}\nnot json\n{\"a\":2}\n");
-  CmdResult mixed = run_rulec("run " + kSeed + " --events " + d.str("mixed.ndjson") + " --alerts " + d.str("c.ndjson"));
+  CmdResult mixed = run_rulec("run " + kSeed + " --events " + d.str("mixed.ndjson") + " --alert-time event --alerts " + d.str("c.ndjson"));
   EXPECT_EQ(mixed.status, 0) << mixed.out;
   EXPECT_NE(mixed.out.find("mixed.ndjson:2: skipped"), std::string::npos) << mixed.out;
   EXPECT_EQ(mixed.out.find("looks like"), std::string::npos) << mixed.out;
@@ -119,7 +119,7 @@ TEST(NoSilentFailure, TwoRulesWithOneIdAreAnError) {
 
   // run says which rule is left out, rather than dropping its alerts as duplicates.
   d.write("e.ndjson", "{\"@timestamp\":\"2026-01-01T00:00:00Z\",\"process\":{\"name\":\"sh\"}}\n");
-  CmdResult run = run_rulec("run " + d.str("rules") + " --events " + d.str("e.ndjson") + " --alerts " + d.str("a.ndjson"));
+  CmdResult run = run_rulec("run " + d.str("rules") + " --events " + d.str("e.ndjson") + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_NE(run.out.find("not run"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("also used by"), std::string::npos) << run.out;
 }
@@ -147,7 +147,7 @@ TEST(NoSilentFailure, MatchedEventsWithoutATimeAreCountedWithAWarning) {
           "{\"process\":{\"name\":\"bash\"}}\n"
           "{\"@timestamp\":\"not a date\",\"process\":{\"name\":\"bash\"}}\n"
           "{\"process\":{\"name\":\"zsh\"}}\n");
-  CmdResult r = run_rulec("run " + d.str("rules") + " --events " + d.str("e.ndjson") + " --alerts " + d.str("a.ndjson"));
+  CmdResult r = run_rulec("run " + d.str("rules") + " --events " + d.str("e.ndjson") + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("1 alerts (0 suppressed by max_signals), 2 matched events without an event time"), std::string::npos)
       << r.out;

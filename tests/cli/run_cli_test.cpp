@@ -69,10 +69,10 @@ TEST(Run, SeedRuleCatchesExactlyTheAttacksAfterLearning) {
   TempDir d;
   generate(d);
   CmdResult learn = run_rulec("run " + kSeed + " --learn -e " + d.str("history.ndjson") + " --state " + d.str("st") +
-                          " --alerts " + d.str("none.ndjson"));
+                          " --alert-time event --alerts " + d.str("none.ndjson"));
   ASSERT_EQ(learn.status, 0) << learn.out;
   EXPECT_EQ(read_file(d.str("none.ndjson")), "");
-  CmdResult run = run_rulec("run " + kSeed + " -e " + d.str("live.ndjson") + " --state " + d.str("st") + " --alerts " +
+  CmdResult run = run_rulec("run " + kSeed + " -e " + d.str("live.ndjson") + " --state " + d.str("st") + " --alert-time event --alerts " +
                         d.str("alerts.ndjson"));
   ASSERT_EQ(run.status, 0) << run.out;
   EXPECT_NE(run.out.find("recovered 1 rules"), std::string::npos) << run.out;
@@ -101,9 +101,9 @@ TEST(Run, HalfThenRestWithStateEqualsOneRun) {
   for (size_t i = 0; i < all.size(); ++i) (i < all.size() / 2 ? first : second) += all[i] + "\n";
   d.write("first.ndjson", first);
   d.write("second.ndjson", second);
-  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --alerts " + d.str("one.ndjson")).status, 0);
-  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("first.ndjson") + " --state " + d.str("st") + " --alerts " + d.str("two.ndjson")).status, 0);
-  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("second.ndjson") + " --state " + d.str("st") + " --alerts " + d.str("two.ndjson")).status, 0);
+  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --alert-time event --alerts " + d.str("one.ndjson")).status, 0);
+  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("first.ndjson") + " --state " + d.str("st") + " --alert-time event --alerts " + d.str("two.ndjson")).status, 0);
+  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("second.ndjson") + " --state " + d.str("st") + " --alert-time event --alerts " + d.str("two.ndjson")).status, 0);
   std::string one = read_file(d.str("one.ndjson"));
   EXPECT_FALSE(one.empty());
   EXPECT_EQ(one, read_file(d.str("two.ndjson")));
@@ -118,7 +118,7 @@ TEST(Run, KillNineThenRestartWritesNoDuplicate) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   int out = -1;
   const pid_t pid = spawn_shell(bin("rulec") + " run " + kSeed + " --checkpoint-events 1000 --state " + state +
-                                    " --alerts " + d.str("a.ndjson") + " -e " + fifo + " 2>/dev/null",
+                                    " --alert-time event --alerts " + d.str("a.ndjson") + " -e " + fifo + " 2>/dev/null",
                                 &out);
   ASSERT_GT(pid, 0);
   const int in = open_fifo_writer(fifo);
@@ -135,10 +135,10 @@ TEST(Run, KillNineThenRestartWritesNoDuplicate) {
   const Finished killed = finish(pid, out);
   EXPECT_EQ(killed.status, -1) << "killed by the signal";
 
-  CmdResult again = run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --state " + state + " --alerts " + d.str("a.ndjson"));
+  CmdResult again = run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --state " + state + " --alert-time event --alerts " + d.str("a.ndjson"));
   ASSERT_EQ(again.status, 0) << again.out;
   EXPECT_NE(again.out.find("recovered"), std::string::npos) << again.out;
-  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --alerts " + d.str("one.ndjson")).status, 0);
+  ASSERT_EQ(run_rulec("run " + kSeed + " -e " + d.str("history.ndjson") + " --alert-time event --alerts " + d.str("one.ndjson")).status, 0);
   std::set<std::string> ids;
   auto written = nonempty_lines(read_file(d.str("a.ndjson")));
   for (const auto& l : written) EXPECT_TRUE(ids.insert(nlohmann::json::parse(l)["kibana.alert.uuid"]).second) << "duplicate alert";
@@ -149,7 +149,7 @@ TEST(Run, SummaryCountsSkippedLinesAndUnsupportedRulesAreReported) {
   TempDir d;
   d.write("e.ndjson", "{\"@timestamp\":\"2026-01-01T00:00:00Z\"}\nbroken\n");
   CmdResult r = run_rulec("run " + kSeed + " " + std::string(RULEC_SHARED_DIR) + "/corpus/kibana-export.ndjson -e " +
-                      d.str("e.ndjson") + " --alerts " + d.str("a.ndjson"));
+                      d.str("e.ndjson") + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("1 events read, 1 lines skipped"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(":2: skipped"), std::string::npos) << r.out;
@@ -161,7 +161,7 @@ TEST(Run, NewerStateIsRefused) {
   // One log record (magic, body length 80) whose checkpoint says format version 9.
   std::string body = std::string("RULECST\n\x09\0\0\0\0\0\0\0", 16) + std::string(64, '\0');
   d.write("st/state.log", std::string("RULECLG\n\x50\0\0\0\0\0\0\0", 16) + body + std::string(16, '\0'));
-  CmdResult r = run_rulec("run " + kSeed + " -e /dev/null --state " + d.str("st") + " --alerts " + d.str("a.ndjson"));
+  CmdResult r = run_rulec("run " + kSeed + " -e /dev/null --state " + d.str("st") + " --alert-time event --alerts " + d.str("a.ndjson"));
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("newer"), std::string::npos) << r.out;
 }
@@ -176,7 +176,7 @@ TEST(Run, AlertsToAPipeAreNotHeldBackUntilTheEnd) {
   const std::string fifo = d.str("in.fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   int out = -1;
-  const pid_t pid = spawn_shell(bin("rulec") + " run " + d.str("r.toml") + " -e " + fifo + " --alerts - 2>/dev/null", &out);
+  const pid_t pid = spawn_shell(bin("rulec") + " run " + d.str("r.toml") + " -e " + fifo + " --alert-time event --alerts - 2>/dev/null", &out);
   ASSERT_GT(pid, 0);
   const int in = open_fifo_writer(fifo);
   ASSERT_GE(in, 0) << "rulec never opened its input";

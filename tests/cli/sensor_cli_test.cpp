@@ -66,9 +66,9 @@ TEST(SensorCli, CorpusBundleAlertsEqualRulecRun) {
   auto c = run_rulec("compile " RULEC_SHARED_DIR "/corpus -o " + quote(bundle) + " --sign " + quote(key + ".key"));
   ASSERT_EQ(c.status, 0) << c.out;
   EXPECT_EQ(c.out.find("reference evaluator"), std::string::npos) << "every runnable rule is in the bundle";
-  auto run = run_rulec("run " RULEC_SHARED_DIR "/corpus -e " + quote(events) + " -a " + quote((dir / "run.ndjson").string()));
+  auto run = run_rulec("run " RULEC_SHARED_DIR "/corpus -e " + quote(events) + " --alert-time event -a " + quote((dir / "run.ndjson").string()));
   ASSERT_EQ(run.status, 0) << run.out;
-  auto s = run_shell(sensor() + " " + quote(bundle) + " --trusted-key " + quote(key + ".pub") + " -e " + quote(events) + " -a " +
+  auto s = run_shell(sensor() + " " + quote(bundle) + " --trusted-key " + quote(key + ".pub") + " -e " + quote(events) + " --alert-time event -a " +
                      quote((dir / "sensor.ndjson").string()) + " 2>&1");
   ASSERT_EQ(s.status, 0) << s.out;
   const std::string a = read_file(dir / "run.ndjson"), b = read_file(dir / "sensor.ndjson");
@@ -160,7 +160,7 @@ TEST(SensorCli, HotReloadLosesAndDuplicatesNothing) {
   const std::string alerts = (dir / "alerts.ndjson").string(), err = (dir / "err.txt").string();
   const std::string counters = (dir / "counters.jsonl").string(), pidfile = (dir / "pid").string();
   FILE* p = popen(("sh -c " + quote("echo $$ > " + quote(pidfile) + "; exec " + sensor() + " " + quote(live) +
-                                    " --allow-unsigned --watch-ms 20 -a " + quote(alerts) + " --counters " + quote(counters) +
+                                    " --allow-unsigned --watch-ms 20 --alert-time event -a " + quote(alerts) + " --counters " + quote(counters) +
                                     " 2>" + quote(err)))
                       .c_str(),
                   "w");
@@ -248,7 +248,7 @@ TEST(SensorCli, SignalsAreServedOnAnIdleInput) {
   ASSERT_EQ(run_rulec("compile " RULEC_SOURCE_DIR "/rules -o " + quote(bundle)).status, 0);
   FILE* p = popen(("sh -c " + quote("echo $$ > " + quote(pidfile) + "; exec " + sensor() + " " + quote(bundle) +
                                     " --allow-unsigned --watch-ms 0 --state " + quote((dir / "state").string()) +
-                                    " -a /dev/null --counters /dev/null 2>" + quote(err)))
+                                    " --alert-time event -a /dev/null --counters /dev/null 2>" + quote(err)))
                       .c_str(),
                   "w");
   ASSERT_NE(p, nullptr);

@@ -1,4 +1,4 @@
-// Golden files per stage: the syntax trees of tricky queries, and each rule's diagnostics, optimized plan and LLVM IR.
+// Golden files per stage: the syntax trees of tricky queries, each rule's diagnostics, optimized plan and LLVM IR, the alerts.
 //
 // A change to the parser, the checks, lowering, ordering or code generation shows up as a diff of
 // the files under tests/golden/expected/. When the change is intended, rewrite them with
@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "common/cli_util.h"
 #include "common/test_util.h"
 #include "compiler/frontend/analyze.h"
 #include "compiler/frontend/parser.h"
@@ -143,6 +146,32 @@ TEST(Golden, PlansAndIr) {
 
 // The golden rules as one rule set: atoms, groups and sub-expressions shared across rules.
 TEST(Golden, RuleSetPlan) { expect_plan_and_ir({(kDir / "rules").string()}, "all_rules", false); }
+
+// The alert documents: one alert of each rule type (query, new_terms, threshold) from the rules of
+// tests/golden/alerts/rules, on the shared sample event (an Elasticsearch hit, made one line) then
+// tests/golden/alerts/events.ndjson; --alert-time event keeps the bytes stable.
+TEST(Golden, Alerts) {
+  const fs::path work = fs::temp_directory_path() / ("rulec-golden-alerts-" + std::to_string(::getpid()));
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const auto hit = nlohmann::ordered_json::parse(slurp(fs::path(RULEC_SHARED_DIR) / "events" / "linux-exec-event.json"));
+  std::ofstream(work / "events.ndjson", std::ios::binary) << hit.dump() << "\n" << slurp(kDir / "alerts" / "events.ndjson");
+  const std::string alerts = (work / "alerts.ndjson").string();
+  const CmdResult r = run_rulec("run " + quote((kDir / "alerts" / "rules").string()) + " -e " +
+                                quote((work / "events.ndjson").string()) + " --alerts " + quote(alerts) + " --alert-time event");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const std::string got = slurp(alerts);
+  fs::remove_all(work);
+  size_t query = 0, new_terms = 0, threshold = 0;
+  for (const auto& line : nonempty_lines(got)) {
+    const auto type = nlohmann::json::parse(line)["kibana.alert.rule.type"];
+    query += type == "query", new_terms += type == "new_terms", threshold += type == "threshold";
+  }
+  EXPECT_EQ(query, 1u);
+  EXPECT_EQ(new_terms, 1u);
+  EXPECT_EQ(threshold, 1u);
+  expect_golden("alerts.ndjson", got);
+}
 
 }  // namespace
 }  // namespace rulec::testing

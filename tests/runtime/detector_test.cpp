@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/common/dates.h"
 #include "runtime/decoder/decoder.h"
 #include "runtime/state/detector.h"
 
@@ -246,6 +247,7 @@ TEST(Query, AlertHasTheSpecFields) {
   h.rules[0].threat_json = R"([{"framework":"MITRE ATT&CK"}])";
   h.rules[0].timestamp_field = "event.ingested";
   h.alerts_path = d.str("a.ndjson");
+  h.options.alert_time_event = true;
   h.open();
   h.feed(R"({"@timestamp":"2026-01-01T00:00:00.000Z","event":{"ingested":"2026-01-01T00:00:02.000Z","category":["process"],"kind":"event","action":"exec"},"process":{"name":"nc"},"host":{"name":"web-01"}})");
   h.close();
@@ -258,10 +260,12 @@ TEST(Query, AlertHasTheSpecFields) {
                           "kibana.alert.rule.rule_type_id", "kibana.alert.severity", "kibana.alert.risk_score",
                           "kibana.alert.reason", "kibana.alert.ancestors", "kibana.alert.original_event.action"})
     EXPECT_TRUE(a.contains(key)) << key << " in " << a.dump();
-  EXPECT_EQ(a["event"]["kind"], "signal");
+  EXPECT_EQ(a["event.kind"], "signal");  // flat, as Kibana's alert fields; the source's own kind is removed
+  EXPECT_FALSE(a["event"].contains("kind"));
+  EXPECT_EQ(a["event"]["action"], "exec");
   EXPECT_EQ(a["kibana.alert.original_event.kind"], "event");
   EXPECT_EQ(a["kibana.alert.original_time"], "2026-01-01T00:00:00.000Z");
-  EXPECT_EQ(a["@timestamp"], "2026-01-01T00:00:02.000Z");  // event time of the stream (event.ingested)
+  EXPECT_EQ(a["@timestamp"], "2026-01-01T00:00:02.000Z");  // --alert-time event: the stream's (event.ingested)
   EXPECT_EQ(a["kibana.alert.rule.rule_type_id"], "siem.queryRule");
   EXPECT_EQ(a["process"]["name"], "nc");
   EXPECT_EQ(a["kibana.alert.rule.threat"][0]["framework"], "MITRE ATT&CK");
@@ -438,6 +442,7 @@ TEST(State, RestartGivesTheSameAlertsAsOneRun) {
   Harness one;
   one.rules = three_rules();
   one.alerts_path = d.str("one.ndjson");
+  one.options.alert_time_event = true;  // byte-identical alerts: event-time stamps
   one.open();
   for (const auto& e : events) one.feed(e);
   one.close();
@@ -445,6 +450,7 @@ TEST(State, RestartGivesTheSameAlertsAsOneRun) {
   Harness half;
   half.rules = three_rules();
   half.alerts_path = d.str("two.ndjson");
+  half.options.alert_time_event = true;
   half.options.state_dir = d.str("state");
   half.open();
   for (size_t i = 0; i < events.size() / 2; ++i) half.feed(events[i]);
@@ -452,6 +458,7 @@ TEST(State, RestartGivesTheSameAlertsAsOneRun) {
   Harness rest;
   rest.rules = three_rules();
   rest.alerts_path = d.str("two.ndjson");
+  rest.options.alert_time_event = true;
   rest.options.state_dir = d.str("state");
   rest.open();
   EXPECT_NE(rest.recovered.find("recovered 3 rules"), std::string::npos) << rest.recovered;
@@ -459,6 +466,38 @@ TEST(State, RestartGivesTheSameAlertsAsOneRun) {
   rest.close();
   EXPECT_FALSE(read_alerts(d.str("one.ndjson")).empty());
   EXPECT_EQ(file_text(d.str("one.ndjson")), file_text(d.str("two.ndjson")));
+}
+
+// By default an alert's @timestamp (and kibana.alert.start) is when it was made, as Kibana's;
+// --alert-time event stamps the stream's event time. The alert ids are the same either way.
+TEST(State, AlertTimeIsTheWallClockUnlessEventTimeIsAsked) {
+  TempDir d;
+  auto events = stream();
+  std::vector<std::vector<json>> runs;
+  const int64_t before = wall_clock_ms();
+  for (bool event_time : {false, true}) {
+    Harness h;
+    h.rules = three_rules();
+    h.alerts_path = d.str(event_time ? "event.ndjson" : "now.ndjson");
+    h.options.alert_time_event = event_time;
+    h.open();
+    for (const auto& e : events) h.feed(e);
+    h.close();
+    runs.push_back(read_alerts(h.alerts_path));
+  }
+  const int64_t after = wall_clock_ms();
+  ASSERT_FALSE(runs[0].empty());
+  ASSERT_EQ(runs[0].size(), runs[1].size());
+  for (size_t i = 0; i < runs[0].size(); ++i) {
+    const json& now = runs[0][i];
+    EXPECT_EQ(now["kibana.alert.uuid"], runs[1][i]["kibana.alert.uuid"]);
+    auto t = event_time_ms(now["@timestamp"].get<std::string>(), ValueKind::String);
+    ASSERT_TRUE(t);
+    EXPECT_GE(*t, before);
+    EXPECT_LE(*t, after);
+    EXPECT_EQ(now["kibana.alert.start"], now["@timestamp"]);
+    EXPECT_LT(*event_time_ms(runs[1][i]["@timestamp"].get<std::string>(), ValueKind::String), before);
+  }
 }
 
 TEST(State, KillDuringRunThenReplayWritesNoDuplicate) {
@@ -636,8 +675,9 @@ TEST(State, MaxStateMbEvictsOldestAndCounts) {
   h.close();
 }
 
-// The stream's builder (one parse per event, shared by its alerts) writes alert_json's bytes,
-// including when a source key collides with one the alert sets and when the time moves.
+// The stream's builder (one parse per event, shared by its alerts) writes the bytes of a builder
+// that starts afresh (alert_json), including when a source key is one the alert sets (Kibana drops
+// the source's kibana.* keys) and when the time moves.
 TEST(Alerts, BuilderWritesTheSameBytesAsAlertJson) {
   std::vector<RuleInfo> rules = {rule(DetectionKind::Query, "q"), rule(DetectionKind::NewTerms, "nt"),
                                  rule(DetectionKind::Threshold, "th")};

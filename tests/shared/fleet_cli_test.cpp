@@ -62,7 +62,7 @@ TEST(FleetStandalone, ConcurrentProcessesRaiseOneAlertPerTermAndBucket) {
   for (int i = 0; i < 3; ++i) {
     const std::string in = f.part(fmt::format("split{}.ndjson", i), static_cast<size_t>(i), f.events.size(), 3);
     int out = -1;
-    procs.emplace_back(spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + in + " --alerts " +
+    procs.emplace_back(spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + in + " --alert-time event --alerts " +
                                        f.d.str(fmt::format("split{}.alerts", i)) + " --shared-state " +
                                        redis.url("split") + " 2>&1",
                                    &out),
@@ -107,9 +107,9 @@ TEST(FleetStandalone, PasswordFromAFileOrTheEnvironment) {
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("NOAUTH"), std::string::npos) << r.out;
   r = run_shell("RULEC_REDIS_PASSWORD_FILE=" + f.d.str("pw") + " " + bin("rulec") + " run " + f.rules() + " -e " + in +
-                " --alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("auth") + " 2>&1");
+                " --alert-time event --alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("auth") + " 2>&1");
   EXPECT_EQ(r.status, 0) << r.out;
-  r = run_shell("RULEC_REDIS_PASSWORD=wrong " + bin("rulec") + " run " + f.rules() + " -e " + in + " --alerts " +
+  r = run_shell("RULEC_REDIS_PASSWORD=wrong " + bin("rulec") + " run " + f.rules() + " -e " + in + " --alert-time event --alerts " +
                 f.d.str("a.ndjson") + " --shared-state " + redis.url("auth") + " 2>&1");
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("refused the credentials"), std::string::npos) << r.out;
@@ -145,7 +145,7 @@ TEST(FleetStandalone, KillNineThenRestartLosesAndDuplicatesNothing) {
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
   const std::string state = f.d.str("st");
-  const std::string args = "--checkpoint-events 1000 --state " + state + " --alerts " + f.d.str("a.ndjson") +
+  const std::string args = "--checkpoint-events 1000 --state " + state + " --alert-time event --alerts " + f.d.str("a.ndjson") +
                            " --shared-state " + redis.url("k9");
   FifoRun run(f, args);
   run.feed(0, 6000);
@@ -165,7 +165,7 @@ TEST(FleetStandalone, RedisRestartMidStreamLosesAndDuplicatesNothing) {
   RedisServer redis(f.d.path() / "redis", {"--appendonly yes", "--appendfsync always"});
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
-  FifoRun run(f, "--alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("rs"));
+  FifoRun run(f, "--alert-time event --alerts " + f.d.str("a.ndjson") + " --shared-state " + redis.url("rs"));
   run.feed(0, 5000);
   // The first batches reached Redis (decisions are sent every 200 ms while input is idle).
   EXPECT_TRUE(wait_until([&] { return !nonempty_lines(redis.cli("--scan --pattern 'rs:nt:*'").out).empty(); }));
@@ -195,7 +195,7 @@ TEST(FleetCluster, SequentialChunksAndAFailoverMidStream) {
 
   // A master fails while a process reads: its replica takes over, nothing is lost or twice.
   const std::string one = read_file(f.d.str("one.ndjson"));
-  FifoRun run(f, "--alerts " + f.d.str("fo.ndjson") + " --shared-state " + cluster.url("fo"));
+  FifoRun run(f, "--alert-time event --alerts " + f.d.str("fo.ndjson") + " --shared-state " + cluster.url("fo"));
   run.feed(0, 5000);
   // The first batches reached Redis (decisions are sent every 200 ms while input is idle); then
   // the master of one of their keys fails.

@@ -76,7 +76,7 @@ severity = "low"
     return d.str(name);
   }
   CmdResult run(const std::string& input, const std::string& alerts, const std::string& extra = "") {
-    return run_rulec("run " + rules() + " -e " + input + " --alerts " + d.str(alerts) + " " + extra);
+    return run_rulec("run " + rules() + " -e " + input + " --alert-time event --alerts " + d.str(alerts) + " " + extra);
   }
   std::string one_process() {
     EXPECT_EQ(run(d.str("all.ndjson"), "one.ndjson").status, 0);

@@ -33,7 +33,7 @@ struct StreamFleet {
   }
   // `rulec run` as consumer `c` of group g, its alerts in C.ndjson.
   std::string worker(const std::string& c, const std::string& extra, const std::string& stream = "ev") const {
-    return bin("rulec") + " run " + f.rules() + " -e " + stream_url(c, stream) + " --alerts " + f.d.str(c + ".ndjson") +
+    return bin("rulec") + " run " + f.rules() + " -e " + stream_url(c, stream) + " --alert-time event --alerts " + f.d.str(c + ".ndjson") +
            " " + extra;
   }
   // Entries of the group not acknowledged (all consumers), or of one consumer.
@@ -71,7 +71,7 @@ TEST(StreamWorkers, OneWorkerWritesWhatAFileRunWritesAndAcknowledgesEverything) 
   ASSERT_EQ(run_rulec("compile " + s.f.rules() + " -o " + quote(bundle)).status, 0);
   ASSERT_TRUE(s.push(0, s.f.events.size(), "ev2"));
   r = run_shell(bin("rulesensor") + " " + quote(bundle) + " --allow-unsigned -e " + s.stream_url("s1", "ev2") +
-                " --idle-exit-ms 300 --alerts " + s.f.d.str("sensor.ndjson") + " --shared-state " + s.redis.url("sensor") +
+                " --idle-exit-ms 300 --alert-time event --alerts " + s.f.d.str("sensor.ndjson") + " --shared-state " + s.redis.url("sensor") +
                 " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(read_file(s.f.d.str("sensor.ndjson")), one);
