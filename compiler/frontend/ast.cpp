@@ -120,6 +120,44 @@ Pattern literal(std::string text, bool quoted) {
   return p;
 }
 
+void for_each_field(const Node& root,
+                    const std::function<bool(const Node& n, const std::string& field, bool wild)>& visit) {
+  struct Item {
+    const Node* node;
+    std::string prefix;  // nested paths joined with '.', each followed by '.'
+    bool wild;
+  };
+  std::vector<Item> stack{{&root, std::string(), false}};
+  while (!stack.empty()) {
+    Item item = std::move(stack.back());
+    stack.pop_back();
+    const Node& n = *item.node;
+    switch (n.kind) {
+      case NodeKind::Is:
+      case NodeKind::Range:
+      case NodeKind::Exists:
+        visit(n, item.prefix + n.field.joined(), item.wild || n.field.has_wildcard());
+        break;
+      case NodeKind::Nested: {
+        const std::string path = item.prefix + n.field.joined();
+        const bool wild = item.wild || n.field.has_wildcard();
+        const bool below = !visit(n, path, wild) || wild;
+        if (!n.children.empty() && n.children[0]) stack.push_back({n.children[0].get(), path + ".", below});
+        break;
+      }
+      case NodeKind::And:
+      case NodeKind::Or:
+      case NodeKind::Not:
+        // Reverse order so the visits come in source order.
+        for (auto it = n.children.rbegin(); it != n.children.rend(); ++it)
+          if (*it) stack.push_back({it->get(), item.prefix, item.wild});
+        break;
+      default:  // MatchAll, FreeText (no field)
+        break;
+    }
+  }
+}
+
 const char* to_string(NodeKind k) {
   switch (k) {
     case NodeKind::MatchAll: return "match_all";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,6 +102,12 @@ NodePtr make_or(std::vector<NodePtr> children);
 
 // A literal field name or value (no wildcard) as a Pattern.
 Pattern literal(std::string text, bool quoted = false);
+
+// Visits each field a query names (Is, Range, Exists and Nested nodes), in source order, with its
+// full path: enclosing nested paths joined with '.'. `wild`: the field or an enclosing nested path
+// has a wildcard, or an enclosing nested path's visit answered false (its fields are dealt with).
+void for_each_field(const Node& root,
+                    const std::function<bool(const Node& n, const std::string& field, bool wild)>& visit);
 
 const char* to_string(NodeKind k);
 const char* to_string(RangeOp op);

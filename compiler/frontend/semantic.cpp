@@ -37,36 +37,11 @@ class Checker {
   Checker(const Schema& schema, std::string_view text) : schema_(schema), text_(text) {}
 
   void run(const kql::Node& root) {
-    struct Item {
-      const kql::Node* node;
-      std::string prefix;  // nested paths joined with '.', each followed by '.'
-      bool wild;           // some enclosing nested path has a wildcard
-    };
-    std::vector<Item> stack{{&root, std::string(), false}};
-    while (!stack.empty()) {
-      Item item = std::move(stack.back());
-      stack.pop_back();
-      const kql::Node& n = *item.node;
-      switch (n.kind) {
-        case kql::NodeKind::Is:
-        case kql::NodeKind::Range:
-          if (!item.wild && !n.field.has_wildcard()) check(n, item.prefix + n.field.joined());
-          break;
-        case kql::NodeKind::Nested:
-          if (!n.children.empty() && n.children[0])
-            stack.push_back({n.children[0].get(), item.prefix + n.field.joined() + ".", item.wild || n.field.has_wildcard()});
-          break;
-        case kql::NodeKind::And:
-        case kql::NodeKind::Or:
-        case kql::NodeKind::Not:
-          // Reverse order so diagnostics come out in source order.
-          for (auto it = n.children.rbegin(); it != n.children.rend(); ++it)
-            if (*it) stack.push_back({it->get(), item.prefix, item.wild});
-          break;
-        default:  // MatchAll, Exists (valid on every type), FreeText (lenient multi_match)
-          break;
-      }
-    }
+    // Exists is valid on every type; fields with wildcards are not typed here.
+    kql::for_each_field(root, [&](const kql::Node& n, const std::string& field, bool wild) {
+      if (!wild && (n.kind == kql::NodeKind::Is || n.kind == kql::NodeKind::Range)) check(n, field);
+      return true;
+    });
   }
 
   std::vector<Diagnostic> take() { return std::move(out_); }

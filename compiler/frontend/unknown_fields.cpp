@@ -66,40 +66,10 @@ class NameWalker {
       : schema_(schema), text_(text), unmapped_(unmapped), where_(where) {}
 
   void run(const kql::Node& root) {
-    struct Item {
-      const kql::Node* node;
-      std::string prefix;  // nested paths joined with '.', each followed by '.'
-      bool wild;           // some enclosing nested path has a wildcard
-    };
-    std::vector<Item> stack{{&root, std::string(), false}};
-    while (!stack.empty()) {
-      Item item = std::move(stack.back());
-      stack.pop_back();
-      const kql::Node& n = *item.node;
-      switch (n.kind) {
-        case kql::NodeKind::Is:
-        case kql::NodeKind::Range:
-        case kql::NodeKind::Exists:
-          if (!item.wild && !n.field.has_wildcard()) (void)check(n, item.prefix + n.field.joined());
-          break;
-        case kql::NodeKind::Nested: {
-          // Below a misspelt path every field is misspelt: reported once, on the path.
-          const bool skip = item.wild || n.field.has_wildcard() || !check(n, item.prefix + n.field.joined());
-          if (!n.children.empty() && n.children[0])
-            stack.push_back({n.children[0].get(), item.prefix + n.field.joined() + ".", skip});
-          break;
-        }
-        case kql::NodeKind::And:
-        case kql::NodeKind::Or:
-        case kql::NodeKind::Not:
-          // Reverse order so diagnostics come out in source order.
-          for (auto it = n.children.rbegin(); it != n.children.rend(); ++it)
-            if (*it) stack.push_back({it->get(), item.prefix, item.wild});
-          break;
-        default:  // MatchAll, FreeText (no field)
-          break;
-      }
-    }
+    // Below a misspelt nested path every field is misspelt: reported once, on the path.
+    kql::for_each_field(root, [&](const kql::Node& n, const std::string& field, bool wild) {
+      return wild || check(n, field);
+    });
   }
 
   std::vector<Diagnostic> take() { return std::move(out_); }
