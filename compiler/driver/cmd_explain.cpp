@@ -28,6 +28,37 @@ struct ExplainOptions {
   bool json = false;
 };
 
+// What both explain outputs list: the atoms each rule reaches, and the rules each string group serves.
+struct PlanUse {
+  std::vector<std::vector<uint32_t>> per_rule;  // rule -> the atoms it reaches
+  std::vector<std::set<size_t>> group_rules;    // string group -> the rules reading it
+};
+
+PlanUse plan_use(const pipeline::Built& b) {
+  const plan::Plan& p = *b.plan;
+  PlanUse u;
+  for (uint32_t r = 0; r < p.roots.size(); ++r) u.per_rule.push_back(plan::atoms_reached(p, r));
+  std::map<uint32_t, std::set<size_t>> users;  // atom -> rules
+  for (size_t r = 0; r < u.per_rule.size(); ++r)
+    for (uint32_t a : u.per_rule[r]) users[a].insert(r);
+  for (const auto& g : b.groups) {
+    std::set<size_t>& rules = u.group_rules.emplace_back();
+    auto add = [&](uint32_t a) { rules.insert(users[a].begin(), users[a].end()); };
+    for (const auto& x : g.exact) add(x.atom);
+    for (const auto& x : g.patterns) add(x.atom);
+    for (uint32_t a : g.any) add(a);
+  }
+  return u;
+}
+
+// The tests of `atoms` evaluated on demand (residual), as text.
+std::vector<std::string> residual_tests(const plan::Plan& p, const std::vector<uint32_t>& atoms) {
+  std::vector<std::string> residual;
+  for (uint32_t a : atoms)
+    if (p.atoms[a].kind == plan::AtomKind::Generic) residual.push_back(p.atoms[a].display);
+  return residual;
+}
+
 // An expression as KQL-like text, cut at `max` characters.
 void print_expr(const plan::Plan& p, uint32_t id, std::string& out, size_t max) {
   if (out.size() > max) return;
@@ -91,19 +122,13 @@ void print_summary(const pipeline::Built& b, bool all_rules) {
              p.fields.all ? ", the whole document (free text or field-name wildcards)" : "");
   fmt::print("  {}\n", fmt::join(p.fields.paths, " "));
 
-  std::vector<std::vector<uint32_t>> per_rule;
-  for (uint32_t r = 0; r < p.roots.size(); ++r) per_rule.push_back(plan::atoms_reached(p, r));
-  std::map<uint32_t, std::set<size_t>> users;  // atom -> rules
-  for (size_t r = 0; r < per_rule.size(); ++r)
-    for (uint32_t a : per_rule[r]) users[a].insert(r);
+  const PlanUse use = plan_use(b);
+  const auto& per_rule = use.per_rule;
   fmt::print("\nstring groups (one hash table and one Hyperscan database per field and normalization): {}\n",
              b.groups.size());
-  for (const auto& g : b.groups) {
-    std::set<size_t> rules;
-    auto add = [&](uint32_t a) { rules.insert(users[a].begin(), users[a].end()); };
-    for (const auto& x : g.exact) add(x.atom);
-    for (const auto& x : g.patterns) add(x.atom);
-    for (uint32_t a : g.any) add(a);
+  for (size_t gi = 0; gi < b.groups.size(); ++gi) {
+    const auto& g = b.groups[gi];
+    const std::set<size_t>& rules = use.group_rules[gi];
     fmt::print("  {}{}{}: {} exact, {} patterns{}, {} presence; serves {} rules ({})\n", p.fields.paths[g.slot],
                g.lower ? " lowercased" : "", g.ignore_above ? fmt::format(" ignore_above {}", g.ignore_above) : "",
                g.exact.size(), g.patterns.size(),
@@ -122,12 +147,11 @@ void print_summary(const pipeline::Built& b, bool all_rules) {
   fmt::print("\nper rule: tests, and the residual tests evaluated on demand{}\n",
              all_rules ? "" : " (rules with residual tests only; --all for every rule)");
   for (size_t r = 0; r < per_rule.size(); ++r) {
-    std::vector<std::string> residual;
-    for (uint32_t a : per_rule[r])
-      if (p.atoms[a].kind == plan::AtomKind::Generic) residual.push_back(p.atoms[a].display);
+    const std::vector<std::string> residual = residual_tests(p, per_rule[r]);
     if (residual.empty() && !all_rules) continue;
     fmt::print("  {}: {} tests, {} residual\n", p.rule_names[r], per_rule[r].size(), residual.size());
-    for (const auto& s : residual) fmt::print("      {}\n", s.size() > 160 ? s.substr(0, 160) + "..." : s);
+    for (const auto& s : residual)
+      fmt::print("      {}{}\n", std::string_view(s).substr(0, 160), s.size() > 160 ? "..." : "");
     if (all_rules) fmt::print("      = {}\n", expr_text(p, p.roots[r], 400));
   }
 }
@@ -146,18 +170,12 @@ nlohmann::ordered_json summary_json(const pipeline::Built& b) {
   j["compile_ms"] = {{"plan", b.stats.plan_ms}, {"hyperscan", b.stats.strings_ms}, {"llvm_ir", b.stats.codegen_ms}};
   j["over_hyperscan_budget"] = b.stats.strings.over_budget;
   j["fields"] = {{"paths", p.fields.paths}, {"subtrees", p.fields.subtrees}, {"whole_document", p.fields.all}};
-  std::vector<std::vector<uint32_t>> per_rule;
-  for (uint32_t r = 0; r < p.roots.size(); ++r) per_rule.push_back(plan::atoms_reached(p, r));
-  std::map<uint32_t, std::set<size_t>> users;  // atom -> rules
-  for (size_t r = 0; r < per_rule.size(); ++r)
-    for (uint32_t a : per_rule[r]) users[a].insert(r);
+  const PlanUse use = plan_use(b);
+  const auto& per_rule = use.per_rule;
   auto& groups = j["string_groups"] = nlohmann::ordered_json::array();
-  for (const auto& g : b.groups) {
-    std::set<size_t> rules;
-    auto add = [&](uint32_t a) { rules.insert(users[a].begin(), users[a].end()); };
-    for (const auto& x : g.exact) add(x.atom);
-    for (const auto& x : g.patterns) add(x.atom);
-    for (uint32_t a : g.any) add(a);
+  for (size_t gi = 0; gi < b.groups.size(); ++gi) {
+    const auto& g = b.groups[gi];
+    const std::set<size_t>& rules = use.group_rules[gi];
     std::vector<std::string> served;
     for (size_t r : rules) served.push_back(p.rule_names[r]);
     groups.push_back({{"field", p.fields.paths[g.slot]}, {"lowercased", g.lower}, {"ignore_above", g.ignore_above},
@@ -169,9 +187,7 @@ nlohmann::ordered_json summary_json(const pipeline::Built& b) {
     if (p.exprs[i].memo >= 0) shared.push_back({{"uses", p.exprs[i].uses}, {"expression", expr_text(p, i)}});
   auto& rules = j["per_rule"] = nlohmann::ordered_json::array();
   for (size_t r = 0; r < per_rule.size(); ++r) {
-    std::vector<std::string> residual;
-    for (uint32_t a : per_rule[r])
-      if (p.atoms[a].kind == plan::AtomKind::Generic) residual.push_back(p.atoms[a].display);
+    const std::vector<std::string> residual = residual_tests(p, per_rule[r]);
     rules.push_back({{"name", p.rule_names[r]}, {"tests", per_rule[r].size()}, {"residual", residual},
                      {"expression", expr_text(p, p.roots[r], 400)}});
   }
