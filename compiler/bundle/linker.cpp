@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/pipeline/scratch_dir.h"
+
 extern char** environ;
 
 namespace rulec::bundle {
@@ -36,14 +38,6 @@ bool read_file(const std::filesystem::path& p, std::string& bytes) {
   return true;
 }
 
-// Removes the directory when it goes out of scope.
-struct TempDir {
-  std::filesystem::path path;
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-};
 
 }  // namespace
 
@@ -53,10 +47,9 @@ bool link_shared_object(const std::string& object, const std::string& triple, st
   else if (triple.rfind("aarch64", 0) == 0) emulation = "aarch64linux";
   else return error = fmt::format("cannot link for {}: only x86_64 and aarch64 Linux targets are supported", triple), false;
 
-  std::string tmpl = (std::filesystem::temp_directory_path() / "rulec-link-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) return error = fmt::format("cannot create a temporary directory: {}", std::strerror(errno)), false;
-  TempDir dir{tmpl};
-  const auto obj = dir.path / "eval.o", out = dir.path / "eval.so", log = dir.path / "lld.log";
+  const pipeline::ScratchDir dir("rulec-link");
+  if (!dir.error().empty()) return error = dir.error(), false;
+  const auto obj = dir.path() / "eval.o", out = dir.path() / "eval.so", log = dir.path() / "lld.log";
   if (!write_file(obj, object)) return error = fmt::format("cannot write {}", obj.string()), false;
 
   // No -soname: the dynamic loader would take a second bundle's code for the first one's when

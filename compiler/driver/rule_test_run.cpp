@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/driver/command_setup.h"
+#include "compiler/pipeline/scratch_dir.h"
 #include "runtime/decoder/decoder.h"
 #include "runtime/sensor/detect_loop.h"
 #include "runtime/state/detector.h"
@@ -28,28 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// A scratch directory removed with its content when it goes out of scope.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/rulec-test-XXXXXX";
-    if (::mkdtemp(tmpl.data())) path_ = tmpl;
-    else error_ = fmt::format("cannot create a temporary directory {}: {}", tmpl, std::strerror(errno));
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& error() const { return error_; }
-  std::string at(const char* name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_, error_;
-};
 
 bool write_lines(const std::string& path, const std::vector<std::string>& lines, std::string& error) {
   std::ofstream out(path, std::ios::binary);
@@ -157,7 +136,7 @@ class RuleUnderTest {
   // The alerts `rulec run` raises on `events` after learning `history`, projected; false with the reason.
   bool alerts(const TestCase& c, const std::vector<std::string>& fields, size_t engine, std::vector<std::string>& out,
               std::string& error) {
-    ScratchDir dir;
+    const pipeline::ScratchDir dir("rulec-test");
     if (!dir.error().empty()) return error = dir.error(), false;
     rt::DetectorOptions opts;
     if (!c.history.empty()) {
