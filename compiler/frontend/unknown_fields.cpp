@@ -97,25 +97,43 @@ class NameWalker {
 
 size_t edit_distance(std::string_view a, std::string_view b, size_t max) {
   const size_t over = max + 1;
-  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > max) return over;
-  // Three rows of the optimal-string-alignment table: i-2, i-1, i.
-  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    size_t row_min = cur[0];
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      size_t v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      row_min = std::min(row_min, v);
-    }
-    if (row_min > max) return over;  // every later row is at least this
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
+  const size_t n = a.size(), m = b.size();
+  if ((n > m ? n - m : m - n) > max) return over;
+  // Three rows of the optimal-string-alignment table (i-2, i-1, i), computed only within the band
+  // |i - j| <= max: a cell outside it is over the limit. Values saturate at `over`. Names fit the
+  // stack rows; a longer one uses the heap.
+  constexpr size_t kStackRow = 256;
+  std::array<size_t, 3 * (kStackRow + 1)> stack_rows;
+  std::vector<size_t> heap_rows;
+  size_t* rows = stack_rows.data();
+  if (m > kStackRow) {
+    heap_rows.resize(3 * (m + 1));
+    rows = heap_rows.data();
   }
-  return std::min(prev[b.size()], over);
+  size_t* prev2 = rows;
+  size_t* prev = rows + (m + 1);
+  size_t* cur = rows + 2 * (m + 1);
+  std::fill(rows, rows + 3 * (m + 1), over);
+  for (size_t j = 0; j <= std::min(m, max); ++j) prev[j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    const size_t lo = i > max ? i - max : 1, hi = std::min(m, i + max);
+    cur[lo - 1] = lo == 1 ? std::min(i, over) : over;
+    size_t row_min = cur[lo - 1];
+    for (size_t j = lo; j <= hi; ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t v = std::min(std::min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
+      cur[j] = std::min(v, over);
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (hi < m) cur[hi + 1] = over;
+    if (row_min > max) return over;  // every later row is at least this
+    size_t* const oldest = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = oldest;
+  }
+  return std::min(prev[m], over);
 }
 
 FieldCheck check_field_name(const Schema& schema, std::string_view field) {

@@ -98,14 +98,19 @@ std::optional<std::string> original_time(const ojson& src) {
   return iso8601_ms(*ms);
 }
 
-// What an alert takes from its source event, the same for every alert of that event.
-struct Source {
+}  // namespace
+
+// What an alert takes from its source event, the same for every alert of that event (outside the
+// anonymous namespace: AlertBuilder::Cache holds one).
+struct AlertSource {
   ojson src;  // the source document (a search hit's _source)
   std::string id, index;
 };
 
-Source parse_source(std::string_view event_json) {
-  Source s;
+namespace {
+
+AlertSource parse_source(std::string_view event_json) {
+  AlertSource s;
   s.src = ojson::parse(event_json.begin(), event_json.end(), nullptr, /*allow_exceptions=*/false);
   if (!s.src.is_object()) s.src = ojson::object();
   // A search hit (`{"_index":..,"_id":..,"_source":{..}}`) stands for its source document; its
@@ -130,7 +135,7 @@ constexpr std::pair<std::string_view, std::string_view> kCopied[] = {
 // The alert's source part (Kibana's validatedSource): the event's fields without the banned keys
 // and without event.kind; `original_event` gets the copies of the event.* and data_stream.* fields
 // (event.kind included).
-ojson alert_head(const Source& s, ojson& original_event) {
+ojson alert_head(const AlertSource& s, ojson& original_event) {
   const ojson& src = s.src;
   ojson a = ojson::object();
   original_event = ojson::object();
@@ -181,7 +186,7 @@ ojson parsed_or(const std::string& text, ojson fallback) {
 }
 
 // The keys after the source part: Kibana's buildAlertFields and the rule registry's common fields.
-void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Source& s, const ojson& original_event) {
+void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const AlertSource& s, const ojson& original_event) {
   const bool threshold = rule.kind == DetectionKind::Threshold;
   const ojson reason_doc = threshold ? threshold_source(rule, f) : ojson();
   const ojson& doc = threshold ? reason_doc : s.src;
@@ -290,7 +295,7 @@ std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
 }
 
 struct AlertBuilder::Cache {
-  Source source;
+  AlertSource source;
   ojson original_event;
   std::string head;  // the source part's members, without braces (may be empty)
 };

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <limits>
 
+#include "runtime/common/ascii.h"
+
 namespace rulec {
 
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kI64Min = std::numeric_limits<int64_t>::min();

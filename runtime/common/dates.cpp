@@ -8,11 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "runtime/common/ascii.h"
+
 namespace rulec {
 
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Reads exactly `width` digits at `p`.
 bool read_digits(std::string_view s, size_t& p, size_t width, int64_t& out) {

@@ -9,10 +9,11 @@
 #include <cstring>
 #include <limits>
 
+#include "runtime/common/ascii.h"
+
 namespace rulec {
 
 namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 }  // namespace

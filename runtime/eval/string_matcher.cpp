@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "runtime/common/bits.h"
 #include "runtime/common/utf8.h"
 
 namespace rulec::rt {
@@ -36,7 +37,6 @@ uint64_t hash_bytes(std::string_view s) {
   return mix(h);
 }
 
-void set_bit(uint64_t* bits, uint32_t i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
 
 }  // namespace
 

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 
+#include "runtime/common/bits.h"
 #include "runtime/common/utf8.h"
 
 namespace rulec::rt {
 
 namespace {
 
-void set_bit(uint64_t* bits, uint32_t i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
 
 int compare(const DocNum& a, const TypedTestSpec& b) {
   if (a.is_int && b.is_int) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;

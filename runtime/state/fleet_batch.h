@@ -1,6 +1,7 @@
 // Shared state: the decisions of a batch of events waiting for Redis, the batch in flight, and what this process already knows of the fleet.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <future>
 #include <map>
@@ -9,12 +10,29 @@
 #include <unordered_map>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "runtime/alerts/alert_json.h"
 #include "runtime/shared/redis_client.h"
 #include "runtime/state/detector.h"
 #include "runtime/state/rule_state.h"
+#include "runtime/state/term_tuples.h"
 
 namespace rulec::rt {
+
+// No index (no rule, no entry).
+constexpr uint32_t kNone = UINT32_MAX;
+
+// A threshold or signals bucket's key must live until no event that is not late can reach the
+// bucket (at least a minute).
+inline int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
+  if (watermark == INT64_MIN) return 60000;
+  return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
+}
+
+// 128 bits as 32 hex digits, the form of the fleet's key parts.
+inline std::string hex128(const Key128& k) { return fmt::format("{:016x}{:016x}", k.a, k.b); }
+inline std::string hex128(std::pair<uint64_t, uint64_t> h) { return hex128(terms::key_of(h)); }
 
 // A batch goes to Redis after this many events, or this many candidate alerts.
 constexpr uint64_t kFleetBatchEvents = 1024;

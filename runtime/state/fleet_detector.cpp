@@ -34,16 +34,6 @@ using namespace terms;
 
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
-
-std::string hex128(const Key128& k) { return fmt::format("{:016x}{:016x}", k.a, k.b); }
-
-// A threshold bucket must live until no event that is not late can reach it (at least a minute).
-int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
-  if (watermark == INT64_MIN) return 60000;
-  return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
-}
-
 // This process's name in the claims: the host and its --state directory (a restart is the same
 // writer), or the host and a random number.
 std::string default_writer(const std::string& state_dir) {

@@ -17,10 +17,6 @@ std::string signal_key(const FleetState& fleet, const FleetBatch& b, const std::
 
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
-
-std::string hex128(std::pair<uint64_t, uint64_t> h) { return fmt::format("{:016x}{:016x}", h.first, h.second); }
-
 bool parse_int(const RedisReply& r, int64_t& out) {
   if (r.type == RedisReply::Type::Integer) return out = r.integer, true;
   if (r.type != RedisReply::Type::String || r.str.empty()) return false;
@@ -30,11 +26,6 @@ bool parse_int(const RedisReply& r, int64_t& out) {
   return errno == 0 && end && *end == '\0';
 }
 
-// A signals bucket must live until no event that is not late can reach it (at least a minute).
-int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
-  if (watermark == INT64_MIN) return 60000;
-  return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
-}
 
 // An event's Hash128 (in its alerts' ids), computed once.
 std::pair<uint64_t, uint64_t> event_hash(FleetFlight& f, uint32_t e) {

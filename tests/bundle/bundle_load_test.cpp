@@ -19,6 +19,7 @@
 
 namespace rulec {
 namespace {
+namespace bundle_load_test {
 
 using testing::TempDir;
 
@@ -305,5 +306,6 @@ TEST(BundleLoad, CorpusBundleKeepsEveryRunnableRuleAndLoadsFast) {
   RecordProperty("load_ms", std::to_string(loaded->load_ms));
 }
 
+}  // namespace bundle_load_test
 }  // namespace
 }  // namespace rulec

@@ -8,6 +8,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace check_fields_cli_test {
 
 std::string toml_rule(const std::string& id, const std::string& query, const std::string& extra = "",
                       const std::string& type = "query") {
@@ -104,4 +105,5 @@ TEST(CheckFields, HelpShowsStrictAndItsDefault) {
   EXPECT_NE(r.out.find("(default: off)"), std::string::npos) << r.out;
 }
 
+}  // namespace check_fields_cli_test
 }  // namespace

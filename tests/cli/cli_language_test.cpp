@@ -12,6 +12,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace cli_language_test {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 
@@ -29,8 +30,6 @@ std::string web_events(const TempDir& d) {
 CmdResult on_terminal(const std::string& cmd) {
   return run_shell("RULEC_PROGRESS_MS=0 script -qec " + quote(cmd) + " /dev/null </dev/null");
 }
-
-}  // namespace
 
 TEST(CliLanguage, HelpCommandPrintsACommandsHelpOrTheOverview) {
   auto run = run_rulec("help run");
@@ -304,3 +303,6 @@ TEST(CliLanguage, InstallPutsProgramsManPagesAndCompletions) {
   auto man = run_shell("for f in " + quote(prefix) + "/share/man/man1/*.1; do groff -man -Tutf8 -ww -z \"$f\" 2>&1; done");
   EXPECT_EQ(man.out, "") << man.out;
 }
+
+}  // namespace cli_language_test
+}  // namespace

@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 using namespace rulec::testing;
 
 namespace {
+namespace cli_test {
 
 std::string toml_rule(const std::string& id, const std::string& name, const std::string& query,
                       const std::string& type = "query", const std::string& language = "kuery") {
@@ -23,8 +24,6 @@ std::string toml_rule(const std::string& id, const std::string& name, const std:
          "index = [\"logs-*\"]\nlanguage = \"" + language + "\"\nname = \"" + name + "\"\nrisk_score = 21\n"
          "rule_id = \"" + id + "\"\nseverity = \"low\"\ntype = \"" + type + "\"\nquery = '''\n" + query + "\n'''\n";
 }
-
-}  // namespace
 
 TEST(Cli, ParseValidQueryExitsZeroAndPrintsTree) {
   CmdResult r = run_rulec("parse " + quote("process.name:(bash or sh)"));
@@ -120,3 +119,6 @@ TEST(Cli, CheckWholeCorpusHasNoErrors) {
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("729 rules: 729 ok, 0 unsupported, 0 errors"), std::string::npos) << r.out;
 }
+
+}  // namespace cli_test
+}  // namespace

@@ -10,6 +10,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace engine_cli_test {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 
@@ -75,4 +76,5 @@ TEST(Run, JitAndInterpreterWriteTheSameAlerts) {
   EXPECT_EQ(jit, read_file(d.path() / "interp.ndjson"));
 }
 
+}  // namespace engine_cli_test
 }  // namespace

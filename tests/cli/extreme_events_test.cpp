@@ -15,6 +15,7 @@
 
 namespace rulec::testing {
 namespace {
+namespace extreme_events_test {
 
 namespace fs = std::filesystem;
 
@@ -174,5 +175,6 @@ TEST(ExtremeEvents, MemoryDoesNotGrowWithTheirNumber) {
   EXPECT_LT(grown_mb, kUnderAsan ? 300 : 24);
 }
 
+}  // namespace extreme_events_test
 }  // namespace
 }  // namespace rulec::testing

@@ -22,6 +22,7 @@
 
 namespace rulec::testing {
 namespace {
+namespace faults_cli_test {
 
 namespace fs = std::filesystem;
 
@@ -228,5 +229,6 @@ TEST(Signals, SecondSignalExitsAtOnceWhenTheFirstCannotFinish) {
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM) << st;
 }
 
+}  // namespace faults_cli_test
 }  // namespace
 }  // namespace rulec::testing

@@ -9,11 +9,10 @@
 using namespace rulec::testing;
 
 namespace {
+namespace no_silent_failure_test {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 const std::string kPretty = std::string(RULEC_SHARED_DIR) + "/events/linux-exec-event.json";
-
-}  // namespace
 
 TEST(NoSilentFailure, MissingEventsFileIsAnErrorForRunAndTheSensor) {
   TempDir d;
@@ -171,3 +170,6 @@ TEST(NoSilentFailure, ACopiedBinaryCarriesItsSchema) {
   EXPECT_NE(typed.out.find("[KQL200]"), std::string::npos) << typed.out;
   EXPECT_NE(typed.out.find("process.pid is a long field"), std::string::npos) << typed.out;
 }
+
+}  // namespace no_silent_failure_test
+}  // namespace

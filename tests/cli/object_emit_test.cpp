@@ -10,6 +10,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace object_emit_test {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 const std::string kReadelf = "/usr/lib/llvm-19/bin/llvm-readelf";
@@ -63,4 +64,5 @@ TEST(EmitObject, UnknownCpuIsRefusedWithTheReason) {
   EXPECT_NE(r.out.find("CPU 'pentium9' is unknown for x86_64-linux-gnu"), std::string::npos) << r.out;
 }
 
+}  // namespace object_emit_test
 }  // namespace

@@ -11,6 +11,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace report_cli_test {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 
@@ -32,8 +33,6 @@ std::string cell_after(const std::string& dom, size_t from, const std::string& m
   const size_t gt = dom.rfind('>', end);
   return dom.substr(gt + 1, end - gt - 1);
 }
-
-}  // namespace
 
 TEST(Report, BenchPageShowsThroughputCostAndTheAlertsARunRaises) {
   TempDir d;
@@ -108,3 +107,6 @@ TEST(Report, CheckCostPageFlagsTheRulesOverTheThresholdAndShowsNamesAsText) {
   EXPECT_EQ(usage.status, 2) << usage.out;
   EXPECT_NE(usage.out.find("--report needs --cost"), std::string::npos) << usage.out;
 }
+
+}  // namespace report_cli_test
+}  // namespace

@@ -11,6 +11,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace rule_test_cli_test {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 
@@ -38,8 +39,6 @@ void query_rule_with_tests(const TempDir& d, const std::string& cases) {
   d.write("rules/q1.json", kQueryRule);
   d.write("rules/q1.test.toml", cases);
 }
-
-}  // namespace
 
 TEST(RuleTest, TheSeedRuleShipsWithTestsThatPass) {
   ASSERT_TRUE(std::filesystem::exists(kSeed + "/persistence_webserver_unusual_child_execution.test.toml"));
@@ -216,3 +215,6 @@ TEST(RuleTest, EventsFromAFileAndOneRuleOfSeveral) {
   EXPECT_EQ(ok.status, 0) << ok.out;
   EXPECT_NE(ok.out.find("1 case in 1 file: 1 passed, 0 failed; 1 rule without tests"), std::string::npos) << ok.out;
 }
+
+}  // namespace rule_test_cli_test
+}  // namespace

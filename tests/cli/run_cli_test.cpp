@@ -22,6 +22,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace run_cli_test {
 
 const std::string kSeed = std::string(RULEC_SOURCE_DIR) + "/rules";
 constexpr int64_t kStart = 1767225600000;  // 2026-01-01
@@ -33,8 +34,6 @@ void generate(const TempDir& d) {
   ASSERT_EQ(run_shell(bin("rulec-gen") + " --seed 2 --events 3000 --days 0.25 --attacks --start-ms " +
                       std::to_string(kStart + kWeek) + " -o " + d.str("live.ndjson")).status, 0);
 }
-
-}  // namespace
 
 TEST(Match, PrintsMatchingEventsAsTheyWere) {
   TempDir d;
@@ -197,3 +196,6 @@ TEST(Run, AlertsToAPipeAreNotHeldBackUntilTheEnd) {
   EXPECT_TRUE(seen) << "no alert while the input was open: " << got;
   EXPECT_EQ(rest.status, 0);
 }
+
+}  // namespace run_cli_test
+}  // namespace

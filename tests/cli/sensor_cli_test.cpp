@@ -17,6 +17,7 @@
 
 namespace rulec {
 namespace {
+namespace sensor_cli_test {
 
 using testing::bin;
 using testing::quote;
@@ -268,5 +269,6 @@ TEST(SensorCli, SignalsAreServedOnAnIdleInput) {
   EXPECT_TRUE(std::filesystem::exists(dir / "state" / "state.log"));
 }
 
+}  // namespace sensor_cli_test
 }  // namespace
 }  // namespace rulec

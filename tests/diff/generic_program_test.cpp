@@ -21,6 +21,7 @@
 
 namespace rulec::diff {
 namespace {
+namespace generic_program_test {
 
 constexpr int64_t kNow = 1715774400000;  // the synthesizer's `now`
 
@@ -272,5 +273,6 @@ TEST(GenericProgram, EvaluationDoesNotAllocateAfterWarmUp) {
   EXPECT_EQ(g_allocations.load() - before, 0u);
 }
 
+}  // namespace generic_program_test
 }  // namespace
 }  // namespace rulec::diff

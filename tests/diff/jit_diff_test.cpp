@@ -15,6 +15,7 @@
 
 namespace rulec::diff {
 namespace {
+namespace jit_diff_test {
 
 const Schema& schema() {
   static const Schema s = testing::load_builtin_schema();
@@ -103,5 +104,6 @@ TEST(JitDiff, RandomQueriesOnRandomEvents) {
   EXPECT_LT(rep.matches_a, queries.size() * events.size());
 }
 
+}  // namespace jit_diff_test
 }  // namespace
 }  // namespace rulec::diff

@@ -21,6 +21,7 @@
 
 namespace rulec::diff {
 namespace {
+namespace synth_test {
 
 constexpr int64_t kNow = 1715774400000;  // SynthOptions::now_ms and RandomQueries::kNowMs
 
@@ -373,12 +374,6 @@ TEST(DiffUtil, ComparesEnginesAndDescribesDifferences) {
   EXPECT_FALSE(bad.ok());
 }
 
-}  // namespace
-}  // namespace rulec::diff
-
-namespace rulec::diff {
-namespace {
-
 // Regression (engine_diff_fuzz, empty input = seed 0): the keyword check read past the end of a
 // short value. Under the sanitizer build this reads out of bounds if the bug comes back; here the
 // queries of the first seeds must all parse.
@@ -392,5 +387,6 @@ TEST(RandomQueries, FirstSeedsGiveQueriesThatParse) {
   }
 }
 
+}  // namespace synth_test
 }  // namespace
 }  // namespace rulec::diff

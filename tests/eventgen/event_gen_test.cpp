@@ -14,6 +14,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace event_gen_test {
 
 // The generator is exercised through its binary, built with the rest of the tree.
 bool have_gen() { return std::filesystem::exists(bin("rulec-gen")); }
@@ -37,8 +38,6 @@ std::string gen(const std::string& args) {
   EXPECT_EQ(r.status, 0) << args;
   return r.out;
 }
-
-}  // namespace
 
 TEST(EventGen, WebScenarioBytesUnchanged) {
   ASSERT_TRUE(have_gen()) << "rulec-gen is not built";
@@ -118,3 +117,6 @@ TEST(EventGen, HelpNamesTheScenarios) {
   EXPECT_NE(r.out.find("mixed"), std::string::npos);
   EXPECT_EQ(run_shell(bin("rulec-gen") + " --scenario nope 2>&1").status, 2);
 }
+
+}  // namespace event_gen_test
+}  // namespace

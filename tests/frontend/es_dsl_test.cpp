@@ -14,6 +14,7 @@
 
 namespace rulec {
 namespace {
+namespace es_dsl_test {
 
 using rulec::testing::list;
 
@@ -48,7 +49,6 @@ NodePtr tx(const std::string& dsl, std::vector<Diagnostic>* out = nullptr) {
     EXPECT_TRUE(diags.empty()) << dsl << " -> " << (diags.empty() ? "" : diags[0].message);
   return n;
 }
-
 
 void expect_unsupported(const std::string& dsl, const std::string& construct) {
   std::vector<Diagnostic> diags;
@@ -357,5 +357,6 @@ TEST(KibanaFilter, ExportFiltersTranslate) {
   EXPECT_EQ(seen, 3u);
 }
 
+}  // namespace es_dsl_test
 }  // namespace
 }  // namespace rulec

@@ -13,12 +13,12 @@
 
 namespace rulec {
 namespace {
+namespace exception_items_test {
 
 using rulec::testing::list;
 
 using json = nlohmann::json;
 using kql::NodePtr;
-
 
 NodePtr is_q(std::string f, std::string v) {
   kql::Value val;
@@ -36,7 +36,6 @@ NodePtr tx(const std::string& entries, std::vector<Diagnostic>* out = nullptr) {
     EXPECT_TRUE(d.empty()) << entries << " -> " << (d.empty() ? "" : d[0].message);
   return n;
 }
-
 
 TEST(ExceptionEntries, MatchIncludedIsExactQuotedIs) {
   EXPECT_TREE(tx(R"([{"type": "match", "field": "host.name", "value": "test-host", "operator": "included"}])"),
@@ -216,10 +215,6 @@ TEST(ExceptionItem, ExportItemsTranslate) {
 using Strings = std::vector<std::string>;
 using namespace rulec::testing;
 
-
-
-
-
 TEST(Attach, ExportItemsAttachToTheirRules) {
   RuleSet s = load_rules({RULEC_SHARED_DIR "/corpus/kibana-export.ndjson"});
   std::map<std::string, std::vector<std::string>> attached;
@@ -279,5 +274,6 @@ TEST(Attach, ListsItemsAndMissingLists) {
   EXPECT_TRUE(r3->diagnostics.empty());
 }
 
+}  // namespace exception_items_test
 }  // namespace
 }  // namespace rulec

@@ -13,6 +13,7 @@
 #include "runtime/common/cpu_time.h"
 
 namespace {
+namespace kql_errors_test {
 
 using rulec::Diagnostic;
 using rulec::kql::parse;
@@ -296,4 +297,5 @@ TEST(KqlErrors, HugeValueAndLongList) {
   EXPECT_EQ(r.ast->kind, rulec::kql::NodeKind::Or);
 }
 
+}  // namespace kql_errors_test
 }  // namespace

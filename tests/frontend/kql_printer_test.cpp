@@ -6,14 +6,13 @@
 #include <random>
 #include <toml++/toml.h>
 
-#define KQL_CASES_ONLY
-#include "frontend/kql_conformance_test.cpp"
-#undef KQL_CASES_ONLY
+#include "frontend/kql_cases.h"
 
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/printer.h"
 
 namespace {
+namespace kql_printer_test {
 
 using namespace rulec::kql;
 using namespace kql_cases;
@@ -273,4 +272,5 @@ TEST(KqlPrinter, JsonFormat) {
   EXPECT_EQ(nlohmann::json::parse(to_json(*parse("").ast))["kind"], "match_all");
 }
 
+}  // namespace kql_printer_test
 }  // namespace

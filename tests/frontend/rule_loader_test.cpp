@@ -16,6 +16,7 @@
 
 namespace rulec {
 namespace {
+namespace rule_loader_test {
 
 namespace fs = std::filesystem;
 using Strings = std::vector<std::string>;
@@ -36,10 +37,6 @@ Strings ids(const RuleSet& s) {
   for (const auto& r : s.rules) out.push_back(r.rule_id);
   return out;
 }
-
-
-
-
 
 class TempDir {
  public:
@@ -586,5 +583,6 @@ TEST(RuleTypes, NamesRoundTrip) {
   EXPECT_EQ(rule_type_from(""), RuleType::Unknown);
 }
 
+}  // namespace rule_loader_test
 }  // namespace
 }  // namespace rulec

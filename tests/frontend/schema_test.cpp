@@ -15,6 +15,7 @@
 
 namespace rulec {
 namespace {
+namespace schema_test {
 
 namespace fs = std::filesystem;
 
@@ -523,5 +524,6 @@ TEST(Glob, LongInputsStayFast) {
   EXPECT_LT(thread_cpu_ms() - start, 5000.0);
 }
 
+}  // namespace schema_test
 }  // namespace
 }  // namespace rulec

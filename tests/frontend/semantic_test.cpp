@@ -10,6 +10,7 @@
 
 namespace rulec {
 namespace {
+namespace semantic_test {
 
 using kql::LiteralType;
 using kql::RangeOp;
@@ -402,5 +403,6 @@ TEST_F(Semantic, DeepTreesDoNotRecurse) {
   }
 }
 
+}  // namespace semantic_test
 }  // namespace
 }  // namespace rulec

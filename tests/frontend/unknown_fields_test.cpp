@@ -7,7 +7,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -19,6 +21,7 @@
 
 namespace rulec {
 namespace {
+namespace unknown_fields_test {
 
 namespace fs = std::filesystem;
 
@@ -37,6 +40,54 @@ TEST(EditDistance, InsertDeleteSubstituteSwap) {
   EXPECT_EQ(edit_distance("user.id", "process.name", 2), 3u);  // capped at max + 1
   EXPECT_EQ(edit_distance("", "abc", 5), 3u);
   EXPECT_EQ(edit_distance("abc", "", 1), 2u);
+}
+
+// The whole optimal-string-alignment table, without a band or an early exit: the reference the
+// banded distance must agree with, capped at max + 1.
+size_t full_table_distance(const std::string& a, const std::string& b, size_t max) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return std::min(d[a.size()][b.size()], max + 1);
+}
+
+TEST(EditDistance, BandedTableAgreesWithTheFullTable) {
+  // Strings over a three-letter alphabet, so that near misses, swaps and long runs are common;
+  // lengths up to 300 reach the heap rows past 256.
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  size_t checked = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const size_t long_case = round % 100 == 0 ? 290 : 0;
+    std::string a(long_case + next() % 14, 'a'), b;
+    for (char& c : a) c = static_cast<char>('a' + next() % 3);
+    b = a;
+    for (size_t edits = next() % 5; edits > 0 && !b.empty(); --edits) {
+      const size_t at = next() % b.size();
+      switch (next() % 4) {
+        case 0: b.erase(at, 1); break;
+        case 1: b.insert(at, 1, static_cast<char>('a' + next() % 3)); break;
+        case 2: b[at] = static_cast<char>('a' + next() % 3); break;
+        default:
+          if (at + 1 < b.size()) std::swap(b[at], b[at + 1]);
+      }
+    }
+    if (next() % 8 == 0) b = std::string(next() % 14, 'c');
+    const size_t max = next() % 5;
+    ASSERT_EQ(edit_distance(a, b, max), full_table_distance(a, b, max)) << a << " / " << b << " max " << max;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3000u);
 }
 
 TEST(FieldVerdicts, SchemaFieldsAndWhatLeadsToThemAreKnown) {
@@ -229,5 +280,6 @@ TEST(RuleFields, CleanRuleAndIntegrationFieldsGetNone) {
   EXPECT_EQ(unmapped, (std::vector<std::string>{"okta.event_type"}));
 }
 
+}  // namespace unknown_fields_test
 }  // namespace
 }  // namespace rulec

@@ -11,6 +11,7 @@
 
 namespace rulec {
 namespace {
+namespace values_test {
 
 using kql::RangeOp;
 
@@ -335,5 +336,6 @@ TEST(Booleans, OnlyTrueAndFalse) {
   for (const char* bad : {"", "True", "FALSE", "1", "0", " true", "yes", "t"}) EXPECT_FALSE(parse_bool(bad)) << bad;
 }
 
+}  // namespace values_test
 }  // namespace
 }  // namespace rulec

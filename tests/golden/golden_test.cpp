@@ -25,6 +25,7 @@
 
 namespace rulec::testing {
 namespace {
+namespace golden_test {
 
 namespace fs = std::filesystem;
 
@@ -173,5 +174,6 @@ TEST(Golden, Alerts) {
   expect_golden("alerts.ndjson", got);
 }
 
+}  // namespace golden_test
 }  // namespace
 }  // namespace rulec::testing

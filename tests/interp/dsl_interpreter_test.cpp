@@ -12,6 +12,7 @@
 
 namespace rulec::interp::testing {
 namespace {
+namespace dsl_interpreter_test {
 
 // A pattern built by hand: every '*' and '?' of `text` is a wildcard marker.
 kql::Pattern dsl_pattern(std::string_view text, bool case_insensitive) {
@@ -232,5 +233,6 @@ TEST(InterpInterpreter, FiltersAndExceptionsTogether) {
   EXPECT_TRUE(run(R"({"event":{"action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"cat"},"user":{"name":"bob"}})"));
 }
 
+}  // namespace dsl_interpreter_test
 }  // namespace
 }  // namespace rulec::interp::testing

@@ -5,6 +5,7 @@
 
 namespace rulec::interp::testing {
 namespace {
+namespace generic_kinds_test {
 
 // The compiled engine of `query` answers it with Generic atoms, every one by the runtime's native
 // on-demand tests, and reads `now` exactly when `uses_now`.
@@ -134,5 +135,6 @@ INSTANTIATE_TEST_SUITE_P(FreeText, Generic, ::testing::Values(
     Case{"pattern", "ba*", R"({"user":{"name":"bart"}})", true}),
     case_name);
 
+}  // namespace generic_kinds_test
 }  // namespace
 }  // namespace rulec::interp::testing

@@ -7,6 +7,7 @@
 
 namespace rulec::interp::testing {
 namespace {
+namespace matching_test {
 
 class Keyword : public ::testing::TestWithParam<Case> {};
 TEST_P(Keyword, Matches) { EXPECT_EQ(eval_query(GetParam().query, GetParam().doc), GetParam().expected); }
@@ -193,5 +194,6 @@ INSTANTIATE_TEST_SUITE_P(Interp, Text, ::testing::Values(
     Case{"empty_string_exists", "message:*", R"({"message":""})", true}),
     case_name);
 
+}  // namespace matching_test
 }  // namespace
 }  // namespace rulec::interp::testing

@@ -13,9 +13,9 @@
 #include "common/alloc_counter.h"
 #include "interp/interp_test_util.h"
 
-
 namespace rulec::interp::testing {
 namespace {
+namespace no_alloc_test {
 
 TEST(InterpNoAlloc, EvaluateAfterWarmUp) {
   const RuleSet set = load_rules({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules"});
@@ -61,5 +61,6 @@ TEST(InterpNoAlloc, EvaluateAfterWarmUp) {
   EXPECT_TRUE(b_hit);
 }
 
+}  // namespace no_alloc_test
 }  // namespace
 }  // namespace rulec::interp::testing

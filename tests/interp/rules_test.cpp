@@ -12,6 +12,7 @@
 
 namespace rulec::interp::testing {
 namespace {
+namespace rules_test {
 
 constexpr const char* kSeedId = "b2f0ea08-2b60-4a2d-93d7-fe996a30031a";
 
@@ -157,5 +158,6 @@ TEST(InterpCorpus, EveryQueryEvaluates) {
   EXPECT_LT(hits_source, rules.size() / 10);
 }
 
+}  // namespace rules_test
 }  // namespace
 }  // namespace rulec::interp::testing

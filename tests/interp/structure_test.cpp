@@ -5,6 +5,7 @@
 
 namespace rulec::interp::testing {
 namespace {
+namespace structure_test {
 
 class Missing : public ::testing::TestWithParam<Case> {};
 TEST_P(Missing, Matches) { EXPECT_EQ(eval_query(GetParam().query, GetParam().doc), GetParam().expected); }
@@ -161,5 +162,6 @@ INSTANTIATE_TEST_SUITE_P(Interp, Logic, ::testing::Values(
     Case{"keywords_any_case", "a:1 AND NOT b:2", R"({"a":"1","b":"3"})", true}),
     case_name);
 
+}  // namespace structure_test
 }  // namespace
 }  // namespace rulec::interp::testing

@@ -9,6 +9,7 @@
 
 namespace rulec {
 namespace {
+namespace text_analysis_test {
 
 struct TokenCase {
   const char* name;
@@ -96,5 +97,6 @@ TEST(InterpText, GlobStarAndQuestion) {
   EXPECT_FALSE(Glob(kql::Pattern{}, false).match("x"));
 }
 
+}  // namespace text_analysis_test
 }  // namespace
 }  // namespace rulec

@@ -5,6 +5,7 @@
 
 namespace rulec::interp::testing {
 namespace {
+namespace typed_matching_test {
 
 class Numbers : public ::testing::TestWithParam<Case> {};
 TEST_P(Numbers, Matches) { EXPECT_EQ(eval_query(GetParam().query, GetParam().doc), GetParam().expected); }
@@ -178,5 +179,6 @@ INSTANTIATE_TEST_SUITE_P(Interp, KeywordRanges, ::testing::Values(
     Case{"null_bound_any_value", "process.name < null", R"({"process":{"name":"zzz"}})", true}),
     case_name);
 
+}  // namespace typed_matching_test
 }  // namespace
 }  // namespace rulec::interp::testing

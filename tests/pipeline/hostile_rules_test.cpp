@@ -19,10 +19,10 @@
 
 namespace rulec::testing {
 namespace {
+namespace hostile_rules_test {
 
 using pipeline::CompileLimits;
 using pipeline::LoadedRules;
-
 
 std::string value_list(const char* field, const char* fmt_prefix, size_t n, const char* suffix = "") {
   std::string q = std::string(field) + ":(";
@@ -251,5 +251,6 @@ TEST(HostileRules, BoundedCompileReportsTimeAndMemory) {
 #endif
 }
 
+}  // namespace hostile_rules_test
 }  // namespace
 }  // namespace rulec::testing

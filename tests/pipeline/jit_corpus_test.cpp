@@ -17,6 +17,7 @@
 
 namespace rulec {
 namespace {
+namespace jit_corpus_test {
 
 const Schema& corpus_schema() {
   static const Schema s = testing::load_builtin_schema();
@@ -78,5 +79,6 @@ TEST(JitCorpus, EqualsTheInterpreterOnEveryRuleAndEvent) {
   EXPECT_GT(matched, 1000u) << "too few (rule, event) matches to compare";
 }
 
+}  // namespace jit_corpus_test
 }  // namespace
 }  // namespace rulec

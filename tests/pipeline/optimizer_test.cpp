@@ -12,6 +12,7 @@
 
 namespace rulec::plan {
 namespace {
+namespace optimizer_test {
 
 const Schema& schema() {
   static const Schema s = testing::load_builtin_schema();
@@ -155,5 +156,6 @@ TEST(Optimizer, RangeOperatorsReachTheTypedTests) {
   EXPECT_EQ(p.atom_of(p.root(3)).typed.kind, rt::TypedTestSpec::Kind::StrRange);
 }
 
+}  // namespace optimizer_test
 }  // namespace
 }  // namespace rulec::plan

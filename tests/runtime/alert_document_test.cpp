@@ -11,6 +11,7 @@
 
 namespace rulec::rt {
 namespace {
+namespace alert_document_test {
 
 using nlohmann::json;
 using ojson = nlohmann::ordered_json;
@@ -279,5 +280,6 @@ TEST(HitDecoding, HitIsDecodedAsItsSource) {
   EXPECT_EQ(d.decode(R"({"_id":"x","_source":{"a":1},"b":})", ev, &message), DecodeError::BadJson) << message;
 }
 
+}  // namespace alert_document_test
 }  // namespace
 }  // namespace rulec::rt

@@ -9,6 +9,7 @@
 
 namespace rulec {
 namespace {
+namespace dates_test {
 
 using rt::ValueKind;
 
@@ -155,5 +156,6 @@ TEST(EventTime, Rejected) {
   EXPECT_FALSE(event_time_ms("null", ValueKind::Null));
 }
 
+}  // namespace dates_test
 }  // namespace
 }  // namespace rulec

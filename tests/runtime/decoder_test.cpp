@@ -17,6 +17,7 @@
 
 namespace rulec::rt {
 namespace {
+namespace decoder_test {
 
 using L = std::tuple<std::string, std::string, ValueKind, uint32_t>;  // path, text, kind, scope
 
@@ -417,5 +418,6 @@ TEST(Decoder, NoAllocationAfterWarmUp) {
   EXPECT_GT(leaves, 0u);
 }
 
+}  // namespace decoder_test
 }  // namespace
 }  // namespace rulec::rt

@@ -17,6 +17,7 @@
 
 namespace rulec::rt {
 namespace {
+namespace detector_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -724,5 +725,6 @@ TEST(Alerts, WriteErrorIsReportedNotACrash) {
   EXPECT_NE(h.det->error().find("No space left"), std::string::npos) << h.det->error();
 }
 
+}  // namespace detector_test
 }  // namespace
 }  // namespace rulec::rt

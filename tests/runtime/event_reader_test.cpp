@@ -16,6 +16,7 @@
 
 namespace rulec::rt {
 namespace {
+namespace event_reader_test {
 
 // A fresh directory for one test's input files.
 class TempDir {
@@ -303,5 +304,6 @@ TEST(EventReader, HundredMegabyteLineIsSkippedWithoutBufferingIt) {
   std::printf("peak RSS grew by %ld MB reading a 100 MB line\n", grown_mb);
 }
 
+}  // namespace event_reader_test
 }  // namespace
 }  // namespace rulec::rt

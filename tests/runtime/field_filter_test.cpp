@@ -22,6 +22,7 @@
 
 namespace rulec::rt {
 namespace {
+namespace field_filter_test {
 
 using Strings = std::vector<std::string>;
 
@@ -475,5 +476,6 @@ TEST(FieldFilter, NoAllocationAfterWarmUp) {
   EXPECT_EQ(leaves, 200u * (4 + 3));
 }
 
+}  // namespace field_filter_test
 }  // namespace
 }  // namespace rulec::rt

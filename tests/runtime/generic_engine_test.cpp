@@ -9,6 +9,7 @@
 
 namespace rulec::rt {
 namespace {
+namespace generic_engine_test {
 
 // Generated code stand-in: rules 0 and 1 are on-demand atoms 0 and 1; rule 2 is atom 2's bit,
 // set by the string group (`process.name` has a value).
@@ -123,5 +124,6 @@ TEST(GenericEngine, InconsistentProgramsAreRefused) {
   EXPECT_NE(error.find("not sorted"), std::string::npos) << error;
 }
 
+}  // namespace generic_engine_test
 }  // namespace
 }  // namespace rulec::rt

@@ -18,6 +18,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace fleet_cli_test {
 
 // Sequential chunks of one stream, each read by a fresh process with no local state.
 void expect_chunks_equal_one_process(Fleet& f, const std::string& url) {
@@ -35,8 +36,6 @@ void expect_chunks_equal_one_process(Fleet& f, const std::string& url) {
   EXPECT_GT(rules.at("fleet-query"), 0u);
   EXPECT_EQ(all, one) << "the three processes wrote other alerts than one process";
 }
-
-}  // namespace
 
 TEST(FleetStandalone, SequentialChunksWriteExactlyWhatOneProcessWrites) {
   Fleet f;
@@ -213,3 +212,6 @@ TEST(FleetCluster, SequentialChunksAndAFailoverMidStream) {
   EXPECT_EQ(r.status, 0) << run.err();
   EXPECT_EQ(read_file(f.d.str("fo.ndjson")), one) << run.err();
 }
+
+}  // namespace fleet_cli_test
+}  // namespace

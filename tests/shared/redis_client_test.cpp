@@ -17,14 +17,13 @@ using rulec::rt::RedisEndpoint;
 using rulec::rt::RedisReply;
 
 namespace {
+namespace redis_client_test {
 
 RedisEndpoint local(int port) { return RedisEndpoint{"127.0.0.1", static_cast<uint16_t>(port)}; }
 
 std::unique_ptr<RedisClient> connect(int port, std::string& error, rulec::rt::RedisCredentials creds = {}) {
   return RedisClient::connect(local(port), creds, {}, error);
 }
-
-}  // namespace
 
 TEST(RedisUrl, SharedStateFormsAndTheirErrors) {
   rulec::rt::SharedStateUrl u;
@@ -203,3 +202,6 @@ TEST(RedisStream, EntriesWaitingForAnAcknowledgementStayFresh) {
   EXPECT_EQ(std::atol(server.cli("xpending ev g").out.c_str()), 3) << "read, none acknowledged";
   ASSERT_TRUE(source->acknowledge(error)) << error;
 }
+
+}  // namespace redis_client_test
+}  // namespace

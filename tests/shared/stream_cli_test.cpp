@@ -17,6 +17,7 @@
 using namespace rulec::testing;
 
 namespace {
+namespace stream_cli_test {
 
 // A Redis server with the fleet's week of events in a stream, and worker processes reading it.
 struct StreamFleet {
@@ -46,8 +47,6 @@ struct StreamFleet {
     return 0;
   }
 };
-
-}  // namespace
 
 // One worker reads the whole stream: the alerts `rulec run` writes for the same events in a file,
 // byte for byte, and every entry acknowledged. rulesensor reads a stream the same way.
@@ -250,3 +249,6 @@ TEST(StreamWorkers, KillNineOfAWorkerMidStreamThenItsRestart) {
   expect_as_one_process(one, all);
   EXPECT_EQ(s.pending(), 0);
 }
+
+}  // namespace stream_cli_test
+}  // namespace
