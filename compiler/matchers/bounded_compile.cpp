@@ -1,78 +1,52 @@
-// Hyperscan compilation in a killable child process: a deadline and an address-space cap per database.
+// Hyperscan compilation in a killable process (the rulec-hs-compile helper, or a forked child): a deadline and an address-space cap per database.
 #include "compiler/matchers/bounded_compile.h"
 
-#include <hs/hs.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
+#include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <unordered_map>
 
 #include "runtime/common/cpu_time.h"
 
-// Under AddressSanitizer the shadow memory takes terabytes of address space: no RLIMIT_AS there.
-#if defined(__SANITIZE_ADDRESS__)
-#define RULEC_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RULEC_ASAN 1
-#endif
-#endif
+extern char** environ;
 
 namespace rulec::matchers {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
 
-// In this process: the database, or why not.
-CompileResult compile_here(const std::vector<rt::StringGroupSpec::Pattern>& patterns, const hs_platform_info* platform) {
-  std::vector<const char*> exprs;
-  std::vector<unsigned> flags, ids;
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    exprs.push_back(patterns[i].regex.c_str());
-    flags.push_back(rt::hs_flags(patterns[i]));
-    ids.push_back(static_cast<unsigned>(i));
+CompileJob job_of(const std::vector<rt::StringGroupSpec::Pattern>& patterns, const hs_platform_info* platform,
+                  uint32_t max_memory_mb) {
+  CompileJob job;
+  for (const auto& p : patterns) {
+    job.expressions.push_back(p.regex);
+    job.flags.push_back(rt::hs_flags(p));
   }
-  CompileResult r;
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                       platform, &db, &err) != HS_SUCCESS) {
-    r.outcome = CompileOutcome::Refused;
-    r.bad = err ? err->expression : -1;
-    r.message = err && err->message ? err->message : "compile error";
-    if (r.message.find("memory") != std::string::npos) r.outcome = CompileOutcome::OutOfMemory;
-    hs_free_compile_error(err);
-    return r;
-  }
-  char* bytes = nullptr;
-  size_t len = 0;
-  if (hs_serialize_database(db, &bytes, &len) == HS_SUCCESS) {
-    r.outcome = CompileOutcome::Ok;
-    r.database.assign(bytes, len);
-    std::free(bytes);
-  } else {
-    r.message = "the database could not be serialized";
-  }
-  hs_free_database(db);
-  return r;
+  job.has_platform = platform != nullptr;
+  if (platform) job.platform = *platform;
+  job.max_memory_mb = max_memory_mb;
+  return job;
 }
 
-bool write_all(int fd, const void* p, size_t n) {
-  const char* c = static_cast<const char*>(p);
+bool send_all(int fd, const std::string& s) {
+  const char* c = s.data();
+  size_t n = s.size();
   while (n) {
-    const ssize_t w = ::write(fd, c, n);
+    const ssize_t w = ::send(fd, c, n, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) return false;
     c += w, n -= static_cast<size_t>(w);
@@ -80,40 +54,96 @@ bool write_all(int fd, const void* p, size_t n) {
   return true;
 }
 
-// The child's reply: outcome (1 byte), bad (8), message length (8), database length (8), then both.
-[[noreturn]] void child(int fd, const std::vector<rt::StringGroupSpec::Pattern>& patterns,
-                        const hs_platform_info* platform, const CompileBudget& budget) {
-#ifndef RULEC_ASAN
-  if (budget.max_memory_mb) {
-    // The cap counts on top of what the process already maps (libraries, the rules in memory).
-    rlim_t mapped = 0;
-    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-      unsigned long pages = 0;
-      if (std::fscanf(f, "%lu", &pages) == 1) mapped = rlim_t{pages} * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
-      std::fclose(f);
-    }
-    const rlim_t cap = mapped + (rlim_t{budget.max_memory_mb} << 20);
-    rlimit lim{cap, cap};
-    setrlimit(RLIMIT_AS, &lim);
+// The helper program: beside this program (the build folder, an installed bin/), in
+// ../libexec/rulec/ from it (an installed rulec), or in the build folder (the test programs,
+// which run from build/tests/). Empty when none is there: compile_bounded forks instead.
+std::string find_helper() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> places;
+  if (!ec) {
+    places.push_back(self.parent_path() / "rulec-hs-compile");
+    places.push_back(self.parent_path().parent_path() / "libexec" / "rulec" / "rulec-hs-compile");
   }
-#else
-  (void)budget;
+#ifdef RULEC_HELPER_BUILD_DIR
+  places.push_back(fs::path(RULEC_HELPER_BUILD_DIR) / "rulec-hs-compile");
 #endif
-  CompileResult r;
-  try {
-    r = compile_here(patterns, platform);
-  } catch (const std::bad_alloc&) {
-    r.outcome = CompileOutcome::OutOfMemory;
-  } catch (...) {
-    r.outcome = CompileOutcome::Failed;
-    r.message = "internal error in the compiler";
+  for (const auto& p : places)
+    if (::access(p.c_str(), X_OK) == 0) return p.string();
+  return {};
+}
+
+std::atomic<bool> helper_allowed{true};
+
+const std::string& helper_path() {
+  static const std::string path = find_helper();
+  return path;
+}
+
+// Starts the helper on one end of a socket pair (its standard input and output) and sends it the
+// job; the other end is returned in `fd`. False when it could not be started.
+bool start_helper(const std::string& job, pid_t& pid, int& fd) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, sv[1], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&fa, sv[1], STDOUT_FILENO);
+  const std::string& path = helper_path();
+  char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
+  const int rc = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(sv[1]);
+  if (rc != 0) {
+    ::close(sv[0]);
+    return false;
   }
-  const uint8_t o = static_cast<uint8_t>(r.outcome);
-  const int64_t bad = r.bad;
-  const uint64_t ml = r.message.size(), dl = r.database.size();
-  const bool ok = write_all(fd, &o, 1) && write_all(fd, &bad, 8) && write_all(fd, &ml, 8) && write_all(fd, &dl, 8) &&
-                  write_all(fd, r.message.data(), ml) && write_all(fd, r.database.data(), dl);
-  _exit(ok ? 0 : 3);
+  fd = sv[0];
+  // The job is read whole before the helper compiles; a helper that died early fails the send.
+  send_all(fd, job);
+  ::shutdown(fd, SHUT_WR);
+  return true;
+}
+
+// Forks a child that compiles the job and writes its reply to the returned `fd`.
+bool fork_child(const CompileJob& job, pid_t& pid, int& fd, std::string& error) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    error = std::string("pipe: ") + std::strerror(errno);
+    return false;
+  }
+  pid = ::fork();
+  if (pid < 0) {
+    error = std::string("fork: ") + std::strerror(errno);
+    ::close(fds[0]), ::close(fds[1]);
+    return false;
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    cap_address_space(job.max_memory_mb);
+    CompileResult r;
+    try {
+      r = compile_job(job);
+    } catch (const std::bad_alloc&) {
+      r.outcome = CompileOutcome::OutOfMemory;
+    } catch (...) {
+      r.outcome = CompileOutcome::Failed;
+      r.message = "internal error in the compiler";
+    }
+    const std::string reply = encode_reply(r);
+    const char* c = reply.data();
+    size_t n = reply.size();
+    while (n) {
+      const ssize_t w = ::write(fds[1], c, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) _exit(3);
+      c += w, n -= static_cast<size_t>(w);
+    }
+    _exit(0);
+  }
+  ::close(fds[1]);
+  fd = fds[0];
+  return true;
 }
 
 // Databases of large sets, by their exact patterns and platform: a rule's set compiled alone by the
@@ -122,6 +152,7 @@ constexpr size_t kCachedFrom = 64;
 // Sets compiled in this process even under a budget (see compile_bounded).
 constexpr size_t kInProcessPatterns = 16;
 constexpr size_t kInProcessBytes = 4096;
+
 // A glob's expression: escaped or plain literals, `.`, `.*`, anchors. No alternation, class, group
 // or counted repeat, whose sets Hyperscan can take minutes to compile (an EQL regex may hold them).
 bool glob_shaped(const std::string& re) {
@@ -164,6 +195,9 @@ const char* to_string(CompileOutcome o) {
   return "failed";
 }
 
+void allow_compile_helper(bool allowed) { helper_allowed = allowed; }
+bool compile_helper_found() { return !helper_path().empty(); }
+
 CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& patterns,
                               const hs_platform_info* platform, const CompileBudget& budget) {
   const double cpu0 = thread_cpu_ms();
@@ -187,34 +221,25 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
     }
     return r;
   };
+  const CompileJob job = job_of(patterns, platform, budget.max_memory_mb);
   // Without a budget, or for a set too small to blow up (a few glob expressions: literals, `.*`
-  // and `.`, which Hyperscan compiles in milliseconds and little memory), no child is forked.
+  // and `.`, which Hyperscan compiles in milliseconds and little memory), no process is started.
   size_t bytes = 0;
   bool globs = true;
   for (const auto& p : patterns) bytes += p.regex.size(), globs = globs && glob_shaped(p.regex);
   const bool small = globs && patterns.size() <= kInProcessPatterns && bytes <= kInProcessBytes;
   if ((!budget.max_ms && !budget.max_memory_mb) || small) {
-    CompileResult r = compile_here(patterns, platform);
+    CompileResult r = compile_job(job);
     r.ms = elapsed();
     return remember(r);
   }
+  // The helper (a fresh process: starting it costs the same whatever this process's size), or a
+  // forked child, whose cost grows with this process's memory (page tables, copy-on-write).
   CompileResult r;
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    r.message = std::string("pipe: ") + std::strerror(errno);
-    return r;
-  }
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    r.message = std::string("fork: ") + std::strerror(errno);
-    ::close(fds[0]), ::close(fds[1]);
-    return r;
-  }
-  if (pid == 0) {
-    ::close(fds[0]);
-    child(fds[1], patterns, platform, budget);
-  }
-  ::close(fds[1]);
+  pid_t pid = -1;
+  int fd = -1;
+  const bool helper = helper_allowed && !helper_path().empty() && start_helper(encode_job(job), pid, fd);
+  if (!helper && !fork_child(job, pid, fd, r.message)) return r;
   // Read the reply until EOF or the deadline: the child's CPU time reaching the budget (what it
   // would cost on an idle machine), or, should its CPU clock not be readable, wall time. A child
   // starved of CPU for ten times its budget is stopped too.
@@ -239,16 +264,16 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
       }
       wait_ms = std::min(static_cast<int>(left) + 1, 50);  // the CPU clock is read again at each tick
     }
-    pollfd p{fds[0], POLLIN, 0};
+    pollfd p{fd, POLLIN, 0};
     const int n = ::poll(&p, 1, wait_ms);
     if (n < 0 && errno == EINTR) continue;
     if (n == 0) continue;  // deadline check above
-    const ssize_t got = ::read(fds[0], buf, sizeof buf);
+    const ssize_t got = ::read(fd, buf, sizeof buf);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
     reply.append(buf, static_cast<size_t>(got));
   }
-  ::close(fds[0]);
+  ::close(fd);
   if (timed_out) ::kill(pid, SIGKILL);
   if (!timed_out) child_time();  // its CPU time up to its reply
   int status = 0;
@@ -260,25 +285,16 @@ CompileResult compile_bounded(const std::vector<rt::StringGroupSpec::Pattern>& p
     r.message = "not compiled within " + std::to_string(budget.max_ms) + " ms";
     return r;
   }
-  uint8_t o = 0;
-  int64_t bad = -1;
-  uint64_t ml = 0, dl = 0;
-  if (reply.size() < 25 || (std::memcpy(&o, reply.data(), 1), std::memcpy(&bad, reply.data() + 1, 8),
-                            std::memcpy(&ml, reply.data() + 9, 8), std::memcpy(&dl, reply.data() + 17, 8),
-                            ml > reply.size() || dl > reply.size() || 25 + ml + dl != reply.size()) ||
-      o > static_cast<uint8_t>(CompileOutcome::Failed)) {
+  if (!decode_reply(reply, r)) {
     // No complete reply: killed by the memory cap (an allocation failure that aborted) or crashed.
     const bool oom = budget.max_memory_mb && WIFSIGNALED(status) &&
                      (WTERMSIG(status) == SIGABRT || WTERMSIG(status) == SIGSEGV || WTERMSIG(status) == SIGKILL);
     r.outcome = oom ? CompileOutcome::OutOfMemory : CompileOutcome::Failed;
+    r.database.clear();
     r.message = oom ? "over the memory cap of " + std::to_string(budget.max_memory_mb) + " MB"
                     : "the compiling process ended without a result (status " + std::to_string(status) + ")";
     return r;
   }
-  r.outcome = static_cast<CompileOutcome>(o);
-  r.bad = bad;
-  r.message = reply.substr(25, ml);
-  r.database = reply.substr(25 + ml, dl);
   if (r.outcome == CompileOutcome::OutOfMemory && r.message.empty())
     r.message = "over the memory cap of " + std::to_string(budget.max_memory_mb) + " MB";
   return remember(r);

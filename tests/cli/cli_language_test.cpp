@@ -274,7 +274,7 @@ TEST(CliLanguage, ProgressOnlyOnATerminal) {
   EXPECT_EQ(json.out.find('\r'), std::string::npos);
 }
 
-// `cmake --install` puts the programs, man pages and completion files under the prefix; the
+// `cmake --install` puts the programs, man pages, completion files and the compile helper under the prefix; the
 // installed rulec runs on its embedded schema.
 TEST(CliLanguage, InstallPutsProgramsManPagesAndCompletions) {
   TempDir d;
@@ -285,8 +285,11 @@ TEST(CliLanguage, InstallPutsProgramsManPagesAndCompletions) {
   for (const char* f : {"bin/rulec", "bin/rulesensor", "bin/rulec-gen", "share/man/man1/rulec.1", "share/man/man1/rulesensor.1",
                         "share/man/man1/rulec-gen.1", "share/bash-completion/completions/rulec",
                         "share/bash-completion/completions/rulesensor", "share/bash-completion/completions/rulec-gen",
-                        "share/zsh/site-functions/_rulec"})
+                        "share/zsh/site-functions/_rulec", "libexec/rulec/rulec-hs-compile"})
     EXPECT_TRUE(fs::exists(fs::path(prefix) / f)) << f;
+  // rulec's Hyperscan compile helper (found from bin/ as ../libexec/rulec/) is not for users.
+  auto helper = run_shell(quote(prefix + "/libexec/rulec/rulec-hs-compile") + " --help 2>&1");
+  EXPECT_EQ(helper.status, 2) << helper.out;
   for (const char* program : {"rulec", "rulesensor", "rulec-gen"}) {
     auto v = run_shell("cd / && env -u RULEC_SCHEMA_DIR " + quote(prefix + "/bin/" + program) + " --version 2>&1");
     EXPECT_EQ(v.status, 0) << v.out;

@@ -234,7 +234,15 @@ TEST(HostileRules, DatabaseOverItsBudgetIsEvaluatedOnDemand) {
   EXPECT_TRUE(bits.test(0));
 }
 
-TEST(HostileRules, BoundedCompileReportsTimeAndMemory) {
+// compile_bounded's two ways of compiling in another process, the helper program and a fork,
+// give the same outcomes.
+class BoundedCompile : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override { matchers::allow_compile_helper(GetParam()); }
+  void TearDown() override { matchers::allow_compile_helper(true); }
+};
+
+TEST_P(BoundedCompile, ReportsRefusalsTimeAndMemory) {
   std::vector<rt::StringGroupSpec::Pattern> ok{{"abc.*def", false, false, 0}};
   auto r = matchers::compile_bounded(ok, nullptr, {2000, 512});
   EXPECT_EQ(r.outcome, matchers::CompileOutcome::Ok) << r.message;
@@ -243,13 +251,22 @@ TEST(HostileRules, BoundedCompileReportsTimeAndMemory) {
   r = matchers::compile_bounded(bad, nullptr, {2000, 512});
   EXPECT_EQ(r.outcome, matchers::CompileOutcome::Refused);
   EXPECT_EQ(r.bad, 0);
-#ifndef RULEC_TEST_ASAN
+  EXPECT_FALSE(r.message.empty());
   std::vector<rt::StringGroupSpec::Pattern> big;
   for (int i = 0; i < 3000; ++i) big.push_back({fmt::format("x{}.*y.{{1,200}}z", i), false, false, uint32_t(i)});
+  r = matchers::compile_bounded(big, nullptr, {20, 0});
+  EXPECT_EQ(r.outcome, matchers::CompileOutcome::TimedOut) << matchers::to_string(r.outcome) << ": " << r.message;
+  EXPECT_EQ(r.message, "not compiled within 20 ms");
+#ifndef RULEC_TEST_ASAN
   r = matchers::compile_bounded(big, nullptr, {60000, 16});
   EXPECT_EQ(r.outcome, matchers::CompileOutcome::OutOfMemory) << matchers::to_string(r.outcome) << ": " << r.message;
 #endif
 }
+
+INSTANTIATE_TEST_SUITE_P(HelperOrFork, BoundedCompile, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Helper" : "Fork"; });
+
+TEST(BoundedCompileHelper, IsFoundFromTheTestPrograms) { EXPECT_TRUE(matchers::compile_helper_found()); }
 
 }  // namespace hostile_rules_test
 }  // namespace
