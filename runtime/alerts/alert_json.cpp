@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/alerts/alert_reason.h"
+#include "runtime/alerts/rule_overrides.h"
 #include "runtime/common/dates.h"
 #include "runtime/common/hash128.h"
 
@@ -207,11 +208,13 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   a["kibana.alert.start"] = stamp;
   a["kibana.alert.last_detected"] = stamp;
   a["kibana.alert.intended_timestamp"] = stamp;
-  a["kibana.alert.severity"] = rule.severity;
-  a["kibana.alert.risk_score"] = rule.risk_score;
-  a["kibana.alert.reason"] = kibana_reason(doc, rule.kind == DetectionKind::Query ? ReasonView::Fields : ReasonView::Source,
-                                           rule.severity, rule.name);
   const ojson params = parsed_or(rule.parameters_json, ojson::object());
+  // Severity, risk score and name mapped from the document (the threshold alert's: its terms).
+  const AlertOverrides over = rule_overrides(rule, params, doc);
+  a["kibana.alert.severity"] = over.severity;
+  a["kibana.alert.risk_score"] = over.risk_score;
+  a["kibana.alert.reason"] = kibana_reason(doc, rule.kind == DetectionKind::Query ? ReasonView::Fields : ReasonView::Source,
+                                           over.severity, over.name);
   auto param = [&](const char* key, ojson fallback) {
     auto it = params.find(key);
     return it == params.end() ? fallback : *it;
@@ -222,7 +225,7 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   };
   a["kibana.alert.rule.uuid"] = rule.rule_uuid;
   a["kibana.alert.rule.rule_id"] = rule.rule_id;
-  a["kibana.alert.rule.name"] = rule.name;
+  a["kibana.alert.rule.name"] = over.name;
   a["kibana.alert.rule.type"] = rule.type_name;
   a["kibana.alert.rule.rule_type_id"] = rule.rule_type_id;
   a["kibana.alert.rule.category"] = std::string(rule_category(rule.kind));
