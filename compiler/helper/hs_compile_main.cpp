@@ -7,26 +7,10 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <new>
 #include <string>
 
 #include "compiler/matchers/hs_compile_job.h"
-
-namespace {
-
-bool write_all(int fd, const std::string& s) {
-  const char* c = s.data();
-  size_t n = s.size();
-  while (n) {
-    const ssize_t w = ::write(fd, c, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    c += w, n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
-}  // namespace
+#include "runtime/common/durable_file.h"
 
 int main(int argc, char**) {
   using namespace rulec::matchers;
@@ -50,14 +34,5 @@ int main(int argc, char**) {
   }
   std::string().swap(in);
   cap_address_space(job.max_memory_mb);
-  CompileResult r;
-  try {
-    r = compile_job(job);
-  } catch (const std::bad_alloc&) {
-    r.outcome = CompileOutcome::OutOfMemory;
-  } catch (...) {
-    r.outcome = CompileOutcome::Failed;
-    r.message = "internal error in the compiler";
-  }
-  return write_all(STDOUT_FILENO, encode_reply(r)) ? 0 : 1;
+  return rulec::rt::write_all(STDOUT_FILENO, encode_reply(compile_job_caught(job))) ? 0 : 1;
 }

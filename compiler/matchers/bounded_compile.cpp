@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "runtime/common/cpu_time.h"
+#include "runtime/common/durable_file.h"
 
 extern char** environ;
 
@@ -121,25 +122,7 @@ bool fork_child(const CompileJob& job, pid_t& pid, int& fd, std::string& error) 
   if (pid == 0) {
     ::close(fds[0]);
     cap_address_space(job.max_memory_mb);
-    CompileResult r;
-    try {
-      r = compile_job(job);
-    } catch (const std::bad_alloc&) {
-      r.outcome = CompileOutcome::OutOfMemory;
-    } catch (...) {
-      r.outcome = CompileOutcome::Failed;
-      r.message = "internal error in the compiler";
-    }
-    const std::string reply = encode_reply(r);
-    const char* c = reply.data();
-    size_t n = reply.size();
-    while (n) {
-      const ssize_t w = ::write(fds[1], c, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) _exit(3);
-      c += w, n -= static_cast<size_t>(w);
-    }
-    _exit(0);
+    _exit(rt::write_all(fds[1], encode_reply(compile_job_caught(job))) ? 0 : 3);
   }
   ::close(fds[1]);
   fd = fds[0];

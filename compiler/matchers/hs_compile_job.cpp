@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RULEC_ASAN 1
@@ -80,6 +81,19 @@ CompileResult compile_job(const CompileJob& job) {
     r.message = "the database could not be serialized";
   }
   hs_free_database(db);
+  return r;
+}
+
+CompileResult compile_job_caught(const CompileJob& job) {
+  CompileResult r;
+  try {
+    r = compile_job(job);
+  } catch (const std::bad_alloc&) {
+    r.outcome = CompileOutcome::OutOfMemory;
+  } catch (...) {
+    r.outcome = CompileOutcome::Failed;
+    r.message = "internal error in the compiler";
+  }
   return r;
 }
 

@@ -37,6 +37,10 @@ struct CompileJob {
 
 // Compiles the set (block mode) in this process and serializes the database.
 CompileResult compile_job(const CompileJob& job);
+// compile_job in the compiling process: an allocation failure (the memory cap) or any other
+// exception becomes the outcome instead of ending the process.
+CompileResult compile_job_caught(const CompileJob& job);
+
 
 // Caps this process's address space at what it maps now plus `max_mb` (no cap for 0, nor under
 // AddressSanitizer, whose shadow memory takes terabytes of address space).
