@@ -9,79 +9,132 @@
 
 namespace rulec::rt::fleet_scripts {
 
-// New terms. KEYS[1]: a term tuple of a rule, value "LAST|OWNER" (LAST: the largest event time the
-// fleet has seen it at; OWNER: the id of the occurrence that last found it new).
+// New terms. KEYS[1]: a term tuple of a rule, value "LAST|OWNER|T|OWNER|T..." (LAST: the largest
+// event time the fleet has seen it at; then, oldest first, the ids and times of the last 16
+// occurrences that found it new: a process killed after asking re-reads its events from its last
+// checkpoint, and the occurrence it re-reads must be new again, however far the fleet has seen
+// the term since). "LAST|OWNER" (rulec before 0.9) is read as one owner of unknown time.
 // ARGV: window, horizon, watermark, then (t, owner) per occurrence, in stream order.
-// Each occurrence is new when the term was not seen in [t - window, t), or when it is the owner
-// asking again. Returns one 0/1 per occurrence, then LAST. The key lives until the watermark
-// passes LAST + horizon (at least a minute).
+// Each occurrence is new when it is one of the owners asking again, or when the term was not seen
+// in [t - window, t). Returns one 0/1 per occurrence, then LAST, then (when there are owners) the
+// latest owner's time and (when there are others) the latest time of the others ("": unknown). The key lives until the watermark passes
+// LAST + horizon (at least a minute).
 inline constexpr const char* kNewTerms = R"lua(
+local function bad() return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a new-terms entry') end
 local v = redis.call('GET', KEYS[1])
-local last, owner = nil, ''
+local last, owners = nil, {}
 if v then
-  local sep = string.find(v, '|', 1, true)
-  if sep then last = tonumber(string.sub(v, 1, sep - 1)); owner = string.sub(v, sep + 1) end
-  if not last then return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a new-terms entry') end
+  local p, i = {}, 1
+  while true do
+    local j = string.find(v, '|', i, true)
+    if not j then p[#p + 1] = string.sub(v, i); break end
+    p[#p + 1] = string.sub(v, i, j - 1); i = j + 1
+  end
+  last = tonumber(p[1])
+  if not last or #p < 2 then return bad() end
+  if #p == 2 then
+    if p[2] ~= '' then owners[1] = {p[2], false} end
+  else
+    if #p % 2 ~= 1 then return bad() end
+    for k = 2, #p, 2 do
+      local ot = tonumber(p[k + 1])
+      if not ot or p[k] == '' then return bad() end
+      owners[#owners + 1] = {p[k], ot}
+    end
+  end
 end
 local window, horizon, wm = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local out, changed = {}, false
 for i = 4, #ARGV, 2 do
   local t, o = tonumber(ARGV[i]), ARGV[i + 1]
   local new = 0
-  if last == nil or last < t - window then
-    new = 1; owner = o; changed = true
-  elseif o ~= '' and o == owner then
-    new = 1
+  if o ~= '' then
+    for _, w in ipairs(owners) do if w[1] == o then new = 1 end end
+  end
+  if new == 0 and (last == nil or last < t - window) then
+    new = 1; changed = true
+    if o ~= '' then
+      local kept = {}
+      for _, w in ipairs(owners) do if w[2] then kept[#kept + 1] = w end end
+      kept[#kept + 1] = {o, t}
+      owners = kept
+    end
   end
   if last == nil or t > last then last = t; changed = true end
   out[#out + 1] = new
 end
+while #owners > 16 do table.remove(owners, 1); changed = true end
 if changed then
   local ttl = math.max(60000, last + horizon - math.max(wm, last))
-  redis.call('SET', KEYS[1], string.format('%.0f', last) .. '|' .. owner, 'PX', string.format('%.0f', ttl))
+  local val = string.format('%.0f', last)
+  if #owners == 1 and not owners[1][2] then
+    val = val .. '|' .. owners[1][1]
+  elseif #owners == 0 then
+    val = val .. '|'
+  else
+    for _, w in ipairs(owners) do
+      if w[2] then val = val .. '|' .. w[1] .. '|' .. string.format('%.0f', w[2]) end
+    end
+  end
+  redis.call('SET', KEYS[1], val, 'PX', string.format('%.0f', ttl))
 end
 out[#out + 1] = string.format('%.0f', last)
+if #owners > 0 then
+  local latest = owners[#owners][2]
+  out[#out + 1] = latest and string.format('%.0f', latest) or ''
+  if #owners > 1 then
+    local m, known = nil, true
+    for k = 1, #owners - 1 do
+      if not owners[k][2] then known = false elseif not m or owners[k][2] > m then m = owners[k][2] end
+    end
+    out[#out + 1] = known and string.format('%.0f', m) or ''
+  end
+end
 return out
 )lua";
 
 // Threshold. KEYS[1]: a group's bucket, a hash: n (events counted), d (distinct cardinality
-// values), a ("ID|COUNT|DISTINCT" of the event that crossed), e<ID> per event counted, c<H> per
-// distinct value. ARGV: threshold, cardinality threshold (0: none), ttl, then per event: ID,
-// number of cardinality values, the values' hashes. Returns per event 0 (no alert), -1 (the
-// bucket's alert was raised by another event), or {COUNT, DISTINCT} when the event crosses (or is
-// the crossing event asking again).
+// values), a ("ID|COUNT|DISTINCT|T" of the event that crossed, T its event time; "ID|COUNT|DISTINCT"
+// before rulec 0.9), e<ID> per event counted, c<H> per distinct value. ARGV: threshold,
+// cardinality threshold (0: none), ttl, then per event: ID, its event time, number of cardinality
+// values, the values' hashes. Returns per event 0 (no alert), {COUNT, DISTINCT} when the event
+// crosses (or is the crossing event asking again), or, when another event raised the bucket's
+// alert, that event's time as a string ("": unknown). An event at another time than the crossing
+// one can never raise the bucket's alert again: the caller may stop asking for those.
 inline constexpr const char* kThreshold = R"lua(
+local function bad() return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a threshold bucket') end
 local tv, cv, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local out = {}
 local i = 4
 while i <= #ARGV do
-  local id, nc = ARGV[i], tonumber(ARGV[i + 1])
+  local id, t, nc = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local a = redis.call('HGET', KEYS[1], 'a')
   if a then
     local s1 = string.find(a, '|', 1, true)
     local s2 = s1 and string.find(a, '|', s1 + 1, true)
-    if not s2 then return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a threshold bucket') end
+    if not s2 then return bad() end
+    local s3 = string.find(a, '|', s2 + 1, true)
     if string.sub(a, 1, s1 - 1) == id then
-      out[#out + 1] = {tonumber(string.sub(a, s1 + 1, s2 - 1)), tonumber(string.sub(a, s2 + 1))}
+      out[#out + 1] = {tonumber(string.sub(a, s1 + 1, s2 - 1)), tonumber(string.sub(a, s2 + 1, (s3 or 0) - 1))}
     else
-      out[#out + 1] = -1
+      out[#out + 1] = s3 and string.sub(a, s3 + 1) or ''
     end
   else
     if redis.call('HSETNX', KEYS[1], 'e' .. id, 1) == 1 then redis.call('HINCRBY', KEYS[1], 'n', 1) end
     for k = 1, nc do
-      if redis.call('HSETNX', KEYS[1], 'c' .. ARGV[i + 1 + k], 1) == 1 then redis.call('HINCRBY', KEYS[1], 'd', 1) end
+      if redis.call('HSETNX', KEYS[1], 'c' .. ARGV[i + 2 + k], 1) == 1 then redis.call('HINCRBY', KEYS[1], 'd', 1) end
     end
     local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
     local d = tonumber(redis.call('HGET', KEYS[1], 'd') or '0')
-    if n == nil or d == nil then return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a threshold bucket') end
+    if n == nil or d == nil then return bad() end
     if n >= tv and (cv == 0 or d >= cv) then
-      redis.call('HSET', KEYS[1], 'a', id .. '|' .. n .. '|' .. d)
+      redis.call('HSET', KEYS[1], 'a', id .. '|' .. n .. '|' .. d .. '|' .. t)
       out[#out + 1] = {n, d}
     else
       out[#out + 1] = 0
     end
   end
-  i = i + 2 + nc
+  i = i + 3 + nc
 end
 redis.call('PEXPIRE', KEYS[1], ttl)
 return out

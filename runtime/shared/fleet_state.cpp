@@ -1,6 +1,12 @@
 // Fleet state: connecting, loading the scripts, and running batches through outages with backoff.
 #include "runtime/shared/fleet_state.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
 #include <fmt/format.h>
 
 #include "runtime/common/hash128.h"
@@ -39,6 +45,26 @@ bool load_scripts(RedisClient& c, const RedisEndpoint& node, std::string* sha, s
 }
 
 }  // namespace
+
+std::string FleetState::default_writer(const std::string& state_dir) {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "host");
+  if (!state_dir.empty()) {
+    // absolute() first: weakly_canonical leaves a relative path that does not exist yet (the
+    // first run creates it) relative, and the restart would then name another writer.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path dir = fs::absolute(state_dir, ec);
+    if (ec) dir = state_dir;
+    fs::path canon = fs::weakly_canonical(dir, ec);
+    if (!ec) dir = canon;
+    dir = dir.lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path()) dir = dir.parent_path();  // "st/" is "st"
+    return fmt::format("{}:{:016x}", host, Hash128().add(dir.string()).value().first);
+  }
+  std::random_device rd;
+  return fmt::format("{}:{:08x}{:08x}", host, rd(), rd());
+}
 
 FleetState::~FleetState() = default;
 

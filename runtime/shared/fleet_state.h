@@ -21,6 +21,10 @@ class FleetState {
   // alerts it claims (stable across its restarts). nullptr with the reason.
   static std::unique_ptr<FleetState> open(const std::string& url, std::string writer, std::string& error);
   ~FleetState();
+  // This process's name in the claims: the host and its --state directory made absolute (a
+  // restart, from any working directory, is the same writer), or without one the host and a
+  // random number.
+  static std::string default_writer(const std::string& state_dir);
 
   const std::string& writer() const { return writer_; }
   const std::string& prefix() const { return prefix_; }

@@ -84,11 +84,13 @@ struct FleetFlight {
     uint32_t rule;
     Key128 key;
     int64_t last;
+    int64_t owner_t, older_max;  // FleetBatch::TermSeen's
   };
   struct GroupUpdate {
     uint32_t rule;
     Key128 key;
     int64_t bucket;
+    int64_t owner_t;  // the time of the event that raised the bucket's alert
   };
 
   std::vector<EventCopy> events;
@@ -123,13 +125,25 @@ struct FleetBatch {
   std::future<bool> inflight;
 
   // What this process knows of the fleet (a cache: Redis stays the truth; all of it may be dropped).
+  static constexpr int64_t kNoOwner = INT64_MIN, kUnknownOwner = INT64_MAX;
   struct TermSeen {
     int64_t last = INT64_MIN;  // the fleet has seen the term at least this late
     int64_t sent = INT64_MIN;  // the latest time this process told the fleet
+    // When the fleet last said: the times of the occurrences that found the term new and may ask
+    // again, the latest one's and the latest of the others' (kNoOwner: none; kUnknownOwner in
+    // older_max: a time is unknown, any occurrence may be one).
+    int64_t owner_t = kNoOwner;
+    int64_t older_max = kNoOwner;
+    // An occurrence at t, the fleet having seen the term at t or later, is not one of the owners.
+    bool not_an_owner(int64_t t) const { return t != owner_t && t > older_max; }
+  };
+  struct AlertedGroup {
+    int64_t bucket;
+    int64_t owner_t;  // the event that raised the alert: only one at this time may ask again
   };
   struct RuleCache {
     std::unordered_map<Key128, TermSeen, Key128Hash> terms;
-    std::unordered_map<Key128, int64_t, Key128Hash> alerted_groups;  // group and bucket -> bucket
+    std::unordered_map<Key128, AlertedGroup, Key128Hash> alerted_groups;  // group and bucket
     std::map<int64_t, bool> full_buckets;  // max_signals reached (the worker's: touched only while none is in flight)
   };
   std::vector<RuleCache> cache;

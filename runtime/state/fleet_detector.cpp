@@ -16,11 +16,6 @@
 // - The cache: a term this process knows the fleet saw within the window needs no call; its
 //   last-seen time is sent when it moved on by W/1024 (at least a second), so other processes'
 //   view of it is at most that stale. A bucket known to be alerted, or full, needs no call.
-#include <unistd.h>
-
-#include <filesystem>
-#include <random>
-
 #include <fmt/format.h>
 
 #include "runtime/state/detector.h"
@@ -32,27 +27,9 @@
 namespace rulec::rt {
 using namespace terms;
 
-namespace {
-
-// This process's name in the claims: the host and its --state directory (a restart is the same
-// writer), or the host and a random number.
-std::string default_writer(const std::string& state_dir) {
-  char host[256] = {0};
-  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "host");
-  if (!state_dir.empty()) {
-    std::error_code ec;
-    const std::string abs = std::filesystem::weakly_canonical(state_dir, ec).string();
-    return fmt::format("{}:{:016x}", host, Hash128().add(abs).value().first);
-  }
-  std::random_device rd;
-  return fmt::format("{}:{:08x}{:08x}", host, rd(), rd());
-}
-
-}  // namespace
-
 bool Detector::open_fleet(std::string& error) {
   fleet_ = FleetState::open(options_.shared_state,
-                            options_.writer.empty() ? default_writer(options_.state_dir) : options_.writer, error);
+                            options_.writer.empty() ? FleetState::default_writer(options_.state_dir) : options_.writer, error);
   if (!fleet_) return false;
   batch_ = std::make_unique<FleetBatch>();
   batch_->cache.resize(rules_.size());
@@ -171,7 +148,12 @@ void Detector::fleet_new_terms(size_t rule, const Event& ev, int64_t t) {
       c.max_t = std::max(c.max_t, t);
       seen.sent = t;
     };
-    if (!pending && seen.last != INT64_MIN && seen.last >= t - r.history_window_ms) return refresh();  // the fleet saw it within the window
+    // The fleet saw it within the window before t: not new. At or after t, the fleet's history may
+    // hold this very occurrence (re-read after a restart, the fleet having seen the term later
+    // since): not new unless it is the occurrence that found the term new.
+    const bool known = seen.last != INT64_MIN && seen.last >= t - r.history_window_ms &&
+                       (seen.last < t || seen.not_an_owner(t));
+    if (!pending && known) return refresh();
     // The script takes a call's occurrences in order: after one at max_t, an occurrence at t is
     // new only when max_t < t - window. Not new, whatever the fleet answers: no candidate.
     if (!replay_ && pending && b.building->calls[in_batch->second].max_t >= t - r.history_window_ms) return refresh();
@@ -207,7 +189,11 @@ void Detector::fleet_threshold(size_t rule, const Event& ev, int64_t t) {
   if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;
   for_each_tuple(values_, nf, tuple_idx_, tuple_, [&](const std::vector<std::string_view>& tuple) {
     const Key128 gk = tuple_key(tuple, bucket_text);
-    if (!replay_ && b.cache[rule].alerted_groups.count(gk)) return;  // the fleet raised this bucket's alert already
+    // The fleet raised this bucket's alert already, for an event at another time: nothing to ask.
+    if (!replay_) {
+      const auto alerted = b.cache[rule].alerted_groups.find(gk);
+      if (alerted != b.cache[rule].alerted_groups.end() && alerted->second.owner_t != t) return;
+    }
     const uint32_t event = fleet_event_index(ev);
     FleetFlight::Candidate& cand = add_candidate(b, event, rule, t, watermark_);
     cand.facts.threshold_terms.assign(tuple.begin(), tuple.end());
@@ -225,6 +211,7 @@ void Detector::fleet_threshold(size_t rule, const Event& ev, int64_t t) {
                       std::to_string(bucket_ttl(r, bucket, watermark_))};
                 });
     gate(c, b, index, true);
+    c.cmd.argv.push_back(std::to_string(t));
     c.cmd.argv.push_back(std::to_string(card.size()));
     for (auto v : card) c.cmd.argv.push_back(hex128(key_of(Hash128().add(v).value())));
   });
@@ -251,8 +238,10 @@ bool Detector::land_shared() {
   for (const auto& u : f->terms) {
     FleetBatch::TermSeen& seen = b.cache[u.rule].terms[u.key];
     seen.last = std::max(seen.last, u.last);
+    seen.owner_t = u.owner_t;
+    seen.older_max = u.older_max;
   }
-  for (const auto& u : f->groups) b.cache[u.rule].alerted_groups[u.key] = u.bucket;
+  for (const auto& u : f->groups) b.cache[u.rule].alerted_groups[u.key] = {u.bucket, u.owner_t};
   for (size_t i = 0; i < counters_.size() && i < f->counters.size(); ++i) {
     counters_[i].suppressed += f->counters[i].suppressed;
     counters_[i].elsewhere += f->counters[i].elsewhere;
@@ -311,7 +300,7 @@ void Detector::expire_fleet_cache() {
       it = it->second.last < watermark_ - horizon ? c.terms.erase(it) : std::next(it);
     const int64_t oldest = floor_div(watermark_ - r.lookback_ms - r.interval_ms, r.interval_ms);
     for (auto it = c.alerted_groups.begin(); it != c.alerted_groups.end();)
-      it = it->second < oldest ? c.alerted_groups.erase(it) : std::next(it);
+      it = it->second.bucket < oldest ? c.alerted_groups.erase(it) : std::next(it);
     while (!c.full_buckets.empty() && c.full_buckets.begin()->first < oldest) c.full_buckets.erase(c.full_buckets.begin());
   }
 }

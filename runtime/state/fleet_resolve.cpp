@@ -73,9 +73,22 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
     const size_t n = c.candidates.size();
     if (c.script == FleetState::kNewTerms) {
       int64_t last = 0;
-      if (r.type != RedisReply::Type::Array || r.elements.size() != n + 1 || !parse_int(r.elements[n], last))
+      if (r.type != RedisReply::Type::Array || r.elements.size() < n + 1 || r.elements.size() > n + 3 ||
+          !parse_int(r.elements[n], last))
         return bad_answer(f, cmds[i], r);
-      f.terms.push_back({c.rule, c.cache_key, last});
+      // The owners' times: the latest one's, then the latest of the others' ("": unknown).
+      int64_t owner_t = FleetBatch::kNoOwner, older_max = FleetBatch::kNoOwner;
+      for (size_t k = n + 1; k < r.elements.size(); ++k) {
+        int64_t ot = 0;
+        if (!parse_int(r.elements[k], ot)) {
+          if (r.elements[k].type != RedisReply::Type::String || !r.elements[k].str.empty()) return bad_answer(f, cmds[i], r);
+          ot = FleetBatch::kUnknownOwner;
+        }
+        if (k == n + 1 && ot == FleetBatch::kUnknownOwner) older_max = ot;
+        else if (k == n + 1) owner_t = ot;
+        else older_max = std::max(older_max, ot);
+      }
+      f.terms.push_back({c.rule, c.cache_key, last, owner_t, older_max});
       for (size_t j = 0; j < n; ++j)
         if (r.elements[j].type == RedisReply::Type::Integer && r.elements[j].integer == 1 && c.candidates[j] != kNone)
           f.candidates[c.candidates[j]].raise = true;
@@ -92,10 +105,14 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
         cand.raise = true;
         cand.facts.threshold_count = count;
         if (!rules[c.rule].cardinality_field.empty()) cand.facts.cardinality = distinct;
-      } else if (e.type != RedisReply::Type::Integer) {
+        f.groups.push_back({c.rule, c.cache_key, c.bucket, cand.t});
+      } else if (e.type == RedisReply::Type::String) {  // raised by another event, at this time
+        int64_t owner_t = 0;
+        if (parse_int(e, owner_t)) f.groups.push_back({c.rule, c.cache_key, c.bucket, owner_t});
+        else if (!e.str.empty()) return bad_answer(f, cmds[i], r);
+      } else if (e.type != RedisReply::Type::Integer || e.integer != 0) {
         return bad_answer(f, cmds[i], r);
       }
-      if (e.type == RedisReply::Type::Array || e.integer < 0) f.groups.push_back({c.rule, c.cache_key, c.bucket});
     }
   }
   // 2. The alerts' claims against their rule's max_signals bucket, in stream order.

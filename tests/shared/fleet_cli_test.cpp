@@ -157,6 +157,62 @@ TEST(FleetStandalone, KillNineThenRestartLosesAndDuplicatesNothing) {
   EXPECT_EQ(read_file(f.d.str("a.ndjson")), one);
 }
 
+// What a kill -9 leaves, made exact: the state of a checkpoint at event C, and Redis holding the
+// decisions of a run that went on to event K. The restart (checkpointing often, so what Redis says
+// of one event lands in the cache before a later event of the same term or bucket is read) writes
+// exactly one process's alerts: an event that raised an alert before the kill raises it again,
+// although the fleet has since seen its term later, or counted its bucket past the threshold.
+TEST(FleetStandalone, RestartAfterTheFleetMovedOnLosesAndDuplicatesNothing) {
+  Fleet f;
+  // A term is new again after two quiet hours: it finds terms new twice between C and K.
+  f.d.write("rules/short.toml", R"([rule]
+rule_id = "fleet-short-window"
+name = "A program new on its host for two hours"
+description = "new terms with a short history window"
+type = "new_terms"
+language = "kuery"
+query = "event.category:process"
+index = ["logs-*"]
+from = "now-6m"
+interval = "5m"
+risk_score = 21
+severity = "low"
+
+[rule.new_terms]
+field = "new_terms_fields"
+value = ["host.name", "process.name"]
+
+[[rule.new_terms.history_window_start]]
+field = "history_window_start"
+value = "now-2h"
+)");
+  RedisServer redis(f.d.path() / "redis");
+  ASSERT_TRUE(redis.start());
+  const std::string one = f.one_process();
+  const auto rules_alerting = per_rule(one);
+  ASSERT_GT(rules_alerting.count("fleet-short-window") ? rules_alerting.at("fleet-short-window") : 0, 50u);
+  const std::string state = f.d.str("st");
+  struct Case {
+    size_t c, k;
+  };
+  for (const Case& cs : {Case{1000, 3000}, Case{3000, 4500}, Case{6000, 8000}}) {
+    const std::string prefix = "mv" + std::to_string(cs.c) + "-" + std::to_string(cs.k);
+    const std::string args = "--checkpoint-events 200 --state " + state + " --shared-state " + redis.url(prefix);
+    std::filesystem::remove_all(state);
+    std::filesystem::remove(f.d.str("a.ndjson"));
+    ASSERT_EQ(f.run(f.part("c.ndjson", 0, cs.c), "a.ndjson", args).status, 0);
+    std::filesystem::copy(state, state + ".c", std::filesystem::copy_options::recursive);
+    ASSERT_EQ(f.run(f.part("k.ndjson", 0, cs.k), "a.ndjson", args).status, 0);
+    std::filesystem::remove_all(state);
+    std::filesystem::rename(state + ".c", state);
+    const CmdResult again = f.run(f.d.str("all.ndjson"), "a.ndjson", args);
+    ASSERT_EQ(again.status, 0) << again.out;
+    const std::string got = read_file(f.d.str("a.ndjson"));
+    EXPECT_EQ(per_rule(got), rules_alerting) << prefix;
+    EXPECT_TRUE(got == one) << prefix << ": the alerts differ from one process's";
+  }
+}
+
 // Redis is killed mid-stream and started again (its append-only file keeps what it acknowledged):
 // the process holds its events, says so, and goes on where it was.
 TEST(FleetStandalone, RedisRestartMidStreamLosesAndDuplicatesNothing) {

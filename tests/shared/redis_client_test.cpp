@@ -3,9 +3,11 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include "common/redis_server.h"
+#include "runtime/shared/fleet_state.h"
 #include "runtime/shared/redis_client.h"
 #include "runtime/shared/redis_url.h"
 #include "runtime/shared/stream_source.h"
@@ -82,6 +84,31 @@ TEST(RedisUrl, CredentialsComeFromTheEnvironmentOrAFile) {
 
 // Values from the Redis Cluster specification: CRC16 of "123456789" is 0x31C3; keys with the same
 // hash tag share a slot.
+// A killed sensor restarted with the same --state is the same writer, so the alerts it claimed
+// before the kill are still its own: a relative --state that the first run had yet to create
+// names the same writer as the directory that exists at the restart (it once did not).
+TEST(FleetWriter, SameStateDirIsTheSameWriterBeforeAndAfterItExists) {
+  namespace fs = std::filesystem;
+  using rulec::rt::FleetState;
+  const fs::path old_cwd = fs::current_path();
+  const fs::path dir = fs::temp_directory_path() / ("rulec_writer_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "sub");
+  fs::current_path(dir);
+  const std::string before = FleetState::default_writer("st");
+  fs::create_directory("st");
+  EXPECT_EQ(FleetState::default_writer("st"), before);
+  EXPECT_EQ(FleetState::default_writer("st/"), before);
+  EXPECT_EQ(FleetState::default_writer("./sub/../st"), before);
+  EXPECT_EQ(FleetState::default_writer((dir / "st").string()), before);
+  fs::current_path(dir / "sub");
+  EXPECT_EQ(FleetState::default_writer("../st"), before);
+  EXPECT_NE(FleetState::default_writer("st"), before) << "another directory is another writer";
+  EXPECT_NE(FleetState::default_writer(""), FleetState::default_writer("")) << "no --state: a random name";
+  fs::current_path(old_cwd);
+  fs::remove_all(dir);
+}
+
 TEST(RedisSlots, MatchTheClusterSpecification) {
   EXPECT_EQ(rulec::rt::redis_key_slot("123456789"), 0x31C3 % 16384);
   EXPECT_EQ(rulec::rt::redis_key_slot("{user1000}.following"), rulec::rt::redis_key_slot("{user1000}.followers"));
