@@ -272,7 +272,7 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
     if (f.cardinality >= 0)
       result["cardinality"] = ojson::array({{{"field", rule.cardinality_field}, {"value", f.cardinality}}});
     result["count"] = f.threshold_count;
-    result["from"] = iso8601_ms(f.threshold_from_ms);
+    result["from"] = iso8601_ms(f.threshold_first_ms == INT64_MIN ? f.threshold_from_ms : f.threshold_first_ms);
     result["terms"] = std::move(terms);
     a["kibana.alert.threshold_result"] = std::move(result);
     std::string index;

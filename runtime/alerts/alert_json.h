@@ -19,12 +19,13 @@ struct AlertFacts {
   int64_t alert_time_ms = 0;
   std::string uuid;                       // kibana.alert.uuid
   std::vector<std::string> new_terms;     // new_terms rules: the values in field order
-  // threshold rules: the group's values in field order, its count, the bucket start
-  // (threshold_result.from) and the time of the event that made the group reach the threshold
-  // (kibana.alert.original_time: Kibana's max_timestamp of the bucket)
+  // threshold rules: the group's values in field order, its count, the bucket's start (in ids),
+  // the earliest event time counted (threshold_result.from: Kibana's min_timestamp of the bucket;
+  // the bucket's start when unknown) and the latest (kibana.alert.original_time: its max_timestamp)
   std::vector<std::string> threshold_terms;
   int64_t threshold_count = 0;
   int64_t threshold_from_ms = 0;
+  int64_t threshold_first_ms = INT64_MIN;
   int64_t threshold_last_ms = INT64_MIN;
   int64_t cardinality = -1;               // distinct values of the cardinality field, -1 when none
 };

@@ -94,13 +94,15 @@ return out
 )lua";
 
 // Threshold. KEYS[1]: a group's bucket, a hash: n (events counted), d (distinct cardinality
-// values), a ("ID|COUNT|DISTINCT|T" of the event that crossed, T its event time; "ID|COUNT|DISTINCT"
-// before rulec 0.9), e<ID> per event counted, c<H> per distinct value. ARGV: threshold,
+// values), f and l (the earliest and latest event time counted), a ("ID|COUNT|DISTINCT|T|FIRST|LAST"
+// of the event that crossed, T its event time, FIRST and LAST the bucket's then; rulec before 0.9
+// wrote "ID|COUNT|DISTINCT"), e<ID> per event counted, c<H> per distinct value. ARGV: threshold,
 // cardinality threshold (0: none), ttl, then per event: ID, its event time, number of cardinality
-// values, the values' hashes. Returns per event 0 (no alert), {COUNT, DISTINCT} when the event
-// crosses (or is the crossing event asking again), or, when another event raised the bucket's
-// alert, that event's time as a string ("": unknown). An event at another time than the crossing
-// one can never raise the bucket's alert again: the caller may stop asking for those.
+// values, the values' hashes. Returns per event 0 (no alert), {COUNT, DISTINCT, FIRST, LAST} when
+// the event crosses (or is the crossing event asking again; {COUNT, DISTINCT} for a bucket an
+// older rulec raised), or, when another event raised the bucket's alert, that event's time as a
+// string ("": unknown). An event at another time than the crossing one can never raise the
+// bucket's alert again: the caller may stop asking for those.
 inline constexpr const char* kThreshold = R"lua(
 local function bad() return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a threshold bucket') end
 local tv, cv, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
@@ -110,14 +112,25 @@ while i <= #ARGV do
   local id, t, nc = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local a = redis.call('HGET', KEYS[1], 'a')
   if a then
-    local s1 = string.find(a, '|', 1, true)
-    local s2 = s1 and string.find(a, '|', s1 + 1, true)
-    if not s2 then return bad() end
-    local s3 = string.find(a, '|', s2 + 1, true)
-    if string.sub(a, 1, s1 - 1) == id then
-      out[#out + 1] = {tonumber(string.sub(a, s1 + 1, s2 - 1)), tonumber(string.sub(a, s2 + 1, (s3 or 0) - 1))}
+    local p, s = {}, 1
+    while true do
+      local j = string.find(a, '|', s, true)
+      if not j then p[#p + 1] = string.sub(a, s); break end
+      p[#p + 1] = string.sub(a, s, j - 1); s = j + 1
+    end
+    if #p ~= 3 and #p ~= 4 and #p ~= 6 then return bad() end
+    if p[1] == id then
+      local r = {}
+      for k = 2, #p do
+        if k ~= 4 then
+          local v = tonumber(p[k])
+          if not v then return bad() end
+          r[#r + 1] = v
+        end
+      end
+      out[#out + 1] = r
     else
-      out[#out + 1] = s3 and string.sub(a, s3 + 1) or ''
+      out[#out + 1] = p[4] or ''
     end
   else
     if redis.call('HSETNX', KEYS[1], 'e' .. id, 1) == 1 then redis.call('HINCRBY', KEYS[1], 'n', 1) end
@@ -126,10 +139,16 @@ while i <= #ARGV do
     end
     local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
     local d = tonumber(redis.call('HGET', KEYS[1], 'd') or '0')
-    if n == nil or d == nil then return bad() end
+    local tn = tonumber(t)
+    local f = tonumber(redis.call('HGET', KEYS[1], 'f') or t)
+    local l = tonumber(redis.call('HGET', KEYS[1], 'l') or t)
+    if n == nil or d == nil or f == nil or l == nil or tn == nil then return bad() end
+    if tn < f then f = tn; redis.call('HSET', KEYS[1], 'f', t) else redis.call('HSETNX', KEYS[1], 'f', t) end
+    if tn > l then l = tn; redis.call('HSET', KEYS[1], 'l', t) else redis.call('HSETNX', KEYS[1], 'l', t) end
     if n >= tv and (cv == 0 or d >= cv) then
-      redis.call('HSET', KEYS[1], 'a', id .. '|' .. n .. '|' .. d .. '|' .. t)
-      out[#out + 1] = {n, d}
+      local fs, ls = string.format('%.0f', f), string.format('%.0f', l)
+      redis.call('HSET', KEYS[1], 'a', id .. '|' .. n .. '|' .. d .. '|' .. t .. '|' .. fs .. '|' .. ls)
+      out[#out + 1] = {n, d, f, l}
     else
       out[#out + 1] = 0
     end

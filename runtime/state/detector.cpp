@@ -248,6 +248,8 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
     ThresholdGroup& g = state_[rule].groups[tuple_key(tuple, bucket_text)];
     g.bucket = bucket;
     ++g.count;
+    g.first = std::min(g.first, t);
+    g.last = std::max(g.last, t);
     for (auto v : card) g.distinct.insert(key_of(Hash128().add(v).value()));
     bool reached = g.count >= r.threshold_value &&
                    (r.cardinality_field.empty() || static_cast<int64_t>(g.distinct.size()) >= r.cardinality_value);
@@ -257,7 +259,8 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
     f.threshold_terms.assign(tuple.begin(), tuple.end());
     f.threshold_count = g.count;
     f.threshold_from_ms = bucket * r.interval_ms;
-    f.threshold_last_ms = t;
+    f.threshold_first_ms = g.first;
+    f.threshold_last_ms = g.last;
     if (!r.cardinality_field.empty()) f.cardinality = static_cast<int64_t>(g.distinct.size());
     std::vector<std::string> key(tuple.begin(), tuple.end());
     key.push_back(std::to_string(bucket));

@@ -98,10 +98,16 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
     for (size_t j = 0; j < n; ++j) {
       const RedisReply& e = r.elements[j];
       if (e.type == RedisReply::Type::Array) {
-        int64_t count = 0, distinct = 0;
-        if (e.elements.size() != 2 || !parse_int(e.elements[0], count) || !parse_int(e.elements[1], distinct))
+        int64_t count = 0, distinct = 0, first = 0, last = 0;
+        if ((e.elements.size() != 2 && e.elements.size() != 4) || !parse_int(e.elements[0], count) ||
+            !parse_int(e.elements[1], distinct))
           return bad_answer(f, cmds[i], r);
         FleetFlight::Candidate& cand = f.candidates[c.candidates[j]];
+        if (e.elements.size() == 4) {  // the bucket's earliest and latest event when it crossed
+          if (!parse_int(e.elements[2], first) || !parse_int(e.elements[3], last)) return bad_answer(f, cmds[i], r);
+          cand.facts.threshold_first_ms = first;
+          cand.facts.threshold_last_ms = last;
+        }
         cand.raise = true;
         cand.facts.threshold_count = count;
         if (!rules[c.rule].cardinality_field.empty()) cand.facts.cardinality = distinct;

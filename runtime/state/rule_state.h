@@ -23,6 +23,7 @@ struct Key128Hash {
 struct ThresholdGroup {
   int64_t bucket = 0;  // interval bucket the counts belong to
   int64_t count = 0;
+  int64_t first = INT64_MAX, last = INT64_MIN;  // the earliest and latest event time counted
   bool alerted = false;
   std::unordered_set<Key128, Key128Hash> distinct;  // cardinality field values seen in the bucket
 };
@@ -41,7 +42,8 @@ struct DedupeSet {
 
 // What a checkpoint holds. `rule_ids[i]` = (rule_id, definition_hash) of `states[i]`.
 struct Snapshot {
-  static constexpr uint32_t kFormatVersion = 2;  // 2: region_start and claims (1 is read too)
+  // 2: region_start and claims; 3: a threshold group's first and last event time (1 and 2 are read too)
+  static constexpr uint32_t kFormatVersion = 3;
   uint64_t alerts_offset = 0;  // durable size of the alerts file at the checkpoint
   std::string alerts_path;
   int64_t watermark = INT64_MIN;

@@ -97,7 +97,7 @@ bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error
     for (const auto& [k, t] : st.terms) w.key(k), w.i64(t);
     w.u64(st.groups.size());
     for (const auto& [k, g] : st.groups) {
-      w.key(k), w.i64(g.bucket), w.i64(g.count), w.u64(g.alerted ? 1 : 0);
+      w.key(k), w.i64(g.bucket), w.i64(g.count), w.i64(g.first), w.i64(g.last), w.u64(g.alerted ? 1 : 0);
       w.u64(g.distinct.size());
       for (const auto& d : g.distinct) w.key(d);
     }
@@ -179,6 +179,8 @@ LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error
   if (body.size() < sizeof kMagic + 8 || std::memcmp(body.data(), kMagic, sizeof kMagic) != 0)
     return bad("not a rulec checkpoint");
 
+  uint64_t version;
+  std::memcpy(&version, body.data() + sizeof kMagic, 8);
   Reader r(body.data() + sizeof kMagic + 8, body.size() - sizeof kMagic - 8);
   Snapshot out;
   uint64_t nrules;
@@ -208,7 +210,8 @@ LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error
       Key128 k;
       ThresholdGroup g;
       uint64_t alerted, nd;
-      if (!r.key(k) || !r.i64(g.bucket) || !r.i64(g.count) || !r.u64(alerted) || !r.count(nd, 16))
+      if (!r.key(k) || !r.i64(g.bucket) || !r.i64(g.count) || (version >= 3 && (!r.i64(g.first) || !r.i64(g.last))) ||
+          !r.u64(alerted) || !r.count(nd, 16))
         return bad("truncated threshold group");
       g.alerted = alerted != 0;
       for (uint64_t d = 0; d < nd; ++d) {
@@ -229,8 +232,6 @@ LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error
     if (!r.key(k) || !r.i64(t)) return bad("truncated alert ids");
     out.dedupe.seen[k] = t;
   }
-  uint64_t version;
-  std::memcpy(&version, body.data() + sizeof kMagic, 8);
   if (version >= 2) {
     uint64_t nc;
     if (!r.u64(out.region_start) || !r.count(nc, 16)) return bad("truncated alert claims");

@@ -327,7 +327,52 @@ TEST(Threshold, LateEventCountsInItsOwnBucket) {
   h.close();
   auto alerts = read_alerts(h.alerts_path);
   ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(alerts[0]["kibana.alert.threshold_result"]["from"], "2026-01-01T00:00:00.000Z");
+  // Kibana's threshold alert: `from` is the bucket's earliest event (min_timestamp), the original
+  // time its latest (max_timestamp), whatever order they came in.
+  EXPECT_EQ(alerts[0]["kibana.alert.threshold_result"]["from"], "2026-01-01T00:04:00.000Z");
+  EXPECT_EQ(alerts[0]["kibana.alert.original_time"], "2026-01-01T00:04:30.000Z");
+}
+
+TEST(Threshold, FromAndOriginalTimeAreTheBucketsEarliestAndLatestEvents) {
+  TempDir d;
+  Harness h;
+  h.rules = {rule(DetectionKind::Threshold)};
+  h.rules[0].threshold_fields = {{"host.id", 0}};
+  h.rules[0].threshold_value = 3;
+  h.alerts_path = d.str("a.ndjson");
+  h.open();
+  h.feed(R"({"@timestamp":"2026-01-01T00:02:00.000Z","host":{"id":"h1"}})");
+  h.feed(R"({"@timestamp":"2026-01-01T00:03:10.000Z","host":{"id":"h1"}})");
+  h.feed(R"({"@timestamp":"2026-01-01T00:01:05.000Z","host":{"id":"h1"}})");  // crosses, earlier than the others
+  h.close();
+  auto alerts = read_alerts(h.alerts_path);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["kibana.alert.threshold_result"]["from"], "2026-01-01T00:01:05.000Z");
+  EXPECT_EQ(alerts[0]["kibana.alert.threshold_result"]["count"], 3);
+  EXPECT_EQ(alerts[0]["kibana.alert.original_time"], "2026-01-01T00:03:10.000Z");
+}
+
+// A checkpoint keeps a group's earliest and latest event: the alert raised after a restart says
+// what one run would have said.
+TEST(Threshold, FromAndOriginalTimeSurviveARestart) {
+  TempDir d;
+  Harness h;
+  h.rules = {rule(DetectionKind::Threshold)};
+  h.rules[0].threshold_fields = {{"host.id", 0}};
+  h.rules[0].threshold_value = 3;
+  h.alerts_path = d.str("a.ndjson");
+  h.options.state_dir = d.str("state");
+  h.open();
+  h.feed(R"({"@timestamp":"2026-01-01T00:01:00.000Z","host":{"id":"h1"}})");
+  h.feed(R"({"@timestamp":"2026-01-01T00:04:00.000Z","host":{"id":"h1"}})");
+  h.close();
+  h.open();
+  h.feed(R"({"@timestamp":"2026-01-01T00:02:00.000Z","host":{"id":"h1"}})");
+  h.close();
+  auto alerts = read_alerts(h.alerts_path);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["kibana.alert.threshold_result"]["from"], "2026-01-01T00:01:00.000Z");
+  EXPECT_EQ(alerts[0]["kibana.alert.original_time"], "2026-01-01T00:04:00.000Z");
 }
 
 TEST(Threshold, ValueRepeatedInOneDocumentCountsOnce) {

@@ -88,9 +88,14 @@ severity = "low"
 inline std::string identity(const nlohmann::json& a) {
   const std::string rule = a["kibana.alert.rule.rule_id"];
   if (a.contains("kibana.alert.new_terms")) return rule + " " + a["kibana.alert.new_terms"].dump();
-  if (a.contains("kibana.alert.threshold_result"))
-    return rule + " " + a["kibana.alert.threshold_result"]["terms"].dump() + " " +
-           a["kibana.alert.threshold_result"]["from"].get<std::string>();
+  if (a.contains("kibana.alert.threshold_result")) {
+    // The bucket: `from` (the earliest event counted when the group crossed, which depends on
+    // which process's events reached Redis first) down to the fixture's five-minute interval.
+    const std::string from = a["kibana.alert.threshold_result"]["from"];  // 2026-01-05T13:22:41.662Z
+    const int minute = std::stoi(from.substr(14, 2));
+    return rule + " " + a["kibana.alert.threshold_result"]["terms"].dump() + " " + from.substr(0, 14) +
+           std::to_string(minute / 5 * 5);
+  }
   return rule + " " + a["kibana.alert.uuid"].get<std::string>();
 }
 

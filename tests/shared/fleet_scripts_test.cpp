@@ -109,14 +109,22 @@ TEST(FleetScripts, ThresholdAnswersWhenTheBucketsAlertWasRaised) {
   ASSERT_TRUE(s.start());
   const char* k = rulec::rt::fleet_scripts::kThreshold;
   EXPECT_EQ(s.eval(k, "b", th({"e1", "10"})), "[0]");
-  EXPECT_EQ(s.eval(k, "b", th({"e2", "20", "e3", "30"})), "[[2,0],\"20\"]");
-  // Asked again after a restart, in stream order: e1 learns who crossed, e2 is still the one.
-  EXPECT_EQ(s.eval(k, "b", th({"e1", "10", "e2", "20", "e3", "30"})), "[\"20\",[2,0],\"20\"]");
-  // A bucket an older rulec raised: the crossing event's time is unknown.
+  // e2 crosses: the count, the distinct count, the bucket's earliest and latest event time.
+  EXPECT_EQ(s.eval(k, "b", th({"e2", "20", "e3", "30"})), "[[2,0,10,20],\"20\"]");
+  // Asked again after a restart, in stream order: e1 learns who crossed, e2 is still the one,
+  // with what the bucket held when it crossed.
+  EXPECT_EQ(s.eval(k, "b", th({"e1", "10", "e2", "20", "e3", "30"})), "[\"20\",[2,0,10,20],\"20\"]");
+  // Out of order: the earliest is the least time, whatever came first.
+  EXPECT_EQ(s.eval(k, "c", th({"e1", "50", "e2", "30"})), "[0,[2,0,30,50]]");
+  // Buckets an older rulec raised: the crossing event's time unknown, or known without the times.
   redis_cli(s.server.port(), "hset old a 'x|3|1' n 3 d 1");
   EXPECT_EQ(s.eval(k, "old", th({"e9", "5", "x", "7"})), "[\"\",[3,1]]");
-  redis_cli(s.server.port(), "hset bad a 'x'");
-  EXPECT_EQ(s.eval(k, "bad", th({"e9", "5"})), "RULEC_BAD_VALUE");
+  redis_cli(s.server.port(), "hset old4 a 'x|3|1|7' n 3 d 1");
+  EXPECT_EQ(s.eval(k, "old4", th({"e9", "5", "x", "7"})), "[\"7\",[3,1]]");
+  for (const char* bad : {"'x'", "'x|1|z'", "'x|1|2|3|4'"}) {
+    redis_cli(s.server.port(), std::string("hset bad a ") + bad);
+    EXPECT_EQ(s.eval(k, "bad", th({"x", "5"})), "RULEC_BAD_VALUE") << bad;
+  }
 }
 
 }  // namespace fleet_scripts_test
