@@ -271,6 +271,25 @@ TEST(RuleFields, TypoInThresholdFieldAndCardinality) {
                 "'destination.port'?"}));
 }
 
+TEST(RuleFields, TypoInOverridesMappingsAndSuppression) {
+  const std::string rule =
+      R"({"rule_id":"r1","name":"R","type":"query","language":"kuery","severity":"low","risk_score":21,)"
+      R"("query":"event.category:process","timestamp_override":"event.ingestd","rule_name_override":"rule.nmae",)"
+      R"("severity_mapping":[{"field":"event.severity","operator":"equals","value":"9","severity":"high"},)"
+      R"({"field":"host.nmae","operator":"equals","value":"db","severity":"critical"}],)"
+      R"("risk_score_mapping":[{"field":"event.risk_scor","operator":"equals","value":""}],)"
+      R"("alert_suppression":{"group_by":["host.name","user.nmae"],"missing_fields_strategy":"suppress"}})"
+      "\n";
+  EXPECT_EQ(rule_warnings(rule),
+            (std::vector<std::string>{
+                "rule: timestamp_override: unknown field 'event.ingestd' (in no loaded schema); did you mean 'event.ingested'?",
+                "rule: rule_name_override: unknown field 'rule.nmae' (in no loaded schema); did you mean 'rule.name'?",
+                "rule: severity_mapping entry 2: unknown field 'host.nmae' (in no loaded schema); did you mean 'host.name'?",
+                "rule: risk_score_mapping entry 1: unknown field 'event.risk_scor' (in no loaded schema); did you mean "
+                "'event.risk_score'?",
+                "rule: alert_suppression.group_by: unknown field 'user.nmae' (in no loaded schema); did you mean 'user.name'?"}));
+}
+
 TEST(RuleFields, CleanRuleAndIntegrationFieldsGetNone) {
   std::vector<std::string> unmapped;
   EXPECT_TRUE(rule_warnings(rule_json("", "event.dataset:okta.system and okta.event_type:user.session.start and "
