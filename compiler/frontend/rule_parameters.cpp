@@ -116,6 +116,29 @@ ojson parameters(const Rule& rule, const rt::RuleInfo& info) {
   return p;
 }
 
+// Kibana's flattenWithPrefix: nested objects become dotted keys below `prefix`.
+void flatten_into(ojson& out, const std::string& prefix, const nlohmann::json& v) {
+  if (!v.is_object()) {
+    out[prefix] = v;
+    return;
+  }
+  for (auto it = v.begin(); it != v.end(); ++it) flatten_into(out, prefix + "." + it.key(), it.value());
+}
+
+// The saved object's fields an alert repeats (buildAlertFields): created and updated at and by
+// (Kibana writes '' for an unknown user), and meta flattened.
+ojson rule_fields(const Rule& rule) {
+  ojson f = ojson::object();
+  for (const char* at : {"created_at", "updated_at"})
+    if (const auto* v = raw_key(rule, at); v && v->is_string()) f[at] = *v;
+  for (const char* by : {"created_by", "updated_by"}) {
+    const auto* v = raw_key(rule, by);
+    if (f.contains(by[0] == 'c' ? "created_at" : "updated_at")) f[by] = v && v->is_string() ? v->get<std::string>() : "";
+  }
+  if (const auto* meta = raw_key(rule, "meta"); meta && meta->is_object() && !meta->empty()) flatten_into(f, "meta", *meta);
+  return f;
+}
+
 }  // namespace
 
 void lower_alert_metadata(const Rule& rule, rt::RuleInfo& out) {
@@ -134,6 +157,7 @@ void lower_alert_metadata(const Rule& rule, rt::RuleInfo& out) {
   const auto* immutable = raw_key(rule, "immutable");
   out.immutable = immutable && immutable->is_boolean() && immutable->get<bool>();
   out.parameters_json = parameters(rule, out).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out.rule_fields_json = rule_fields(rule).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace rulec

@@ -12,7 +12,9 @@ namespace rulec {
 // a stable UUID of its rule_id), from/to/interval, author, references, false_positives, index,
 // license, immutable, and parameters_json: what Kibana's buildAlertFields writes in
 // kibana.alert.rule.parameters (commonParamsCamelToSnake without output_index, then
-// typeSpecificCamelToSnake for the rule's type; keys whose value is undefined are left out).
+// typeSpecificCamelToSnake for the rule's type; keys whose value is undefined are left out), and
+// rule_fields_json: created_at and updated_at (an export's, or a rule file's [metadata] dates),
+// created_by and updated_by ('' when unknown, as Kibana writes), meta.* flattened.
 void lower_alert_metadata(const Rule& rule, rt::RuleInfo& out);
 
 }  // namespace rulec

@@ -109,6 +109,15 @@ void load_toml_text(const std::string& path, std::string_view text, RuleSet& out
   KeyLines lines;
   for (auto&& [k, v] : table) lines[std::string(k.str())] = v.source().begin.line;
   json api = to_json(table);
+  // The repository's [metadata] dates stand for the saved object's (a rule installed from it
+  // has them as the prebuilt package's): 2020/02/18 -> 2020-02-18T00:00:00.000Z.
+  if (const toml::table* meta = doc["metadata"].as_table()) {
+    for (auto [from, to] : {std::pair{"creation_date", "created_at"}, std::pair{"updated_date", "updated_at"}}) {
+      const auto date = (*meta)[from].value<std::string>();
+      if (!date || api.contains(to) || date->size() != 10 || (*date)[4] != '/' || (*date)[7] != '/') continue;
+      api[to] = date->substr(0, 4) + "-" + date->substr(5, 2) + "-" + date->substr(8, 2) + "T00:00:00.000Z";
+    }
+  }
   Rule rule;
   flatten_new_terms(api, rule, lines);
   if (rule_from_api_json(api, RuleOrigin{path, 0}, rule, &lines)) {

@@ -258,6 +258,8 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   optional_param("timeline_id", "kibana.alert.rule.timeline_id");
   optional_param("timeline_title", "kibana.alert.rule.timeline_title");
   a["kibana.alert.rule.actions"] = ojson::array();
+  const ojson saved = parsed_or(rule.rule_fields_json, ojson::object());
+  for (auto it = saved.begin(); it != saved.end(); ++it) a["kibana.alert.rule." + it.key()] = it.value();
   a["kibana.alert.rule.severity"] = rule.severity;
   a["kibana.alert.rule.risk_score"] = rule.risk_score;
   a["kibana.alert.rule.tags"] = rule.tags;

@@ -35,6 +35,10 @@ struct RuleInfo {
   std::string license;
   bool immutable = false;
   std::string parameters_json = "{}";    // kibana.alert.rule.parameters, serialized JSON object
+  // More kibana.alert.rule.* keys of the rule's saved object, as a serialized JSON object of
+  // their names below kibana.alert.rule. and values: created_at, created_by, updated_at,
+  // updated_by, meta.* (bundle format 3).
+  std::string rule_fields_json = "{}";
 
   // Detection.
   DetectionKind kind = DetectionKind::Query;

@@ -86,6 +86,8 @@ void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t
     w.str(r.rule_uuid), w.str(r.from), w.str(r.to), w.str(r.interval);
     w.strs(r.author), w.strs(r.references), w.strs(r.false_positives), w.strs(r.index);
     w.str(r.license), w.boolean(r.immutable), w.str(r.parameters_json);
+    if (format_version < 3) continue;
+    w.str(r.rule_fields_json);
   }
 }
 
@@ -118,6 +120,11 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
       i.license = r.str(), i.immutable = r.boolean(), i.parameters_json = r.str();
       if (r.ok() && (i.parameters_json.empty() || i.parameters_json.front() != '{' || i.parameters_json.back() != '}'))
         r.fail(fmt::format("rule \"{}\": its parameters are not a JSON object", i.rule_id));
+    }
+    if (format_version >= 3) {
+      i.rule_fields_json = r.str();
+      if (r.ok() && (i.rule_fields_json.empty() || i.rule_fields_json.front() != '{' || i.rule_fields_json.back() != '}'))
+        r.fail(fmt::format("rule \"{}\": its saved-object fields are not a JSON object", i.rule_id));
     }
     if (r.ok() && (i.rule_id.empty() || i.interval_ms <= 0 || i.max_signals < 0 || i.lookback_ms < 0))
       r.fail(fmt::format("rule \"{}\": invalid identity or schedule", i.rule_id));

@@ -258,8 +258,8 @@ TEST(BundleLoad, NewerFormatVersionIsRefusedWithTheReason) {
   EXPECT_NE(error.find("newer rulec"), std::string::npos) << error;
 }
 
-// Format 2 added the rules' Kibana alert metadata; a format 1 bundle (rules without it) still
-// loads, its rules keeping the metadata's defaults, and a format 2 bundle carries it.
+// Format 2 added the rules' Kibana alert metadata, format 3 their saved-object fields; older
+// bundles still load, their rules keeping the defaults of what they lack.
 TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
   TempDir t;
   const bundle::BundleParts now = parts_of(compile_dir(small_rules(t), nullptr));
@@ -286,6 +286,19 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
   // Format 2 rules read as format 1 leave bytes over: refused, not misread.
   old.rules = now.rules;
   EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error));
+
+  // Format 3 added the saved-object fields: a format 2 bundle loads with the metadata but none.
+  bundle::BundleParts two = now;
+  two.format_version = 2;
+  rt::ByteWriter w2;
+  rt::encode_rules(w2, current->rules, 2);
+  two.rules = w2.take();
+  auto loaded2 = rt::load_bundle(bundle::write_bundle(two, nullptr, 0), allow, error);
+  ASSERT_TRUE(loaded2) << error;
+  EXPECT_EQ(loaded2->rules[0].info.parameters_json, current->rules[0].info.parameters_json);
+  EXPECT_EQ(loaded2->rules[0].info.rule_fields_json, "{}");
+  two.rules = now.rules;
+  EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(two, nullptr, 0), allow, error));
 }
 
 TEST(BundleLoad, CorpusBundleKeepsEveryRunnableRuleAndLoadsFast) {
