@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -302,6 +303,26 @@ TEST(CliLanguage, InstallPutsProgramsManPagesAndCompletions) {
                                                               "COMP_WORDS=(rulec ru); COMP_CWORD=1; _rulec; echo ${COMPREPLY[@]}; "
                                                               "COMP_WORDS=(rulec run --out); COMP_CWORD=2; _rulec; echo ${COMPREPLY[@]}"));
   EXPECT_EQ(bash.out, "run\n--output\n") << bash.out;
+  // The zsh completion, through zsh's own completion system: subcommands, flags, and only flags
+  // the program's help knows.
+  auto zsh = [&](const std::string& line) {
+    auto out = run_shell("zsh " + quote(std::string(RULEC_SOURCE_DIR) + "/tests/data/zsh_complete.zsh") + " " +
+                       quote(prefix + "/share/zsh/site-functions") + " " + quote(d.str("zsh.out")) + " " + quote(line));
+    std::set<std::string> hits;
+    for (const auto& h : nonempty_lines(out.out)) hits.insert(h);
+    return hits;
+  };
+  EXPECT_EQ(zsh("rulec ru"), (std::set<std::string>{"run"}));
+  EXPECT_EQ(zsh("rulec run --out"), (std::set<std::string>{"--output"}));
+  for (const auto& [line, help] : std::vector<std::pair<std::string, std::string>>{
+           {"rulec run --", "rulec run --help"}, {"rulesensor --", "rulesensor --help"},
+           {"rulec check --", "rulec check --help"}, {"rulec-gen --", "rulec-gen --help"}}) {
+    const std::set<std::string> flags = zsh(line);
+    EXPECT_GE(flags.size(), 3u) << line;
+    const std::string text = run_shell(quote(prefix + "/bin/") + help + " 2>&1").out;
+    for (const auto& flag : flags) EXPECT_NE(text.find(flag), std::string::npos) << line << ": " << flag << " is not in " << help;
+  }
+  EXPECT_TRUE(zsh("rulesensor --").count("--trusted-key"));
   // The man pages render without warnings.
   auto man = run_shell("for f in " + quote(prefix) + "/share/man/man1/*.1; do groff -man -Tutf8 -ww -z \"$f\" 2>&1; done");
   EXPECT_EQ(man.out, "") << man.out;
