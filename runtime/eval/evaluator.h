@@ -22,6 +22,17 @@ class RuleBits {
   uint64_t* words() { return words_.data(); }
   const uint64_t* words() const { return words_.data(); }
   size_t word_count() const { return words_.size(); }
+  // Calls fn(i) for each set bit i, in increasing order (the set words only: per-event work
+  // follows what matched, not the rule count).
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (size_t w = 0; w < words_.size(); ++w)
+      for (uint64_t bits = words_[w]; bits; bits &= bits - 1) {
+        const size_t i = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+        if (i >= n_) return;
+        fn(i);
+      }
+  }
   bool any() const {
     for (uint64_t w : words_)
       if (w) return true;

@@ -62,9 +62,29 @@ Detector::Detector(std::vector<RuleInfo> rules, DetectorOptions options)
       options_(std::move(options)),
       counters_(rules_.size()),
       state_(rules_.size()),
-      last_checkpoint_ms_(steady_ms()) {}
+      last_checkpoint_ms_(steady_ms()) {
+  index_time_fields();
+}
 
 Detector::~Detector() = default;
+
+void Detector::index_time_fields() {
+  time_fields_.clear();
+  time_slot_.assign(rules_.size(), 0);
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    auto it = std::find(time_fields_.begin(), time_fields_.end(), rules_[i].timestamp_field);
+    time_slot_[i] = static_cast<uint32_t>(it - time_fields_.begin());
+    if (it == time_fields_.end()) time_fields_.push_back(rules_[i].timestamp_field);
+  }
+  times_.assign(time_fields_.size(), std::nullopt);
+  times_at_.assign(time_fields_.size(), UINT64_MAX);
+}
+
+std::optional<int64_t> Detector::time_of(const Event& ev, size_t rule) {
+  const uint32_t k = time_slot_[rule];
+  if (times_at_[k] != events_) times_[k] = event_time(ev, time_fields_[k]), times_at_[k] = events_;
+  return times_[k];
+}
 
 std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, DetectorOptions options,
                                            const std::string& alerts_path, std::string& error,
@@ -146,6 +166,7 @@ Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
   }
   st.dropped = rules_.size() - st.kept;
   rules_ = std::move(rules);
+  index_time_fields();
   counters_ = std::move(counters);
   state_ = std::move(state);
   if (fleet_) {
@@ -167,7 +188,7 @@ std::pair<uint64_t, uint64_t> Detector::event_hash(const Event& ev) {
   return *event_hash_;
 }
 
-bool Detector::allow_signal(size_t rule, int64_t t) {
+int64_t& Detector::signal_count(size_t rule, int64_t t) {
   const RuleInfo& r = rules_[rule];
   int64_t bucket = floor_div(t, r.interval_ms);
   auto& buckets = state_[rule].signal_buckets;
@@ -175,9 +196,7 @@ bool Detector::allow_signal(size_t rule, int64_t t) {
   // Keep only the buckets late events can still reach.
   int64_t oldest = floor_div(watermark_ - r.lookback_ms - r.interval_ms, r.interval_ms);
   while (!buckets.empty() && buckets.begin()->first < oldest && buckets.begin()->first != bucket) buckets.erase(buckets.begin());
-  if (n >= r.max_signals) return false;
-  ++n;
-  return true;
+  return n;
 }
 
 void Detector::raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, std::vector<std::string> key) {
@@ -186,16 +205,20 @@ void Detector::raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, 
     ++c.learned;
     return;
   }
+  // Over max_signals in its interval: suppressed before its id is made (the id hashes the whole
+  // event; a noisy rule's suppressed alerts are most of its matches).
+  int64_t& signals = signal_count(rule, t);
+  if (signals >= rules_[rule].max_signals) {
+    ++c.suppressed;
+    return;
+  }
   facts.uuid = alert_uuid(event_hash(ev), rules_[rule].rule_id, key);
   Key128 id = key_of(Hash128().add(facts.uuid).value());
   if (dedupe_.seen.count(id)) {
     ++c.duplicates;
     return;
   }
-  if (!allow_signal(rule, t)) {
-    ++c.suppressed;
-    return;
-  }
+  ++signals;
   facts.event_json = ev.raw;
   facts.alert_time_ms = options_.alert_time_event ? watermark_ : wall_clock_ms();
   if (!sink_->write(alerts_.build(rules_[rule], facts))) {
@@ -274,22 +297,22 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
   alerts_.next_event();
   if (fleet_) batch_->current_event = -1;
   bool timeless = false;
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    if (!matched.test(i)) continue;
+  matched.for_each([&](size_t i) {
+    if (i >= rules_.size()) return;
     RuleCounters& c = counters_[i];
     ++c.matched;
-    auto t = event_time(ev, rules_[i].timestamp_field);
+    auto t = time_of(ev, i);
     if (!t) {
       ++c.no_time;
       events_without_time_ += !timeless;
       timeless = true;
-      continue;
+      return;
     }
     // Later than the look-back tolerates: Kibana's execution for that time has run already (and
     // on a replay after a restart, the event was processed before the checkpoint).
     if (watermark_ != INT64_MIN && *t < watermark_ - rules_[i].lookback_ms - rules_[i].interval_ms) {
       ++c.late;
-      continue;
+      return;
     }
     watermark_ = std::max(watermark_, *t);
     if (fleet_) {
@@ -298,14 +321,14 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
         case DetectionKind::NewTerms: fleet_new_terms(i, ev, *t); break;
         case DetectionKind::Threshold: fleet_threshold(i, ev, *t); break;
       }
-      continue;
+      return;
     }
     switch (rules_[i].kind) {
       case DetectionKind::Query: raise(i, ev, *t, AlertFacts{}, {}); break;
       case DetectionKind::NewTerms: on_new_terms(i, ev, *t); break;
       case DetectionKind::Threshold: on_threshold(i, ev, *t); break;
     }
-  }
+  });
   if (!error_.empty()) return false;
   if (fleet_ && (++batch_->events_seen >= kFleetBatchEvents || batch_->building->candidates.size() >= kFleetBatchCandidates) &&
       !submit_shared())

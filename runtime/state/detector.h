@@ -117,7 +117,7 @@ class Detector {
  private:
   Detector(std::vector<RuleInfo> rules, DetectorOptions options);
   void raise(size_t rule, const Event& ev, int64_t t, AlertFacts facts, std::vector<std::string> key);
-  bool allow_signal(size_t rule, int64_t t);
+  int64_t& signal_count(size_t rule, int64_t t);  // alerts written in t's interval bucket
   void on_new_terms(size_t rule, const Event& ev, int64_t t);
   void on_threshold(size_t rule, const Event& ev, int64_t t);
   void expire_and_cap();
@@ -156,6 +156,13 @@ class Detector {
   std::unordered_set<std::string_view> seen_;  // de-duplicates a field's many values
   AlertBuilder alerts_;  // shares one event's parse among its alerts
   std::optional<std::pair<uint64_t, uint64_t>> event_hash_;  // of the current event, when needed
+  // The event time a rule reads, found once per event per distinct timestamp field.
+  std::vector<uint32_t> time_slot_;           // per rule: its field's index in time_fields_
+  std::vector<std::string> time_fields_;      // distinct timestamp_field values ("": @timestamp)
+  std::vector<std::optional<int64_t>> times_;  // this event's, valid where times_at_ == events_
+  std::vector<uint64_t> times_at_;
+  void index_time_fields();
+  std::optional<int64_t> time_of(const Event& ev, size_t rule);
   std::pair<uint64_t, uint64_t> event_hash(const Event& ev);
   std::unique_ptr<FleetState> fleet_;
   std::unique_ptr<FleetBatch> batch_;
