@@ -48,7 +48,11 @@ TEST(Bench, ReportsEveryEngineAndTheirRatios) {
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["events"], 3005);  // 3000 routine + 5 attacks
-  ASSERT_EQ(j["throughput"].size(), 3u);
+  ASSERT_EQ(j["throughput"].size(), 4u);  // raw parse, jit, the whole detection path, interpreter
+  EXPECT_EQ(j["throughput"][2]["name"], "detection (+ state, alerts)");
+  EXPECT_LT(j["throughput"][2]["events_per_s"].get<double>(), j["throughput"][1]["events_per_s"].get<double>())
+      << "detection does what jit does and more";
+  EXPECT_GE(j["detection_alerts"].get<int>(), 1) << "the attacks raise the seed rule's alerts";
   for (const auto& t : j["throughput"]) {
     EXPECT_GT(t["events_per_s"].get<double>(), 0);
     EXPECT_GT(t["ns_per_event"].get<double>(), 0);
