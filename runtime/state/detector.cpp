@@ -393,11 +393,23 @@ bool Detector::checkpoint() {
   s.alerts_path = sink_->path();
   s.watermark = replay_ ? std::max(watermark_, saved_watermark_) : watermark_;
   for (size_t i = 0; i < rules_.size(); ++i) s.rule_ids.emplace_back(rules_[i].rule_id, rules_[i].definition_hash);
-  s.states = state_;  // a copy: the snapshot is written while the live state stays usable
-  s.dedupe = dedupe_;
+  // Lent, not copied: the snapshot is encoded and written before this returns, and the state
+  // comes back whatever happens (no deep copy of every term and group at each checkpoint).
+  s.states = std::move(state_);
+  s.dedupe = std::move(dedupe_);
+  struct GiveBack {
+    Snapshot& s;
+    Detector& d;
+    ~GiveBack() { d.state_ = std::move(s.states), d.dedupe_ = std::move(s.dedupe); }
+  };
   s.region_start = settled_offset_;
   s.claims = unsettled_;
-  if (!save_snapshot(options_.state_dir, s, error_, rewrite_state_)) return false;
+  bool saved;
+  {
+    GiveBack give_back{s, *this};
+    saved = save_snapshot(options_.state_dir, s, error_, rewrite_state_);
+  }
+  if (!saved) return false;
   rewrite_state_ = false;
   settled_offset_ = s.alerts_offset;
   unsettled_.clear();
