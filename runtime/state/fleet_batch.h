@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -100,6 +101,7 @@ struct FleetFlight {
   std::vector<RuleCounters> counters;  // suppressed, elsewhere, learned
   std::vector<TermUpdate> terms;
   std::vector<GroupUpdate> groups;
+  std::vector<std::pair<uint32_t, int64_t>> full;  // (rule, bucket): max_signals reached fleet-wide
   std::string error;
 
   bool empty() const { return candidates.empty() && calls.empty(); }
@@ -110,6 +112,7 @@ struct FleetFlight {
     counters.clear();
     terms.clear();
     groups.clear();
+    full.clear();
     error.clear();
   }
 };
@@ -145,6 +148,9 @@ struct FleetBatch {
     std::unordered_map<Key128, TermSeen, Key128Hash> terms;
     std::unordered_map<Key128, AlertedGroup, Key128Hash> alerted_groups;  // group and bucket
     std::map<int64_t, bool> full_buckets;  // max_signals reached (the worker's: touched only while none is in flight)
+    // The same, as the reading thread learned it from landed batches: a query rule's match in
+    // such a bucket is suppressed as it is read (no event copy, no candidate).
+    std::unordered_set<int64_t> full_read;
   };
   std::vector<RuleCache> cache;
   std::vector<std::string> rule_keys;  // FleetState::rule_key of each rule
