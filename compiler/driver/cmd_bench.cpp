@@ -183,8 +183,7 @@ Runner add_bench_command(CLI::App& app) {
         jit.evaluate(ev, bits);
         if (!det->on_event(ev, bits)) break;
       }
-      if (!det->finish() && det_error.empty()) det_error = det->error();
-      if (det_error.empty()) det_error = det->error();
+      if (!det->finish() || !det->error().empty()) det_error = det->error();
       counters = det->counters();
     });
     if (!det_error.empty()) {

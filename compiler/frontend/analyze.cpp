@@ -108,31 +108,29 @@ void add_exception_fields(AnalyzedRule& out, const ExceptionItem& item, const Sc
   }
 }
 
+// obj[key] when obj is an object that has it, else null.
+const nlohmann::json* member(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
 // The fields the rule's other keys name: timestamp_override, rule_name_override, the
 // severity and risk score mappings, alert suppression's group_by.
 void add_rule_key_fields(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
+  auto check = [&](const nlohmann::json* field, const std::string& where) {
+    if (field && field->is_string() && !field->get_ref<const std::string&>().empty())
+      add_key_field(out, RulePart::Rule, field->get<std::string>(), schema, where);
+  };
   if (rule.timestamp_override && !rule.timestamp_override->empty())
     add_key_field(out, RulePart::Rule, *rule.timestamp_override, schema, "timestamp_override");
-  auto field_at = [](const nlohmann::json& obj, const char* key) -> const std::string* {
-    if (!obj.is_object()) return nullptr;
-    auto it = obj.find(key);
-    return it != obj.end() && it->is_string() && !it->get_ref<const std::string&>().empty() ? &it->get_ref<const std::string&>()
-                                                                                              : nullptr;
-  };
-  if (const std::string* f = field_at(rule.raw, "rule_name_override"))
-    add_key_field(out, RulePart::Rule, *f, schema, "rule_name_override");
-  for (const char* mapping : {"severity_mapping", "risk_score_mapping"}) {
-    auto it = rule.raw.is_object() ? rule.raw.find(mapping) : rule.raw.end();
-    if (!rule.raw.is_object() || it == rule.raw.end() || !it->is_array()) continue;
-    for (size_t i = 0; i < it->size(); ++i)
-      if (const std::string* f = field_at((*it)[i], "field"))
-        add_key_field(out, RulePart::Rule, *f, schema, fmt::format("{} entry {}", mapping, i + 1));
-  }
-  auto group_by = rule.alert_suppression.is_object() ? rule.alert_suppression.find("group_by") : rule.alert_suppression.end();
-  if (rule.alert_suppression.is_object() && group_by != rule.alert_suppression.end() && group_by->is_array())
-    for (const auto& f : *group_by)
-      if (f.is_string() && !f.get_ref<const std::string&>().empty())
-        add_key_field(out, RulePart::Rule, f.get<std::string>(), schema, "alert_suppression.group_by");
+  check(member(rule.raw, "rule_name_override"), "rule_name_override");
+  for (const char* mapping : {"severity_mapping", "risk_score_mapping"})
+    if (const auto* entries = member(rule.raw, mapping); entries && entries->is_array())
+      for (size_t i = 0; i < entries->size(); ++i)
+        check(member((*entries)[i], "field"), fmt::format("{} entry {}", mapping, i + 1));
+  if (const auto* group_by = member(rule.alert_suppression, "group_by"); group_by && group_by->is_array())
+    for (const auto& f : *group_by) check(&f, "alert_suppression.group_by");
 }
 
 }  // namespace

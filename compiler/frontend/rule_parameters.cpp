@@ -129,11 +129,12 @@ void flatten_into(ojson& out, const std::string& prefix, const nlohmann::json& v
 // (Kibana writes '' for an unknown user), and meta flattened.
 ojson rule_fields(const Rule& rule) {
   ojson f = ojson::object();
-  for (const char* at : {"created_at", "updated_at"})
-    if (const auto* v = raw_key(rule, at); v && v->is_string()) f[at] = *v;
-  for (const char* by : {"created_by", "updated_by"}) {
-    const auto* v = raw_key(rule, by);
-    if (f.contains(by[0] == 'c' ? "created_at" : "updated_at")) f[by] = v && v->is_string() ? v->get<std::string>() : "";
+  constexpr std::pair<const char*, const char*> kWhenWho[] = {{"created_at", "created_by"}, {"updated_at", "updated_by"}};
+  for (auto [at, by] : kWhenWho)
+    if (const auto* when = raw_key(rule, at); when && when->is_string()) f[at] = *when;
+  for (auto [at, by] : kWhenWho) {
+    const auto* who = raw_key(rule, by);
+    if (f.contains(at)) f[by] = who && who->is_string() ? who->get<std::string>() : "";
   }
   if (const auto* meta = raw_key(rule, "meta"); meta && meta->is_object() && !meta->empty()) flatten_into(f, "meta", *meta);
   return f;

@@ -7,7 +7,24 @@
 // script wrote is answered with an error naming the key, never a guess.
 #pragma once
 
+#include <string>
+
 namespace rulec::rt::fleet_scripts {
+
+// What every script starts with: split(s), the '|'-separated parts of a value.
+inline constexpr const char* kPrelude = R"lua(
+local function split(s)
+  local p, i = {}, 1
+  while true do
+    local j = string.find(s, '|', i, true)
+    if not j then p[#p + 1] = string.sub(s, i); return p end
+    p[#p + 1] = string.sub(s, i, j - 1); i = j + 1
+  end
+end
+)lua";
+
+// A script's source as Redis loads it: the prelude, then the script.
+inline std::string source(const char* script) { return std::string(kPrelude) + script; }
 
 // New terms. KEYS[1]: a term tuple of a rule, value "LAST|OWNER|T|OWNER|T..." (LAST: the largest
 // event time the fleet has seen it at; then, oldest first, the ids and times of the last 16
@@ -24,12 +41,7 @@ local function bad() return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. '
 local v = redis.call('GET', KEYS[1])
 local last, owners = nil, {}
 if v then
-  local p, i = {}, 1
-  while true do
-    local j = string.find(v, '|', i, true)
-    if not j then p[#p + 1] = string.sub(v, i); break end
-    p[#p + 1] = string.sub(v, i, j - 1); i = j + 1
-  end
+  local p = split(v)
   last = tonumber(p[1])
   if not last or #p < 2 then return bad() end
   if #p == 2 then
@@ -112,12 +124,7 @@ while i <= #ARGV do
   local id, t, nc = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local a = redis.call('HGET', KEYS[1], 'a')
   if a then
-    local p, s = {}, 1
-    while true do
-      local j = string.find(a, '|', s, true)
-      if not j then p[#p + 1] = string.sub(a, s); break end
-      p[#p + 1] = string.sub(a, s, j - 1); s = j + 1
-    end
+    local p = split(a)
     if #p ~= 3 and #p ~= 4 and #p ~= 6 then return bad() end
     if p[1] == id then
       local r = {}

@@ -17,12 +17,12 @@ namespace rulec::rt {
 
 namespace {
 
-const char* script_text(FleetState::Script s) {
+std::string script_text(FleetState::Script s) {
   switch (s) {
-    case FleetState::kNewTerms: return fleet_scripts::kNewTerms;
-    case FleetState::kThreshold: return fleet_scripts::kThreshold;
-    case FleetState::kSignals: return fleet_scripts::kSignals;
-    default: return fleet_scripts::kSettle;
+    case FleetState::kNewTerms: return fleet_scripts::source(fleet_scripts::kNewTerms);
+    case FleetState::kThreshold: return fleet_scripts::source(fleet_scripts::kThreshold);
+    case FleetState::kSignals: return fleet_scripts::source(fleet_scripts::kSignals);
+    default: return fleet_scripts::source(fleet_scripts::kSettle);
   }
 }
 

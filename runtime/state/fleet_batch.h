@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <future>
-#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -147,10 +146,10 @@ struct FleetBatch {
   struct RuleCache {
     std::unordered_map<Key128, TermSeen, Key128Hash> terms;
     std::unordered_map<Key128, AlertedGroup, Key128Hash> alerted_groups;  // group and bucket
-    std::map<int64_t, bool> full_buckets;  // max_signals reached (the worker's: touched only while none is in flight)
-    // The same, as the reading thread learned it from landed batches: a query rule's match in
-    // such a bucket is suppressed as it is read (no event copy, no candidate).
-    std::unordered_set<int64_t> full_read;
+    // Buckets over max_signals fleet-wide, learned from landed batches: a query rule's match in
+    // one is suppressed as it is read (no event copy, no candidate), and the worker claims
+    // nothing in one. Written by the reading thread only while no batch is in flight.
+    std::unordered_set<int64_t> full_buckets;
   };
   std::vector<RuleCache> cache;
   std::vector<std::string> rule_keys;  // FleetState::rule_key of each rule
@@ -166,14 +165,14 @@ struct FleetBatch {
 
 class FleetState;
 
-// The worker's part (fleet_resolve.cpp): fills in the ids, asks Redis (the gating calls, then the
-// claims against max_signals) and leaves its verdicts and cache updates in `f`. Touches nothing
-// else but `fleet` and the rules' full_buckets in `b`. False with f.error.
 // The key of the max_signals bucket (kSignals) an alert of `rule` at event time `t` is claimed in.
 std::string signal_key(const FleetState& fleet, const FleetBatch& b, const std::vector<RuleInfo>& rules, uint32_t rule,
                        int64_t t);
 
-[[nodiscard]] bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, FleetBatch& b,
+// The worker's part (fleet_resolve.cpp): fills in the ids, asks Redis (the gating calls, then the
+// claims against max_signals) and leaves its verdicts and cache updates in `f`. Touches nothing
+// else but `fleet`; reads `b` (its rule keys and full buckets). False with f.error.
+[[nodiscard]] bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, const FleetBatch& b,
                                   bool learn);
 
 }  // namespace rulec::rt

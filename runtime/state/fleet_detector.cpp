@@ -112,7 +112,7 @@ void gate(FleetFlight::Call& call, FleetBatch& b, uint32_t candidate, bool event
 
 void Detector::fleet_event(size_t rule, const Event& ev, int64_t t) {
   // Over max_signals fleet-wide already (a replayed entry asks anyway: it may own an alert).
-  if (!replay_ && batch_->cache[rule].full_read.count(floor_div(t, rules_[rule].interval_ms))) {
+  if (!replay_ && batch_->cache[rule].full_buckets.count(floor_div(t, rules_[rule].interval_ms))) {
     ++counters_[rule].suppressed;
     return;
   }
@@ -247,7 +247,7 @@ bool Detector::land_shared() {
     seen.older_max = u.older_max;
   }
   for (const auto& u : f->groups) b.cache[u.rule].alerted_groups[u.key] = {u.bucket, u.owner_t};
-  for (const auto& [rule, bucket] : f->full) b.cache[rule].full_read.insert(bucket);
+  for (const auto& [rule, bucket] : f->full) b.cache[rule].full_buckets.insert(bucket);
   for (size_t i = 0; i < counters_.size() && i < f->counters.size(); ++i) {
     counters_[i].suppressed += f->counters[i].suppressed;
     counters_[i].elsewhere += f->counters[i].elsewhere;
@@ -307,8 +307,7 @@ void Detector::expire_fleet_cache() {
     const int64_t oldest = floor_div(watermark_ - r.lookback_ms - r.interval_ms, r.interval_ms);
     for (auto it = c.alerted_groups.begin(); it != c.alerted_groups.end();)
       it = it->second.bucket < oldest ? c.alerted_groups.erase(it) : std::next(it);
-    while (!c.full_buckets.empty() && c.full_buckets.begin()->first < oldest) c.full_buckets.erase(c.full_buckets.begin());
-    for (auto it = c.full_read.begin(); it != c.full_read.end();) it = *it < oldest ? c.full_read.erase(it) : std::next(it);
+    for (auto it = c.full_buckets.begin(); it != c.full_buckets.end();) it = *it < oldest ? c.full_buckets.erase(it) : std::next(it);
   }
 }
 

@@ -58,7 +58,7 @@ bool bad_answer(FleetFlight& f, const RedisCommand& cmd, const RedisReply& r) {
 
 }  // namespace
 
-bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, FleetBatch& b, bool learn) {
+bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, const FleetBatch& b, bool learn) {
   f.counters.assign(rules.size(), {});
   fill_owners(f, rules);
   // 1. The gating calls: which candidates are alerts.
@@ -167,7 +167,7 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
       const int64_t v = r.elements[j].type == RedisReply::Type::Integer ? r.elements[j].integer : -1;
       if (v == 1 || v == 2) f.candidates[c.candidates[j]].write = true;
       else if (v == 3) ++rc.elsewhere;
-      else if (v == 0) ++rc.suppressed, b.cache[c.rule].full_buckets[c.bucket] = true, f.full.emplace_back(c.rule, c.bucket);
+      else if (v == 0) ++rc.suppressed, f.full.emplace_back(c.rule, c.bucket);
       else return bad_answer(f, cmds[i], r);
     }
   }

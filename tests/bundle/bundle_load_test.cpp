@@ -272,33 +272,32 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
   EXPECT_FALSE(current->rules[0].info.rule_uuid.empty());
   EXPECT_NE(current->rules[0].info.parameters_json, "{}");
 
-  bundle::BundleParts old = now;
-  old.format_version = 1;
-  rt::ByteWriter w;
-  rt::encode_rules(w, current->rules, 1);
-  old.rules = w.take();
-  auto loaded = rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error);
+  // The same rules written as an older format: the bundle, and the same with the newer rules
+  // section (bytes left over: refused, not misread).
+  auto as_format = [&](uint32_t version) {
+    bundle::BundleParts old = now;
+    old.format_version = version;
+    rt::ByteWriter w;
+    rt::encode_rules(w, current->rules, version);
+    old.rules = w.take();
+    std::string mixed_error;
+    bundle::BundleParts mixed = old;
+    mixed.rules = now.rules;
+    EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(mixed, nullptr, 0), allow, mixed_error)) << version;
+    return rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error);
+  };
+  auto loaded = as_format(1);
   ASSERT_TRUE(loaded) << error;
   ASSERT_EQ(loaded->rules.size(), current->rules.size());
   EXPECT_EQ(loaded->rules[0].info.rule_id, current->rules[0].info.rule_id);
   EXPECT_TRUE(loaded->rules[0].info.rule_uuid.empty());
   EXPECT_EQ(loaded->rules[0].info.parameters_json, "{}");
-  // Format 2 rules read as format 1 leave bytes over: refused, not misread.
-  old.rules = now.rules;
-  EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error));
 
   // Format 3 added the saved-object fields: a format 2 bundle loads with the metadata but none.
-  bundle::BundleParts two = now;
-  two.format_version = 2;
-  rt::ByteWriter w2;
-  rt::encode_rules(w2, current->rules, 2);
-  two.rules = w2.take();
-  auto loaded2 = rt::load_bundle(bundle::write_bundle(two, nullptr, 0), allow, error);
+  auto loaded2 = as_format(2);
   ASSERT_TRUE(loaded2) << error;
   EXPECT_EQ(loaded2->rules[0].info.parameters_json, current->rules[0].info.parameters_json);
   EXPECT_EQ(loaded2->rules[0].info.rule_fields_json, "{}");
-  two.rules = now.rules;
-  EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(two, nullptr, 0), allow, error));
 }
 
 TEST(BundleLoad, CorpusBundleKeepsEveryRunnableRuleAndLoadsFast) {

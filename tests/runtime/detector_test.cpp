@@ -313,17 +313,25 @@ TEST(Threshold, CountsPerGroupPerIntervalWithCardinality) {
   EXPECT_EQ(r["cardinality"][0]["value"], 2);
 }
 
+// A threshold rule counting events per host.id, reaching at `value`, alerts to DIR/a.ndjson.
+void per_host_threshold(Harness& h, const TempDir& d, int64_t value) {
+  h.rules = {rule(DetectionKind::Threshold)};
+  h.rules[0].threshold_fields = {{"host.id", 0}};
+  h.rules[0].threshold_value = value;
+  h.alerts_path = d.str("a.ndjson");
+}
+
+// An event of host h1 at `iso`.
+std::string host_event(const std::string& iso) { return R"({"@timestamp":")" + iso + R"(","host":{"id":"h1"}})"; }
+
 TEST(Threshold, LateEventCountsInItsOwnBucket) {
   TempDir d;
   Harness h;
-  h.rules = {rule(DetectionKind::Threshold)};
-  h.rules[0].threshold_fields = {{"host.id", 0}};
-  h.rules[0].threshold_value = 2;
-  h.alerts_path = d.str("a.ndjson");
+  per_host_threshold(h, d, 2);
   h.open();
-  h.feed(R"({"@timestamp":")" + ts(4) + R"(","host":{"id":"h1"}})");   // bucket [0,5)
-  h.feed(R"({"@timestamp":")" + ts(6) + R"(","host":{"id":"h1"}})");   // bucket [5,10)
-  h.feed(R"({"@timestamp":"2026-01-01T00:04:30.000Z","host":{"id":"h1"}})");  // late, within the look-back
+  h.feed(host_event(ts(4)));  // bucket [0,5)
+  h.feed(host_event(ts(6)));  // bucket [5,10)
+  h.feed(host_event("2026-01-01T00:04:30.000Z"));  // late, within the look-back
   h.close();
   auto alerts = read_alerts(h.alerts_path);
   ASSERT_EQ(alerts.size(), 1u);
@@ -336,14 +344,11 @@ TEST(Threshold, LateEventCountsInItsOwnBucket) {
 TEST(Threshold, FromAndOriginalTimeAreTheBucketsEarliestAndLatestEvents) {
   TempDir d;
   Harness h;
-  h.rules = {rule(DetectionKind::Threshold)};
-  h.rules[0].threshold_fields = {{"host.id", 0}};
-  h.rules[0].threshold_value = 3;
-  h.alerts_path = d.str("a.ndjson");
+  per_host_threshold(h, d, 3);
   h.open();
-  h.feed(R"({"@timestamp":"2026-01-01T00:02:00.000Z","host":{"id":"h1"}})");
-  h.feed(R"({"@timestamp":"2026-01-01T00:03:10.000Z","host":{"id":"h1"}})");
-  h.feed(R"({"@timestamp":"2026-01-01T00:01:05.000Z","host":{"id":"h1"}})");  // crosses, earlier than the others
+  h.feed(host_event("2026-01-01T00:02:00.000Z"));
+  h.feed(host_event("2026-01-01T00:03:10.000Z"));
+  h.feed(host_event("2026-01-01T00:01:05.000Z"));  // crosses, earlier than the others
   h.close();
   auto alerts = read_alerts(h.alerts_path);
   ASSERT_EQ(alerts.size(), 1u);
@@ -357,17 +362,14 @@ TEST(Threshold, FromAndOriginalTimeAreTheBucketsEarliestAndLatestEvents) {
 TEST(Threshold, FromAndOriginalTimeSurviveARestart) {
   TempDir d;
   Harness h;
-  h.rules = {rule(DetectionKind::Threshold)};
-  h.rules[0].threshold_fields = {{"host.id", 0}};
-  h.rules[0].threshold_value = 3;
-  h.alerts_path = d.str("a.ndjson");
+  per_host_threshold(h, d, 3);
   h.options.state_dir = d.str("state");
   h.open();
-  h.feed(R"({"@timestamp":"2026-01-01T00:01:00.000Z","host":{"id":"h1"}})");
-  h.feed(R"({"@timestamp":"2026-01-01T00:04:00.000Z","host":{"id":"h1"}})");
+  h.feed(host_event("2026-01-01T00:01:00.000Z"));
+  h.feed(host_event("2026-01-01T00:04:00.000Z"));
   h.close();
   h.open();
-  h.feed(R"({"@timestamp":"2026-01-01T00:02:00.000Z","host":{"id":"h1"}})");
+  h.feed(host_event("2026-01-01T00:02:00.000Z"));
   h.close();
   auto alerts = read_alerts(h.alerts_path);
   ASSERT_EQ(alerts.size(), 1u);

@@ -38,7 +38,7 @@ struct Scripts {
       default: return r.str.substr(0, r.str.find(' '));
     }
   }
-  std::string eval(const char* script, const std::string& key, std::vector<std::string> args) {
+  std::string eval(const std::string& script, const std::string& key, std::vector<std::string> args) {
     std::vector<std::string> argv{"EVAL", script, "1", key};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<RedisCommand> cmds{RedisCommand{argv, key}};
@@ -60,7 +60,7 @@ std::vector<std::string> nt(std::vector<std::string> occurrences) {
 TEST(FleetScripts, NewTermsOwnersAskingAgainAreNewHoweverFarTheFleetMovedOn) {
   Scripts s;
   ASSERT_TRUE(s.start());
-  const char* k = rulec::rt::fleet_scripts::kNewTerms;
+  const std::string k = rulec::rt::fleet_scripts::source(rulec::rt::fleet_scripts::kNewTerms);
   // First seen at 10: new, owned by A; at 50 (within the window): not new.
   EXPECT_EQ(s.eval(k, "t", nt({"10", "A", "50", "B"})), "[1,0,\"50\",\"10\"]");
   // The fleet sees it much later (a refresh at 500 without an owner, then C after a quiet window).
@@ -82,7 +82,7 @@ TEST(FleetScripts, NewTermsOwnersAskingAgainAreNewHoweverFarTheFleetMovedOn) {
 TEST(FleetScripts, NewTermsReadTheValueAnOlderRulecWrote) {
   Scripts s;
   ASSERT_TRUE(s.start());
-  const char* k = rulec::rt::fleet_scripts::kNewTerms;
+  const std::string k = rulec::rt::fleet_scripts::source(rulec::rt::fleet_scripts::kNewTerms);
   redis_cli(s.server.port(), "set old '300|A'");
   // A, asking again, is new; its time is unknown ("").
   EXPECT_EQ(s.eval(k, "old", nt({"250", "A", "260", "B"})), "[1,0,\"300\",\"\"]");
@@ -107,7 +107,7 @@ std::vector<std::string> th(std::vector<std::string> events) {
 TEST(FleetScripts, ThresholdAnswersWhenTheBucketsAlertWasRaised) {
   Scripts s;
   ASSERT_TRUE(s.start());
-  const char* k = rulec::rt::fleet_scripts::kThreshold;
+  const std::string k = rulec::rt::fleet_scripts::source(rulec::rt::fleet_scripts::kThreshold);
   EXPECT_EQ(s.eval(k, "b", th({"e1", "10"})), "[0]");
   // e2 crosses: the count, the distinct count, the bucket's earliest and latest event time.
   EXPECT_EQ(s.eval(k, "b", th({"e2", "20", "e3", "30"})), "[[2,0,10,20],\"20\"]");
