@@ -18,6 +18,8 @@
 #include "compiler/pipeline/loaded_rules.h"
 #include "runtime/common/dates.h"
 #include "runtime/decoder/raw_walk.h"
+#include "runtime/eval/line_prefilter.h"
+#include "runtime/sensor/detect_loop.h"
 #include "runtime/state/detector.h"
 
 namespace rulec::driver {
@@ -113,6 +115,8 @@ Runner add_bench_command(CLI::App& app) {
       "ceiling of any decoder); jit: decode the fields the rules read + evaluate every rule;\n"
       "detection: jit + the detector (new terms, thresholds, max_signals; a fresh state each pass) and\n"
       "the alerts it raises built and written to /dev/null: the sensor's whole path but reading;\n"
+      "detection + prefilter: the same, a line in which no rule's literal occurs not decoded (its\n"
+      "matches and alerts must be the same); sensor path: what `rulec run` does, the file read too;\n"
       "interp: decode everything + the reference interpreter. Both engines' answers are compared on\n"
       "the interpreter's events. Per-rule cost: each rule's own evaluation (with the pattern scans it\n"
       "is the first to need) plus an equal share of the exact and presence probes of the fields it\n"
@@ -169,29 +173,56 @@ Runner add_bench_command(CLI::App& app) {
       }
     });
 
-    // The whole detection path: the detector and its alerts too. Its counters (the last pass's)
-    // give the report's matches and alerts per rule.
-    std::vector<rt::RuleCounters> counters;
+    // The whole detection path: the detector and its alerts too; then the same with the raw-line
+    // prefilter first (a line in which no rule's literal occurs is not decoded). Their counters
+    // (the last pass's) give the report's matches and alerts per rule, and must agree.
+    std::vector<rt::RuleCounters> counters, prefiltered_counters;
     std::string det_error;
-    Rate dr = measure("detection (+ state, alerts)", in, n, opts->repeat, [&](size_t count) {
+    rt::LinePrefilter* pf = jit.line_prefilter();
+    auto detection = [&](size_t count, rt::LinePrefilter* gate, std::vector<rt::RuleCounters>& out) {
       std::string recovered;
       auto det = rt::Detector::create(loaded.infos, {}, "/dev/null", det_error, recovered);
       if (!det) return;
       for (size_t i = 0; i < count; ++i) {
+        if (gate && !gate->any(in.lines[i])) continue;
         if (dec.decode_padded(in.lines[i], ev) != rt::DecodeError::None) continue;
         if (needs_now) jit.set_now_ms(event_now(ev, wall));
         jit.evaluate(ev, bits);
         if (!det->on_event(ev, bits)) break;
       }
       if (!det->finish() || !det->error().empty()) det_error = det->error();
-      counters = det->counters();
-    });
+      out = det->counters();
+    };
+    Rate dr = measure("detection (+ state, alerts)", in, n, opts->repeat,
+                      [&](size_t count) { detection(count, nullptr, counters); });
+    Rate pr{"detection + prefilter"};
+    if (pf && det_error.empty())
+      pr = measure(pr.name, in, n, opts->repeat, [&](size_t count) { detection(count, pf, prefiltered_counters); });
+    // The sensor's whole path, as `rulec run` and `rulesensor` run it: the file read by the event
+    // reader, prefiltered, decoded, evaluated, detected, alerts written to /dev/null.
+    Rate sr{"sensor path (file read)"};
+    if (det_error.empty() && opts->events != "-") {
+      sr = measure(sr.name, in, n, opts->repeat, [&](size_t) {
+        std::string recovered;
+        auto det = rt::Detector::create(loaded.infos, {}, "/dev/null", det_error, recovered);
+        if (!det) return;
+        rt::EventReader reader({opts->events});
+        const rt::LoopResult res = rt::run_detection(reader, *det, &jit);
+        if (!res.ok && det_error.empty()) det_error = det->error();
+      });
+    }
     if (!det_error.empty()) {
       fmt::print(stderr, "rulec: detection: {}\n", det_error);
       return kExitFindings;
     }
     uint64_t alerts = 0;
     for (const auto& c : counters) alerts += c.alerts;
+    size_t prefilter_differs = 0;  // rules whose matches or alerts change with the prefilter
+    for (size_t r = 0; pr.events && r < counters.size(); ++r)
+      prefilter_differs += counters[r].matched != prefiltered_counters[r].matched ||
+                           counters[r].alerts != prefiltered_counters[r].alerts;
+    uint64_t passed_over = 0;
+    for (size_t i = 0; pf && i < n; ++i) passed_over += !pf->any(in.lines[i]);
 
     Rate ir{"interp (decode + evaluate)"};
     size_t mismatches = 0;
@@ -265,7 +296,7 @@ Runner add_bench_command(CLI::App& app) {
       j["compile_ms"] = {{"total", built->stats.total_ms}, {"plan", built->stats.plan_ms},
                          {"hyperscan", built->stats.strings_ms}, {"llvm_ir", built->stats.codegen_ms},
                          {"jit", built->stats.jit_ms}};
-      for (const Rate* r : {&raw, &jr, &dr, &ir}) {
+      for (const Rate* r : {&raw, &jr, &dr, &pr, &sr, &ir}) {
         if (!r->events) continue;
         j["throughput"].push_back({{"name", r->name}, {"events", r->events}, {"events_per_s", r->eps()},
                                    {"mb_per_s", r->mbps()}, {"ns_per_event", r->ns()},
@@ -276,6 +307,8 @@ Runner add_bench_command(CLI::App& app) {
       j["interp_events_compared"] = ni;
       j["jit_rule_matches"] = jit_matches;
       j["detection_alerts"] = alerts;
+      j["prefilter"] = {{"enabled", pf != nullptr}, {"events_passed_over", passed_over},
+                        {"rules_whose_results_differ", prefilter_differs}};
       j["peak_rss_mb"] = rss;
       for (size_t r : top)
         j["costliest_rules"].push_back({{"rule", plan_rules[r].name}, {"ns_per_event", np ? cost[r] / np : 0.0}});
@@ -287,7 +320,7 @@ Runner add_bench_command(CLI::App& app) {
                  compile_s, built->stats.plan_ms, built->stats.strings_ms, built->stats.codegen_ms, built->stats.jit_ms);
       fmt::print("{:<28} {:>9} {:>12} {:>9} {:>10} {:>14}\n", "", "events", "events/s", "MB/s", "ns/event",
                  "vs raw parse");
-      for (const Rate* r : {&raw, &jr, &dr, &ir})
+      for (const Rate* r : {&raw, &jr, &dr, &pr, &sr, &ir})
         if (r->events)
           fmt::print("{:<28} {:>9} {:>12.0f} {:>9.1f} {:>10.0f} {:>13.1f}%\n", r->name, r->events, r->eps(), r->mbps(),
                      r->ns(), pct(*r));
@@ -295,6 +328,11 @@ Runner add_bench_command(CLI::App& app) {
         fmt::print("jit / interp: {:.1f}x; answers compared on {} events: {} differ\n", speedup, ni, mismatches);
       fmt::print("rule matches (jit, per pass): {}; alerts (detection, per pass): {}; peak RSS {:.0f} MB\n", jit_matches,
                  alerts, rss);
+      if (pf)
+        fmt::print("prefilter: {} of {} events passed over undecoded; matches and alerts {}\n", passed_over, n,
+                   prefilter_differs ? fmt::format("DIFFER for {} rules", prefilter_differs) : std::string("identical"));
+      else
+        fmt::print("prefilter: none (no rule has literals; `rulec explain --prefilter` says why)\n");
       if (np) {
         fmt::print("costliest rules (ns/event: own evaluation + share of the scans of the fields read, {} events):\n",
                    np);
@@ -312,7 +350,7 @@ Runner add_bench_command(CLI::App& app) {
       if (ni)
         rep.facts.push_back(fmt::format("compiled engine / interpreter: {:.1f}x; answers compared on {} events: {} differ",
                                         speedup, ni, mismatches));
-      for (const Rate* r : {&raw, &jr, &dr, &ir})
+      for (const Rate* r : {&raw, &jr, &dr, &pr, &sr, &ir})
         if (r->events) rep.throughput.push_back({r->name, r->events, r->eps(), r->mbps(), r->ns(), pct(*r)});
       for (size_t r = 0; r < plan_rules.size(); ++r) {
         ReportRule rr;
@@ -327,7 +365,7 @@ Runner add_bench_command(CLI::App& app) {
       if (!write_report(opts->report, render_html_report(rep))) return kExitFindings;
     }
     (void)visited;
-    return mismatches ? kExitFindings : kExitOk;
+    return mismatches || prefilter_differs ? kExitFindings : kExitOk;
   };
 }
 

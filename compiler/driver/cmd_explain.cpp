@@ -21,6 +21,7 @@ namespace {
 struct ExplainOptions {
   RuleSetOptions rules;
   bool ir = false;
+  bool prefilter = false;
   std::string emit = "summary";
   std::string output = "-";
   codegen::ObjectOptions target;
@@ -116,6 +117,9 @@ void print_summary(const pipeline::Built& b, bool all_rules) {
              b.stats.codegen_ms);
   for (const auto& g : b.stats.strings.over_budget)
     fmt::print("over the Hyperscan budget, evaluated on demand: {}\n", g);
+  fmt::print("prefilter: {} of {} rules have literals ({} literals; --prefilter lists them)\n",
+             b.prefilter.spec.rule_count - b.prefilter.spec.always.size(), b.prefilter.spec.rule_count,
+             b.prefilter.spec.literals.size());
   fmt::print("\nfields read: {} paths{}{}\n", p.fields.paths.size(),
              p.fields.subtrees.empty() ? "" : fmt::format(", {} subtrees ({})", p.fields.subtrees.size(),
                                                            fmt::join(p.fields.subtrees, ", ")),
@@ -169,6 +173,9 @@ nlohmann::ordered_json summary_json(const pipeline::Built& b) {
   j["shared_subexpressions"] = p.memo_count;
   j["compile_ms"] = {{"plan", b.stats.plan_ms}, {"hyperscan", b.stats.strings_ms}, {"llvm_ir", b.stats.codegen_ms}};
   j["over_hyperscan_budget"] = b.stats.strings.over_budget;
+  j["prefilter"] = {{"enabled", b.prefilter.spec.enabled},
+                    {"rules_with_literals", b.prefilter.spec.rule_count - b.prefilter.spec.always.size()},
+                    {"literals", b.prefilter.spec.literals.size()}};
   j["fields"] = {{"paths", p.fields.paths}, {"subtrees", p.fields.subtrees}, {"whole_document", p.fields.all}};
   const PlanUse use = plan_use(b);
   const auto& per_rule = use.per_rule;
@@ -188,10 +195,43 @@ nlohmann::ordered_json summary_json(const pipeline::Built& b) {
   auto& rules = j["per_rule"] = nlohmann::ordered_json::array();
   for (size_t r = 0; r < per_rule.size(); ++r) {
     const std::vector<std::string> residual = residual_tests(p, per_rule[r]);
+    const plan::RulePrefilter& rp = b.prefilter.rules[r];
+    nlohmann::ordered_json lits = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < rp.literals.size(); ++i) lits.push_back({{"text", rp.literals[i]}, {"caseless", bool(rp.caseless[i])}});
     rules.push_back({{"name", p.rule_names[r]}, {"tests", per_rule[r].size()}, {"residual", residual},
-                     {"expression", expr_text(p, p.roots[r], 400)}});
+                     {"expression", expr_text(p, p.roots[r], 400)},
+                     {"prefilter", rp.literals.empty() ? nlohmann::ordered_json{{"none", rp.why_none}}
+                                                       : nlohmann::ordered_json{{"literals", lits}}}});
   }
   return j;
+}
+
+// One rule's prefilter literals as text: `"a", i"b"` (i: ASCII case-insensitive), as written in JSON.
+std::string literal_list(const plan::RulePrefilter& r) {
+  std::string s;
+  for (size_t i = 0; i < r.literals.size(); ++i) s += fmt::format("{}{}\"{}\"", i ? ", " : "", r.caseless[i] ? "i" : "", r.literals[i]);
+  return s;
+}
+
+// `explain --prefilter`: per rule, the literals one of which every event it matches holds in its
+// raw text, or why it has none (then every event is decoded for it).
+void print_prefilter(const pipeline::Built& b) {
+  const plan::Plan& p = *b.plan;
+  const rt::PrefilterSpec& spec = b.prefilter.spec;
+  size_t caseless = 0;
+  for (const auto& l : spec.literals) caseless += l.caseless;
+  fmt::print("prefilter: {} of {} rules have literals ({} literals, {} of them case-insensitive); {}\n",
+             spec.rule_count - spec.always.size(), spec.rule_count, spec.literals.size(), caseless,
+             !spec.enabled        ? "off: no rule has literals"
+             : spec.always.empty() ? "an event holding none is not decoded"
+                                   : "every event is decoded (some rule has none), the literals only narrow the candidates");
+  fmt::print("(each literal as it appears in JSON text; i\"...\": ASCII case-insensitive. An event whose text has a \\u or \\/\n"
+             "escape, or a byte over 0x7f when some literal is case-insensitive, is a candidate of every rule)\n");
+  for (size_t r = 0; r < b.prefilter.rules.size(); ++r) {
+    const plan::RulePrefilter& rp = b.prefilter.rules[r];
+    if (rp.literals.empty()) fmt::print("  {}: none: {}\n", p.rule_names[r], rp.why_none);
+    else fmt::print("  {}: {} literal{}: {}\n", p.rule_names[r], rp.literals.size(), rp.literals.size() == 1 ? "" : "s", literal_list(rp));
+  }
 }
 
 // explain's --cpu: the tiers `compile --cpu` takes, as LLVM CPU names; any other name goes to LLVM as is.
@@ -208,10 +248,12 @@ Runner add_explain_command(CLI::App& app) {
   auto opts = std::make_shared<ExplainOptions>();
   CLI::App* cmd = app.add_subcommand("explain", "Print how a rule set is compiled: fields, databases, shared work");
   cmd->add_flag("--ir", opts->ir, "Print the LLVM IR of the evaluation function instead (= --emit ir)");
+  cmd->add_flag("--prefilter", opts->prefilter,
+                "Print each rule's raw-line prefilter literals, or why it has none, instead (= --emit prefilter)");
   cmd->add_option("--emit", opts->emit,
                   "What to print: summary (the default), plan (the optimized plan, every atom and expression), "
-                  "ir (LLVM IR), obj (an ELF object, to -o)")
-      ->check(CLI::IsMember({"summary", "plan", "ir", "obj"}));
+                  "ir (LLVM IR), obj (an ELF object, to -o), prefilter (each rule's literals)")
+      ->check(CLI::IsMember({"summary", "plan", "ir", "obj", "prefilter"}));
   cmd->add_option("-o,--output", opts->output, "Where --emit obj writes (- for stdout; a file is overwritten)");
   cmd->add_option("--target", opts->target.triple, "Target triple for --emit obj");
   cmd->add_option("--cpu", opts->target.cpu,
@@ -229,6 +271,7 @@ Runner add_explain_command(CLI::App& app) {
       "Examples:\n"
       "  rulec explain rules/\n"
       "  rulec explain rules/ --emit plan       the sealed plan, as the golden files under tests/golden/ hold it\n"
+      "  rulec explain rules/ --prefilter       the literals that let an event be passed over undecoded\n"
       "  rulec explain rules/persistence_webserver_unusual_child_execution.toml --ir > seed.ll\n"
       "  rulec explain rules/ --emit obj --target aarch64-linux-gnu -o rules.o");
   return [opts]() {
@@ -236,7 +279,12 @@ Runner add_explain_command(CLI::App& app) {
     if (!set) return kExitFindings;
     const pipeline::LoadedRules& loaded = set->rules;
     std::string error;
+    if (opts->ir && opts->prefilter) {
+      fmt::print(stderr, "rulec explain: --ir and --prefilter each choose what to print: give one\n");
+      return kExitUsage;
+    }
     if (opts->ir) opts->emit = "ir";
+    if (opts->prefilter) opts->emit = "prefilter";
     if (opts->json && opts->emit != "summary") {
       fmt::print(stderr, "rulec explain: --json is for the summary, not --emit {}\n", opts->emit);
       return kExitUsage;
@@ -262,6 +310,8 @@ Runner add_explain_command(CLI::App& app) {
         fmt::print(stderr, "rulec: cannot write {}\n", opts->output);
         return kExitFindings;
       }
+    } else if (opts->emit == "prefilter") {
+      print_prefilter(*built);
     } else if (opts->emit == "plan") {
       fmt::print("{}", plan::dump_plan(*built->plan, built->groups));
     } else if (opts->json) {

@@ -60,7 +60,12 @@ class ActiveEngine final : public rt::StreamEngine {
   void set_now_ms(int64_t now_ms) override;
   bool needs_now() const override;
   const rt::FieldFilter* decode_filter() const override;
+  rt::LinePrefilter* line_prefilter() override { return built_ ? built_->engine->line_prefilter() : nullptr; }
+  std::unique_ptr<rt::StreamEngine> clone(std::string& error) const override {
+    return built_ ? built_->engine->clone(error) : rt::StreamEngine::clone(error);
+  }
   const pipeline::Built* built() const { return built_ ? &*built_ : nullptr; }
+
 
  private:
   std::unique_ptr<interp::Interpreter> interp_;

@@ -117,6 +117,8 @@ class Builder {
         a.key = "A|" + group;
         return atom(std::move(a));
       case Mode::Exact:
+        a.literal = p.text;
+        a.literal_caseless = a.lower || p.ascii_ci;
         if (p.ascii_ci) {
           kql::Pattern lit = kql::literal(p.text);
           a.kind = AtomKind::StrPattern;
@@ -137,6 +139,10 @@ class Builder {
           return atom(std::move(a));
         }
         a.kind = AtomKind::StrPattern;
+        for (const std::string& seg : pat.segments)  // the longest literal piece
+          if (seg.size() > a.literal.size()) a.literal = seg;
+        if (a.lower) utf8_lower(std::string(a.literal), a.literal);
+        a.literal_caseless = a.lower || pat.case_insensitive;
         a.utf8 = pat.wildcards.find('?') != std::string::npos;
         a.text = glob_regex(pat, a.lower, a.utf8);
         a.caseless = pat.case_insensitive;

@@ -40,6 +40,11 @@ struct Atom {
   const kql::Node* node = nullptr;  // the AST node (Generic evaluation, printing)
   std::string display;          // the test as KQL, for explain
   uint32_t uses = 0;            // references from the DAG
+  // String tests: bytes every value the test accepts contains (unescaped; empty: none), ASCII
+  // case-insensitive when `literal_caseless` (see prefilter.h). Kept when screening makes the atom
+  // Generic: the test's meaning does not change.
+  std::string literal;
+  bool literal_caseless = false;
 };
 
 enum class Op : uint8_t { False, True, Atom, Not, And, Or };

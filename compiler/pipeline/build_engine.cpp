@@ -33,6 +33,7 @@ rt::CompiledProgram program_tables(const Built& built) {
   prog.groups = built.groups;
   prog.typed = matchers::typed_tests(plan);
   prog.generic = built.generic;
+  prog.prefilter = built.prefilter.spec;
   return prog;
 }
 
@@ -51,6 +52,10 @@ std::optional<Built> build(const std::vector<plan::RuleAsts>& rules, const Schem
 
   auto t = Clock::now();
   out.generic = matchers::generic_program(plan, schema);
+  std::vector<std::string> field_names;
+  field_names.reserve(schema.size());
+  for (const auto& [name, info] : schema.fields()) field_names.push_back(name);
+  out.prefilter = plan::build_prefilter(plan, field_names);
   out.stats.strings_ms = out.stats.strings.compile_ms + ms_since(t);
 
   t = Clock::now();

@@ -10,6 +10,7 @@
 #include "compiler/frontend/schema.h"
 #include "compiler/matchers/pattern_screen.h"
 #include "compiler/optimizer/plan.h"
+#include "compiler/optimizer/prefilter.h"
 #include "runtime/eval/compiled_engine.h"
 
 namespace rulec::pipeline {
@@ -32,6 +33,7 @@ struct Built {
   std::shared_ptr<const plan::Plan> plan;   // sealed by the optimizer
   std::vector<rt::StringGroupSpec> groups;  // as planned (a copy; the engine owns its own)
   rt::GenericProgram generic;               // the on-demand atoms (what a bundle serializes)
+  plan::Prefilter prefilter;                // the raw-line prefilter, with each rule's literals or why it has none
   std::unique_ptr<rt::CompiledEngine> engine;
   BuildStats stats;
   std::string ir;

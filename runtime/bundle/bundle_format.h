@@ -23,8 +23,9 @@ inline constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'B', 'N', 'D'};
 // 2: each rule of the rules section ends with its Kibana alert metadata (rule uuid, from, to,
 // interval, author, references, false positives, index, license, immutable, parameters); format 1
 // bundles are still read (that metadata then takes its defaults). 3: then the rule's saved-object
-// fields an alert repeats (created and updated at and by, meta), a JSON object.
-inline constexpr uint32_t kFormatVersion = 3;
+// fields an alert repeats (created and updated at and by, meta), a JSON object. 4: the program
+// section ends with the raw-line prefilter (runtime/eval/line_prefilter.h).
+inline constexpr uint32_t kFormatVersion = 4;
 inline constexpr uint32_t kOldestFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 32;  // magic[8] version u32, section_count u32, flags u32, pad u32, content_size u64
 inline constexpr size_t kEntrySize = 24;   // id u32, pad u32, offset u64, size u64

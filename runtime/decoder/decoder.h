@@ -15,6 +15,7 @@
 namespace rulec::rt {
 
 class FieldFilter;
+class LinePrefilter;
 
 enum class DecodeError : uint8_t {
   None,
@@ -93,6 +94,19 @@ class EventReader {
 
   void set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx);
   void set_filter(const FieldFilter* filter);  // as Decoder::set_filter, for the events read from now on
+  // Lines (and entries) in which `prefilter` finds no rule's literal are not decoded: returned with
+  // Event::Form::PassedOver (no leaf; for the detector's counts and checkpoints), counted in
+  // events_read() and lines_passed_over(). An input's first line is always decoded (a file that is
+  // not NDJSON is still reported). nullptr: every line is decoded.
+  void set_prefilter(LinePrefilter* prefilter);
+  uint64_t lines_passed_over() const;
+  // Raw mode (files and stdin, not a stream's entries): lines but an input's first are returned
+  // undecoded (Event::Form::Raw, its raw text valid until the next call) for other threads to
+  // prefilter and decode, who then tell the reader what they found, in input order: a line the
+  // prefilter passed over, or one that is not an event (counted and reported as the reader would).
+  void set_raw(bool raw);
+  void passed_over_elsewhere();
+  void undecodable_elsewhere(const Event& ev, DecodeError e, std::string message);
   // While waiting for input on a pipe or terminal, next() returns false with interrupted() true
   // within about 200 ms of `*flag` becoming non-zero (it checks the flag; it does not clear it).
   // Reading resumes where it stopped on the next call.

@@ -43,6 +43,11 @@ struct Event {
   std::vector<Leaf> leaves;   // in document order
   std::vector<Scope> scopes;  // scopes[0] is the root
   const void* filter = nullptr;  // the FieldFilter that decoded it (nullptr: none, every leaf kept)
+  // What the reader made of `raw`: Decoded; PassedOver: its prefilter found no rule's literal, not
+  // decoded (no leaf, no scope), no rule can match it (EventReader::set_prefilter); Raw: left for
+  // another thread to decode (EventReader::set_raw).
+  enum class Form : uint8_t { Decoded, PassedOver, Raw };
+  Form form = Form::Decoded;
 };
 
 }  // namespace rulec::rt

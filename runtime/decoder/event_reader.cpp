@@ -19,6 +19,7 @@
 #include <new>
 
 #include "runtime/decoder/decoder.h"
+#include "runtime/eval/line_prefilter.h"
 
 namespace rulec::rt {
 
@@ -52,6 +53,9 @@ struct EventReader::Impl {
   void (*on_skip)(const SkippedLine&, void*) = nullptr;
   void* on_skip_ctx = nullptr;
   uint64_t events = 0, skipped = 0, bytes = 0, failed = 0;
+  LinePrefilter* prefilter = nullptr;
+  bool raw = false;     // lines but an input's first are given undecoded (Event::Form::Raw)
+  uint64_t passed = 0;  // lines the prefilter let no rule see (not decoded; counted in `events`)
 
   // The current input.
   size_t next_input = 0;   // index of the next input to open
@@ -79,10 +83,11 @@ struct EventReader::Impl {
   Impl(std::vector<std::string> p, DecoderLimits l) : paths(std::move(p)), limits(l), decoder(l) {}
   ~Impl() { close_input(); }
 
-  void report(DecodeError e, std::string msg, std::string_view hint = {}) {
+  void report(DecodeError e, std::string msg, std::string_view hint = {}) { report_at(input, line, e, std::move(msg), hint); }
+  void report_at(uint32_t in, uint64_t at, DecodeError e, std::string msg, std::string_view hint = {}) {
     if (on_skip) {
-      std::string_view path = input < paths.size() ? std::string_view(paths[input]) : std::string_view("?");
-      on_skip(SkippedLine{input, path, line, e, std::move(msg), e == DecodeError::None ? 0 : skipped, hint}, on_skip_ctx);
+      std::string_view path = in < paths.size() ? std::string_view(paths[in]) : std::string_view("?");
+      on_skip(SkippedLine{in, path, at, e, std::move(msg), e == DecodeError::None ? 0 : skipped, hint}, on_skip_ctx);
     }
   }
 
@@ -192,6 +197,13 @@ struct EventReader::Impl {
     if (text.empty()) return false;  // blank: not an event, not an error
     const bool first = !content;
     content = true;
+    // An input's first line is always decoded: an input that is not NDJSON is still said so.
+    if (!first && (undecoded(text, ev) || passed_over(text, ev))) {
+      ev.line = line;
+      ev.input = input;
+      return true;
+    }
+    ev.form = Event::Form::Decoded;
     const DecodeError e = decoder.decode_padded(text, ev, &message);
     if (e == DecodeError::None) {
       ev.line = line;
@@ -206,6 +218,29 @@ struct EventReader::Impl {
     return false;
   }
 
+  // No rule can match the event written as `text`: counted, given undecoded (Event::Form::PassedOver).
+  bool passed_over(std::string_view text, Event& ev) {
+    if (!prefilter || !prefilter->passes_over(text)) return false;
+    ++passed;
+    ++events;
+    ev.raw = text;
+    ev.leaves.clear();
+    ev.scopes.clear();
+    ev.form = Event::Form::PassedOver;
+    return true;
+  }
+
+  // Raw mode: the line is given as it is (counted as an event until a decoder says otherwise).
+  bool undecoded(std::string_view text, Event& ev) {
+    if (!raw) return false;
+    ++events;
+    ev.raw = text;
+    ev.leaves.clear();
+    ev.scopes.clear();
+    ev.form = Event::Form::Raw;
+    return true;
+  }
+
   // One entry of the source: true when it gave an event.
   bool next_entry(Event& ev) {
     for (;;) {
@@ -217,6 +252,12 @@ struct EventReader::Impl {
       }
       ++line;
       bytes += doc.size();
+      if (why.empty() && doc.size() <= limits.max_line_bytes && passed_over(doc, ev)) {
+        ev.line = line;
+        ev.input = 0;
+        return true;
+      }
+      ev.form = Event::Form::Decoded;
       const DecodeError e = why.empty() ? (doc.size() > limits.max_line_bytes ? DecodeError::TooLong
                                                                             : decoder.decode(doc, ev, &message))
                                         : DecodeError::None;  // no document: said as it is
@@ -305,6 +346,15 @@ void EventReader::set_on_skip(void (*fn)(const SkippedLine&, void*), void* ctx) 
 }
 
 void EventReader::set_filter(const FieldFilter* filter) { impl_->decoder.set_filter(filter); }
+void EventReader::set_prefilter(LinePrefilter* prefilter) { impl_->prefilter = prefilter; }
+void EventReader::set_raw(bool raw) { impl_->raw = raw && !impl_->source; }
+void EventReader::passed_over_elsewhere() { ++impl_->passed; }
+void EventReader::undecodable_elsewhere(const Event& ev, DecodeError e, std::string message) {
+  --impl_->events;
+  ++impl_->skipped;
+  impl_->report_at(ev.input, ev.line, e, std::move(message));
+}
+uint64_t EventReader::lines_passed_over() const { return impl_->passed; }
 
 uint64_t EventReader::events_read() const { return impl_->events; }
 uint64_t EventReader::lines_skipped() const { return impl_->skipped; }

@@ -14,7 +14,18 @@ size_t words(size_t bits) { return (bits + 63) / 64; }
 }  // namespace
 
 std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, std::string& error) {
+  auto source = std::make_shared<const CompiledProgram>(program);
+  return create(std::move(program), std::move(source), error, nullptr);
+}
+
+std::unique_ptr<StreamEngine> CompiledEngine::clone(std::string& error) const {
+  return create(*source_, source_, error, prefilter_.get());
+}
+
+std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, std::shared_ptr<const CompiledProgram> source,
+                                                       std::string& error, const LinePrefilter* share) {
   std::unique_ptr<CompiledEngine> e(new CompiledEngine());
+  e->source_ = std::move(source);
   if (!program.fn) {
     error = "no evaluation function";
     return nullptr;
@@ -43,6 +54,15 @@ std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, 
   for (uint32_t a = 0; a < program.atom_count; ++a) {
     if (answered[a] || program.generic.has(a)) continue;
     error = fmt::format("atom {} is answered by no test", a);
+    return nullptr;
+  }
+  if (program.prefilter.enabled && program.prefilter.rule_count != program.rule_count) {
+    error = fmt::format("the prefilter names {} rules of {}", program.prefilter.rule_count, program.rule_count);
+    return nullptr;
+  }
+  if (share) {
+    if (!(e->prefilter_ = share->share(error))) return nullptr;
+  } else if (program.prefilter.enabled && !(e->prefilter_ = LinePrefilter::create(program.prefilter, error))) {
     return nullptr;
   }
   e->typed_ = TypedTests::create(std::move(program.typed), program.slot_paths.size(), error);

@@ -12,6 +12,7 @@
 #include "runtime/eval/eval_abi.h"
 #include "runtime/eval/evaluator.h"
 #include "runtime/eval/generic_tests.h"
+#include "runtime/eval/line_prefilter.h"
 #include "runtime/eval/string_matcher.h"
 #include "runtime/eval/typed_tests.h"
 
@@ -36,6 +37,7 @@ struct CompiledProgram {
   EvalFn fn = nullptr;                      // generated code
   std::shared_ptr<void> code;               // keeps `fn`'s code alive
   GenericProgram generic;                   // the on-demand atoms
+  PrefilterSpec prefilter;                  // the raw-line prefilter (not enabled: none)
 };
 
 class CompiledEngine final : public Evaluator, public StreamEngine {
@@ -55,6 +57,12 @@ class CompiledEngine final : public Evaluator, public StreamEngine {
   const FieldFilter& filter() const { return *filter_; }
   const FieldFilter* decode_filter() const override { return filter_.get(); }
   Evaluator& evaluator() override { return *this; }
+  // The raw-line prefilter (nullptr: none in the program).
+  LinePrefilter* line_prefilter() override { return prefilter_.get(); }
+  // Another engine of the same program (the code and the tables' source shared; its own per-event
+  // state, string scratch and prefilter): one per thread.
+  std::unique_ptr<StreamEngine> clone(std::string& error) const override;
+  bool has_prefilter() const { return prefilter_ != nullptr; }
 
   // Profiling (benchmarks): evaluates `ev` rule by rule through `rule_fns` (one per rule), adding
   // each rule's time to `rule_ns` (with the pattern scans, shared sub-expressions and on-demand
@@ -67,14 +75,19 @@ class CompiledEngine final : public Evaluator, public StreamEngine {
 
  private:
   CompiledEngine() = default;
+  // `share`: the engine cloned's prefilter, whose database the new engine uses too.
+  static std::unique_ptr<CompiledEngine> create(CompiledProgram program, std::shared_ptr<const CompiledProgram> source,
+                                                std::string& error, const LinePrefilter* share);
   static uint32_t lazy_atom(EvalFrame* frame, uint32_t atom);
   // Resets the per-event state and runs the exact and typed tests of every slot value (timing each
   // string group's exact tests into group_ns when given).
   void begin(const Event& ev, double* group_ns = nullptr);
 
   CompiledProgram p_;
+  std::shared_ptr<const CompiledProgram> source_;  // the program as given (for clone())
   std::unique_ptr<FieldFilter> filter_;
   std::unique_ptr<StringMatcher> strings_;
+  std::unique_ptr<LinePrefilter> prefilter_;
   std::unique_ptr<TypedTests> typed_;
   std::unordered_map<std::string_view, uint32_t> slot_of_;  // slow path for foreign events
   size_t rebuilt_ = 0;

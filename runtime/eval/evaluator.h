@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "runtime/decoder/event.h"
@@ -54,6 +56,7 @@ class Evaluator {
 };
 
 class FieldFilter;
+class LinePrefilter;
 
 // An evaluator as a stream runs it: the decoder filter it wants and the event time it reads.
 class StreamEngine {
@@ -64,6 +67,14 @@ class StreamEngine {
   // False when no test reads `now` (date math): the loop may skip finding the event's time.
   virtual bool needs_now() const = 0;
   virtual void set_now_ms(int64_t now_ms) = 0;
+  // The raw-line prefilter the reader applies before decoding (nullptr: every line is decoded).
+  virtual LinePrefilter* line_prefilter() { return nullptr; }
+  // An engine answering exactly as this one, with state of its own (for another thread); nullptr
+  // with `error` when this engine cannot be cloned.
+  virtual std::unique_ptr<StreamEngine> clone(std::string& error) const {
+    error = "this engine runs on one thread only";
+    return nullptr;
+  }
 };
 
 }  // namespace rulec::rt

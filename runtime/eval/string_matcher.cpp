@@ -40,8 +40,32 @@ uint64_t hash_bytes(std::string_view s) {
 
 }  // namespace
 
+namespace {
+// The longest run of literal bytes in a pattern as lower.cpp writes them (\xHH each, or a raw
+// byte over 0x7f in UTF-8 mode; `.`, `.*`, \A and \z end a run).
+size_t longest_literal_run(std::string_view re) {
+  size_t best = 0, run = 0;
+  for (size_t i = 0; i < re.size();) {
+    if (re.compare(i, 2, "\\x") == 0 && i + 4 <= re.size()) {
+      ++run, i += 4;
+    } else if (static_cast<unsigned char>(re[i]) >= 0x80) {
+      ++run, ++i;
+    } else {
+      run = 0;
+      i += re[i] == '\\' ? 2 : 1;
+    }
+    best = std::max(best, run);
+  }
+  return best;
+}
+}  // namespace
+
 unsigned hs_flags(const StringGroupSpec::Pattern& p) {
-  unsigned f = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+  unsigned f = HS_FLAG_DOTALL | HS_FLAG_ALLOWEMPTY;
+  // Vectorscan 5.4.9 drops the matches of a single-match pattern whose literal pieces are all one
+  // byte long (`*;*`, `*a*b*`) past the first 64 bytes of the value (checked by the long-value
+  // tests): such a pattern is reported at every match instead (its atom bit is set once anyway).
+  if (longest_literal_run(p.regex) >= 2) f |= HS_FLAG_SINGLEMATCH;
   if (p.caseless) f |= HS_FLAG_CASELESS;
   if (p.utf8) f |= HS_FLAG_UTF8;
   return f;

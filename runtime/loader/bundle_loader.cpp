@@ -70,7 +70,7 @@ std::unique_ptr<LoadedBundle> load_bundle(std::string_view bytes, const LoadOpti
   if (!check_manifest(out->manifest, error)) return nullptr;
   if (!decode_rules(view.section(SectionId::Rules), out->rules, error, view.format_version)) return nullptr;
   CompiledProgram prog;
-  if (!decode_program(view.section(SectionId::Program), prog, error)) return nullptr;
+  if (!decode_program(view.section(SectionId::Program), prog, error, view.format_version)) return nullptr;
   if (!decode_databases(view.section(SectionId::Databases), prog.groups, error)) return nullptr;
   if (prog.rule_count != out->rules.size())
     return error = fmt::format("program: {} rules, but the rules section holds {}", prog.rule_count, out->rules.size()), nullptr;

@@ -134,7 +134,7 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
   return finish(r, "rules", error);
 }
 
-void encode_program(ByteWriter& w, const CompiledProgram& p) {
+void encode_program(ByteWriter& w, const CompiledProgram& p, uint32_t format_version) {
   w.u32(p.rule_count), w.u32(p.atom_count), w.u32(p.memo_count);
   w.strs(p.slot_paths);
   w.strs(p.subtrees);
@@ -158,9 +158,20 @@ void encode_program(ByteWriter& w, const CompiledProgram& p) {
     w.u8(t.prefix), w.boolean(t.flag), w.str(t.text), w.boolean(t.lower), w.u32(t.ignore_above);
   }
   encode_generic(w, p.generic);
+  if (format_version < 4) return;
+  const PrefilterSpec& f = p.prefilter;
+  w.boolean(f.enabled);
+  w.u32(static_cast<uint32_t>(f.literals.size()));
+  for (const auto& l : f.literals) {
+    w.str(l.bytes), w.boolean(l.caseless);
+    w.u32(static_cast<uint32_t>(l.rules.size()));
+    for (uint32_t r : l.rules) w.u32(r);
+  }
+  w.u32(static_cast<uint32_t>(f.always.size()));
+  for (uint32_t r : f.always) w.u32(r);
 }
 
-bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& error) {
+bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& error, uint32_t format_version) {
   ByteReader r(bytes);
   p.rule_count = r.u32(), p.atom_count = r.u32(), p.memo_count = r.u32();
   // Per-event buffers are sized by these counts: bound them by what the section can describe.
@@ -204,6 +215,20 @@ bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& err
   if (r.ok() && !decode_generic(r, p.generic, p.atom_count, error)) {
     error = "program section: on-demand tests: " + error;
     return false;
+  }
+  if (format_version >= 4) {
+    PrefilterSpec& f = p.prefilter;
+    f.enabled = r.boolean();
+    f.rule_count = p.rule_count;
+    f.literals.resize(r.count(9));
+    for (auto& l : f.literals) {
+      if (!r.ok()) break;
+      l.bytes = r.str(), l.caseless = r.boolean();
+      l.rules.resize(r.count(4));
+      for (auto& x : l.rules) x = r.index(p.rule_count, "prefilter rule");
+    }
+    f.always.resize(r.count(4));
+    for (auto& x : f.always) x = r.index(p.rule_count, "prefilter rule");
   }
   return finish(r, "program", error);
 }

@@ -25,10 +25,13 @@ void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t
 [[nodiscard]] bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error,
                                 uint32_t format_version = bundle::kFormatVersion);
 
-// The program's tables (everything of CompiledProgram but the code and the databases).
-void encode_program(ByteWriter& w, const CompiledProgram& p);
+// The program's tables (everything of CompiledProgram but the code and the databases); from format
+// 4 on, the raw-line prefilter last.
+void encode_program(ByteWriter& w, const CompiledProgram& p, uint32_t format_version = bundle::kFormatVersion);
 // Decodes and validates every count and index (slots, atoms, rules) against the program's sizes.
-[[nodiscard]] bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& error);
+// An older format has no prefilter (every line is decoded).
+[[nodiscard]] bool decode_program(std::string_view bytes, CompiledProgram& p, std::string& error,
+                                  uint32_t format_version = bundle::kFormatVersion);
 
 // One serialized Hyperscan database per string group (empty: rebuilt from the patterns at load).
 void encode_databases(ByteWriter& w, const std::vector<StringGroupSpec>& groups);

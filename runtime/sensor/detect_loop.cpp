@@ -14,6 +14,8 @@
 
 #include "runtime/common/dates.h"
 #include "runtime/common/progress.h"
+#include "runtime/eval/line_prefilter.h"
+#include "runtime/sensor/parallel_eval.h"
 
 namespace rulec::rt {
 
@@ -83,9 +85,11 @@ std::unique_ptr<EventReader> open_reader(const StreamOptions& o, Detector& detec
   return reader;
 }
 
-LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control) {
+LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control,
+                         const LoopOptions& options) {
   LoopResult res;
   reader.set_filter(engine->decode_filter());
+  reader.set_prefilter(options.prefilter ? engine->line_prefilter() : nullptr);
   Event ev;
   RuleBits bits(engine->evaluator().rule_count());
   const int64_t wall = wall_ms();
@@ -94,6 +98,49 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   std::atomic<uint32_t>* attention = control ? control->attention : nullptr;
   reader.set_interrupt(attention);
   EntrySource* source = reader.source();
+  // --threads N: files and stdin are read here as raw lines, batches of them prefiltered, decoded
+  // and evaluated by N workers, and each batch's results applied here in input order (so the
+  // detector, the state and the alerts see exactly what one thread gives).
+  std::unique_ptr<ParallelEval> par;
+  auto start_workers = [&] {
+    par.reset();
+    if (options.threads <= 1 || source) return;
+    std::string why;
+    par = ParallelEval::create(*engine, options.threads, options.prefilter, wall, why);
+    if (!par) fmt::print(stderr, "rulec: --threads {}: {}; running on one thread\n", options.threads, why);
+    reader.set_raw(par != nullptr);
+  };
+  start_workers();
+  // A batch's results, applied in order: what the one-thread loop does per event (in events of
+  // their own: `ev` may hold the line read last, not applied yet).
+  Event stub, shelved;
+  auto apply = [&](const LineBatch* b) {
+    for (size_t i = 0; b && i < b->lines.size() && res.ok; ++i) {
+      const LineBatch::Line& l = b->lines[i];
+      stub.line = l.line;
+      stub.input = l.input;
+      switch (l.kind) {
+        case LineBatch::Kind::Undecodable: reader.undecodable_elsewhere(stub, l.error, b->messages[i]); continue;
+        case LineBatch::Kind::PassedOver: reader.passed_over_elsewhere(); [[fallthrough]];
+        case LineBatch::Kind::NoMatch:
+          bits.clear();
+          stub.raw = b->text(i);
+          res.ok = detector.on_event(stub, bits);
+          continue;
+        case LineBatch::Kind::Matched:
+          b->event_of(i, shelved);
+          std::copy(b->matched(i), b->matched(i) + b->words, bits.words());
+          res.ok = detector.on_event(shelved, bits);
+          continue;
+      }
+    }
+  };
+  // Everything read so far evaluated and applied (before serving a request, on idle input, at the end).
+  auto drain = [&] {
+    if (!par) return;
+    apply(par->submit());
+    apply(par->drain());
+  };
   // Shared state and streams: decisions waiting for Redis are resolved at least every 200 ms, so
   // an alert is not held back while input is idle, and idle input is checkpointed (a stream's
   // entries acknowledged) within a second; a stop request ends a wait for an unreachable Redis.
@@ -118,6 +165,8 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   uint32_t until_look = kProgressEvery;
   while (res.ok) {
     if (attention && attention->load(std::memory_order_relaxed)) {
+      drain();
+      if (!res.ok) break;
       uint32_t req = attention->exchange(0);
       if (req & kAttentionTick) {
         req &= ~uint32_t{kAttentionTick};
@@ -132,25 +181,39 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
       }
       if (engine != before) {
         reader.set_filter(engine->decode_filter());
+        reader.set_prefilter(options.prefilter ? engine->line_prefilter() : nullptr);
         needs_now = engine->needs_now();
+        bits.resize(engine->evaluator().rule_count());
+        if (par) start_workers();
       }
     }
     if (!reader.next(ev)) {
+      drain();
       if ((idle = reader.interrupted())) continue;  // idle input: serve the request, then wait again
       break;
     }
     idle = false;
-    if (source) {  // a stream: entries replayed on some consumer's behalf, or new ones
-      const std::string* owner = source->replay_owner();
-      if ((owner != nullptr) != replay || (owner && *owner != replay_owner)) {
-        detector.set_replay(owner);
-        replay = owner != nullptr;
-        replay_owner = owner ? *owner : std::string();
+    if (ev.form == Event::Form::Raw) {
+      par->add(ev);
+      if (par->full()) apply(par->submit());
+    } else {
+      drain();  // an input's first line: after every line before it
+      if (source) {  // a stream: entries replayed on some consumer's behalf, or new ones
+        const std::string* owner = source->replay_owner();
+        if ((owner != nullptr) != replay || (owner && *owner != replay_owner)) {
+          detector.set_replay(owner);
+          replay = owner != nullptr;
+          replay_owner = owner ? *owner : std::string();
+        }
       }
+      if (ev.form == Event::Form::PassedOver) {  // no rule can match it: counted by the detector (checkpoints), not evaluated
+        bits.clear();
+      } else {
+        if (needs_now) engine->set_now_ms(event_now(ev, wall));
+        engine->evaluator().evaluate(ev, bits);
+      }
+      res.ok = res.ok && detector.on_event(ev, bits);
     }
-    if (needs_now) engine->set_now_ms(event_now(ev, wall));
-    engine->evaluator().evaluate(ev, bits);
-    res.ok = detector.on_event(ev, bits);
     if (progress.enabled() && --until_look == 0) {
       until_look = kProgressEvery;
       if (progress.due())
@@ -158,6 +221,7 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
   }
+  par.reset();
   progress.clear();
   if (ticker.joinable()) {
     {
@@ -221,6 +285,9 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
                "{}: warning: {} events matched a rule but had no readable event time (@timestamp, or the rule's "
                "timestamp_override) and raised no alert\n",
                program, d.events_without_time());
+  if (reader.lines_passed_over())
+    fmt::print(stderr, "{}: the prefilter passed over {} of the {} events (none held a literal of a rule: not decoded)\n",
+               program, reader.lines_passed_over(), reader.events_read());
   if (d.shared()) fmt::print(stderr, "{}: {}\n", program, d.shared_report());
   if (d.evictions()) fmt::print(stderr, "{}: {} state entries evicted by --max-state-mb\n", program, d.evictions());
 }
@@ -274,6 +341,7 @@ std::string counters_json(const Detector& d, const EventReader& reader, double s
   const double n = static_cast<double>(reader.events_read());
   const double mb = static_cast<double>(reader.bytes_read()) / 1e6;
   j["events"] = reader.events_read();
+  j["prefilter_passed_over"] = reader.lines_passed_over();
   j["bytes"] = reader.bytes_read();
   j["lines_skipped"] = reader.lines_skipped();
   j["events_without_time"] = d.events_without_time();

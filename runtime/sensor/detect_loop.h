@@ -50,7 +50,8 @@ std::unique_ptr<EventReader> open_reader(const StreamOptions& o, Detector& detec
 
 // Reads every event of `reader`, evaluates it with `engine` and feeds the detector; then finish()
 // (flush, checkpoint). The engine's decoder filter is applied to the reader.
-LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control = nullptr);
+LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* engine, LoopControl* control = nullptr,
+                         const LoopOptions& options = {});
 
 // The summary on stderr: per-rule lines for rules that matched, then totals and throughput,
 // each line prefixed by `program` ("rulec run", "rulesensor"); with `json`, counters_json() with

@@ -42,6 +42,12 @@ void StreamOptions::add_to(CLI::App* app) {
       ->check(CLI::Range(int64_t{0}, int64_t{86400000}));
   app->add_flag("-v,--verbose", verbose, "Report every skipped input line (default: the first 10, then a count)");
   app->add_flag("--json", json, "The summary at the end as one JSON object (one line) on stderr instead of text");
+  app->add_option("--threads", threads,
+                  "Threads decoding and evaluating events (files and stdin; default 1): the alerts are the same as "
+                  "with one")
+      ->check(CLI::Range(1u, 256u));
+  app->add_flag("!--no-prefilter", prefilter,
+                "Decode every event; by default an event in whose raw text no rule's literal occurs is not decoded");
 }
 
 bool StreamOptions::inputs_readable(std::string& error) const {

@@ -13,14 +13,23 @@ class App;
 
 namespace rulec::rt {
 
+struct LoopOptions {
+  bool prefilter = true;  // the engine's raw-line prefilter (if it has one) applied before decoding
+  // Threads evaluating batches of lines (files and stdin; a stream's entries are read on one):
+  // results applied in input order, the alerts byte-identical to one thread's.
+  unsigned threads = 1;
+};
+
 struct StreamOptions {
   std::vector<std::string> events;  // empty: stdin; or one redis-stream:// URL
   std::string alerts = "-";
   DetectorOptions detector;
-  StreamSourceOptions stream;  // --claim-idle-ms, --idle-exit-ms, -v
+  StreamSourceOptions stream;  // --claim-idle-ms, --idle-exit-ms, -v, --no-prefilter, --threads
   bool shared_usage = false;   // --shared-usage: Redis keys and bytes per rule at the end
   bool verbose = false;        // -v: every skipped line reported, not only the first ten
   bool json = false;           // --json: the summary as one JSON object on stderr
+  bool prefilter = true;       // --no-prefilter: decode every line
+  unsigned threads = 1;        // --threads N
 
   void add_to(CLI::App* app);  // -e/--events, -o/--output (-a/--alerts), --json, --state, --state-adopt, --alert-time, --learn, --max-state-mb, --checkpoint-events, --shared-state, --shared-usage, --claim-idle-ms, --idle-exit-ms, -v
   std::vector<std::string> inputs() const { return events.empty() ? std::vector<std::string>{"-"} : events; }
@@ -31,6 +40,7 @@ struct StreamOptions {
   // Every events file can be read (checked before any state is touched). False with the reason.
   [[nodiscard]] bool inputs_readable(std::string& error) const;
   bool reads_stream() const { return events.size() == 1 && is_stream_url(events[0]); }
+  LoopOptions loop() const { return {prefilter, threads}; }
 };
 
 }  // namespace rulec::rt

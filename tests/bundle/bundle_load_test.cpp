@@ -280,9 +280,14 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
     rt::ByteWriter w;
     rt::encode_rules(w, current->rules, version);
     old.rules = w.take();
+    rt::CompiledProgram prog;  // before format 4, no prefilter at the program's end
+    EXPECT_TRUE(rt::decode_program(now.program, prog, error)) << error;
+    rt::encode_program(w, prog, version);
+    old.program = w.take();
     std::string mixed_error;
     bundle::BundleParts mixed = old;
     mixed.rules = now.rules;
+    mixed.program = now.program;
     EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(mixed, nullptr, 0), allow, mixed_error)) << version;
     return rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error);
   };
@@ -298,6 +303,13 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
   ASSERT_TRUE(loaded2) << error;
   EXPECT_EQ(loaded2->rules[0].info.parameters_json, current->rules[0].info.parameters_json);
   EXPECT_EQ(loaded2->rules[0].info.rule_fields_json, "{}");
+
+  // Format 4 added the raw-line prefilter: a format 3 bundle loads without one (every line decoded).
+  ASSERT_TRUE(current->engine->has_prefilter());
+  auto loaded3 = as_format(3);
+  ASSERT_TRUE(loaded3) << error;
+  EXPECT_EQ(loaded3->rules[0].info.rule_fields_json, current->rules[0].info.rule_fields_json);
+  EXPECT_FALSE(loaded3->engine->has_prefilter());
 }
 
 TEST(BundleLoad, CorpusBundleKeepsEveryRunnableRuleAndLoadsFast) {

@@ -48,8 +48,16 @@ TEST(Bench, ReportsEveryEngineAndTheirRatios) {
   ASSERT_EQ(r.status, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["events"], 3005);  // 3000 routine + 5 attacks
-  ASSERT_EQ(j["throughput"].size(), 4u);  // raw parse, jit, the whole detection path, interpreter
+  // raw parse, jit, the detection path without and with the prefilter, the sensor's path, interpreter
+  ASSERT_EQ(j["throughput"].size(), 6u);
   EXPECT_EQ(j["throughput"][2]["name"], "detection (+ state, alerts)");
+  EXPECT_EQ(j["throughput"][3]["name"], "detection + prefilter");
+  EXPECT_EQ(j["throughput"][4]["name"], "sensor path (file read)");
+  EXPECT_EQ(j["throughput"][5]["name"], "interp (decode + evaluate)");
+  EXPECT_EQ(j["prefilter"]["enabled"], true);
+  EXPECT_EQ(j["prefilter"]["rules_whose_results_differ"], 0);
+  EXPECT_GT(j["prefilter"]["events_passed_over"].get<int>(), 0);
+  EXPECT_LT(j["prefilter"]["events_passed_over"].get<int>(), 3005);
   EXPECT_LT(j["throughput"][2]["events_per_s"].get<double>(), j["throughput"][1]["events_per_s"].get<double>())
       << "detection does what jit does and more";
   EXPECT_GE(j["detection_alerts"].get<int>(), 1) << "the attacks raise the seed rule's alerts";

@@ -58,13 +58,14 @@ TEST(Report, BenchPageShowsThroughputCostAndTheAlertsARunRaises) {
   const std::string dom = rendered(d, d.str("bench.html"));
   EXPECT_NE(dom.find("<body data-rendered=\"ok\">"), std::string::npos) << dom.substr(0, 2000);
   EXPECT_NE(dom.find("<div id=\"errors\"></div>"), std::string::npos) << dom.substr(0, 2000);
-  // Four throughput rows, the parse ceiling first at 100%.
-  EXPECT_EQ(count_of(dom, "class=\"throughput-row\""), 4u);
+  // Six throughput rows, the parse ceiling first at 100%.
+  EXPECT_EQ(count_of(dom, "class=\"throughput-row\""), 6u);
   const size_t raw = dom.find("<td>raw simdjson parse</td>");
   ASSERT_NE(raw, std::string::npos);
   EXPECT_LT(raw, dom.find("<td>jit (decode + evaluate)</td>"));
   EXPECT_LT(dom.find("<td>jit (decode + evaluate)</td>"), dom.find("<td>detection (+ state, alerts)</td>"));
-  EXPECT_LT(dom.find("<td>detection (+ state, alerts)</td>"), dom.find("<td>interp (decode + evaluate)</td>"));
+  EXPECT_LT(dom.find("<td>detection (+ state, alerts)</td>"), dom.find("<td>detection + prefilter</td>"));
+  EXPECT_LT(dom.find("<td>detection + prefilter</td>"), dom.find("<td>interp (decode + evaluate)</td>"));
   EXPECT_NE(dom.find("100.0%</td>", raw), std::string::npos);
   // One rule row: the seed rule, with a cost bar, its matches and the alerts of a run.
   EXPECT_EQ(count_of(dom, "class=\"rule-row"), 1u);

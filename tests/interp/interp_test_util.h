@@ -86,6 +86,10 @@ inline bool jit_query(const kql::Node& ast, const Doc& d, int64_t now) {
   EXPECT_EQ(dec.decode(d.json, ev), rt::DecodeError::None);
   e.evaluate(ev, bits);
   EXPECT_EQ(bits.test(0), plain) << "compiled engine: filtered and unfiltered decodes disagree";
+  // The raw-line prefilter never drops a match.
+  if (plain && e.line_prefilter()) {
+    EXPECT_TRUE(e.line_prefilter()->any(d.json)) << "the prefilter drops a match";
+  }
   return plain;
 }
 
