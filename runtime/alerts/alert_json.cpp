@@ -12,6 +12,8 @@
 #include <climits>
 #include <cstring>
 #include <optional>
+#include <random>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -108,6 +110,49 @@ struct AlertSource {
   std::string id, index;
 };
 
+// `text` parsed, or `fallback` when it is not JSON.
+ojson parsed_or(const std::string& text, ojson fallback) {
+  ojson v = ojson::parse(text, nullptr, false);
+  return v.is_discarded() ? fallback : v;
+}
+
+std::string dump(const ojson& a) { return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// A rule's JSON texts an alert repeats (parameters, saved-object fields, threat), parsed once and
+// kept while the texts stay the same (a reloaded rule set may change them). The largest values an
+// alert holds (parameters, description, note, threat: kilobytes of investigation guide) are also
+// kept as JSON text: the alert is built with a marker in their place, and its text then spliced in.
+struct ParsedRule {
+  enum Big { kParameters, kDescription, kNote, kThreat, kBigCount };
+  std::string params_text, saved_text, threat_text, description;
+  ojson params, saved, threat;
+  std::string dumped[kBigCount];  // each big value as JSON text (empty: the alert has none)
+  bool ready = false;
+  void refresh(const RuleInfo& r) {
+    if (ready && params_text == r.parameters_json && saved_text == r.rule_fields_json && threat_text == r.threat_json &&
+        description == r.description)
+      return;
+    params_text = r.parameters_json, saved_text = r.rule_fields_json, threat_text = r.threat_json;
+    description = r.description;
+    params = parsed_or(params_text, ojson::object());
+    saved = parsed_or(saved_text, ojson::object());
+    threat = parsed_or(threat_text, ojson::array());
+    dumped[kParameters] = dump(params);
+    dumped[kDescription] = dump(ojson(description));
+    auto note = params.find("note");
+    dumped[kNote] = note == params.end() ? std::string() : dump(*note);
+    dumped[kThreat] = dump(threat);
+    ready = true;
+  }
+};
+
+// The marker standing for big value k in an alert being built: control characters around a
+// random nonce, so that no event's content can pass for one (the marker as dumped: `marker_text`).
+std::string marker(const std::string& nonce, int k) { return "\x01" + nonce + static_cast<char>('0' + k) + "\x01"; }
+std::string marker_text(const std::string& nonce, int k) {
+  return "\"\\u0001" + nonce + static_cast<char>('0' + k) + "\\u0001\"";
+}
+
 namespace {
 
 AlertSource parse_source(std::string_view event_json) {
@@ -181,13 +226,11 @@ std::string threshold_ancestor_id(const RuleInfo& rule, const AlertFacts& f) {
                     "", {});
 }
 
-ojson parsed_or(const std::string& text, ojson fallback) {
-  ojson v = ojson::parse(text, nullptr, false);
-  return v.is_discarded() ? fallback : v;
-}
+
 
 // The keys after the source part: Kibana's buildAlertFields and the rule registry's common fields.
-void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const AlertSource& s, const ojson& original_event) {
+void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const AlertSource& s, const ojson& original_event,
+                const ParsedRule& parsed, const std::string& nonce) {
   const bool threshold = rule.kind == DetectionKind::Threshold;
   const ojson reason_doc = threshold ? threshold_source(rule, f) : ojson();
   const ojson& doc = threshold ? reason_doc : s.src;
@@ -208,7 +251,7 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   a["kibana.alert.start"] = stamp;
   a["kibana.alert.last_detected"] = stamp;
   a["kibana.alert.intended_timestamp"] = stamp;
-  const ojson params = parsed_or(rule.parameters_json, ojson::object());
+  const ojson& params = parsed.params;
   // Severity, risk score and name mapped from the document (the threshold alert's: its terms).
   const AlertOverrides over = rule_overrides(rule, params, doc);
   a["kibana.alert.severity"] = over.severity;
@@ -223,6 +266,7 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
     auto it = params.find(key);
     if (it != params.end()) a[field] = *it;
   };
+  auto big = [&](const char* field, ParsedRule::Big k) { a[field] = marker(nonce, k); };
   a["kibana.alert.rule.uuid"] = rule.rule_uuid;
   a["kibana.alert.rule.rule_id"] = rule.rule_id;
   a["kibana.alert.rule.name"] = over.name;
@@ -235,8 +279,8 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   a["kibana.alert.rule.enabled"] = true;
   a["kibana.alert.rule.execution.type"] = "scheduled";
   a["kibana.alert.rule.execution.timestamp"] = stamp;
-  a["kibana.alert.rule.parameters"] = params;
-  a["kibana.alert.rule.description"] = rule.description;
+  big("kibana.alert.rule.parameters", ParsedRule::kParameters);
+  big("kibana.alert.rule.description", ParsedRule::kDescription);
   a["kibana.alert.rule.author"] = rule.author;
   if (!rule.license.empty()) a["kibana.alert.rule.license"] = rule.license;
   a["kibana.alert.rule.references"] = rule.references;
@@ -250,7 +294,7 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   a["kibana.alert.rule.exceptions_list"] = param("exceptions_list", ojson::array());
   a["kibana.alert.rule.risk_score_mapping"] = param("risk_score_mapping", ojson::array());
   a["kibana.alert.rule.severity_mapping"] = param("severity_mapping", ojson::array());
-  optional_param("note", "kibana.alert.rule.note");
+  if (params.contains("note")) big("kibana.alert.rule.note", ParsedRule::kNote);
   optional_param("namespace", "kibana.alert.rule.namespace");
   optional_param("building_block_type", "kibana.alert.rule.building_block_type");
   optional_param("rule_name_override", "kibana.alert.rule.rule_name_override");
@@ -258,13 +302,13 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   optional_param("timeline_id", "kibana.alert.rule.timeline_id");
   optional_param("timeline_title", "kibana.alert.rule.timeline_title");
   a["kibana.alert.rule.actions"] = ojson::array();
-  const ojson saved = parsed_or(rule.rule_fields_json, ojson::object());
+  const ojson& saved = parsed.saved;
   for (auto it = saved.begin(); it != saved.end(); ++it) a["kibana.alert.rule." + it.key()] = it.value();
   a["kibana.alert.rule.severity"] = rule.severity;
   a["kibana.alert.rule.risk_score"] = rule.risk_score;
   a["kibana.alert.rule.tags"] = rule.tags;
   a["kibana.alert.rule.version"] = rule.version;
-  a["kibana.alert.rule.threat"] = parsed_or(rule.threat_json, ojson::array());
+  big("kibana.alert.rule.threat", ParsedRule::kThreat);
   if (rule.kind == DetectionKind::NewTerms) a["kibana.alert.new_terms"] = f.new_terms;
   if (threshold) {
     ojson terms = ojson::array();
@@ -287,8 +331,6 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   a["kibana.alert.ancestors"] = ojson::array({{{"id", s.id}, {"type", "event"}, {"index", s.index}, {"depth", 0}}});
 }
 
-std::string dump(const ojson& a) { return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
 // `{"@timestamp":"...",` : every alert starts so; the rest is cached per event.
 std::string open_alert(int64_t alert_time_ms) { return fmt::format("{{\"@timestamp\":\"{}\",", iso8601_ms(alert_time_ms)); }
 
@@ -303,6 +345,11 @@ struct AlertBuilder::Cache {
   AlertSource source;
   ojson original_event;
   std::string head;  // the source part's members, without braces (may be empty)
+  std::unordered_map<std::string, ParsedRule> rules;  // by rule id
+  std::string nonce = [] {
+    std::random_device rd;
+    return fmt::format("{:08x}{:08x}", rd(), rd());
+  }();
 };
 
 AlertBuilder::AlertBuilder() = default;
@@ -317,8 +364,10 @@ std::string AlertBuilder::build(const RuleInfo& rule, const AlertFacts& f) {
     cache_->head = cache_->head.substr(1, cache_->head.size() - 2);
     fresh_ = true;
   }
+  ParsedRule& parsed = cache_->rules[rule.rule_id];
+  parsed.refresh(rule);
   ojson tail = ojson::object();
-  alert_tail(tail, rule, f, cache_->source, cache_->original_event);
+  alert_tail(tail, rule, f, cache_->source, cache_->original_event, parsed, cache_->nonce);
   std::string out = open_alert(f.alert_time_ms);
   // A threshold alert holds the group's terms, not the event's fields.
   if (rule.kind == DetectionKind::Threshold) {
@@ -328,7 +377,17 @@ std::string AlertBuilder::build(const RuleInfo& rule, const AlertFacts& f) {
     out += cache_->head;
     out += ',';
   }
+  const size_t tail_at = out.size();
   out += std::string_view(dump(tail)).substr(1);
+  // The big values in place of their markers (each once, in the rule's part, before the event's).
+  size_t from = tail_at;
+  for (int k = 0; k < ParsedRule::kBigCount; ++k) {
+    const std::string m = marker_text(cache_->nonce, k);
+    const size_t at = out.find(m, from);
+    if (at == std::string::npos) continue;
+    out.replace(at, m.size(), parsed.dumped[k]);
+    from = at + parsed.dumped[k].size();
+  }
   return out;
 }
 

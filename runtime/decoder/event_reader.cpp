@@ -351,6 +351,7 @@ void EventReader::set_raw(bool raw) { impl_->raw = raw && !impl_->source; }
 void EventReader::passed_over_elsewhere() { ++impl_->passed; }
 void EventReader::undecodable_elsewhere(const Event& ev, DecodeError e, std::string message) {
   --impl_->events;
+  if (e == DecodeError::Empty) return;  // blanks only: not an event, not an error
   ++impl_->skipped;
   impl_->report_at(ev.input, ev.line, e, std::move(message));
 }

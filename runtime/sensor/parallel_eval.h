@@ -59,6 +59,7 @@ struct LineBatch {
 class ParallelEval {
  public:
   static constexpr size_t kBatchLines = 512;
+  static constexpr size_t kBatchBytes = 8u << 20;  // a batch of long lines ends sooner
 
   // `workers` threads, each evaluating with its own clone of `engine`. nullptr with `error` when
   // the engine cannot be cloned.
@@ -70,7 +71,7 @@ class ParallelEval {
 
   // Appends a line (its raw text copied) to the batch being filled.
   void add(const Event& ev);
-  bool full() const { return filling_->lines.size() >= kBatchLines; }
+  bool full() const { return filling_->lines.size() >= kBatchLines || filling_->bytes.size() >= kBatchBytes; }
   bool empty() const { return filling_->lines.empty() && !in_flight_; }
   // Waits for the batch in flight, starts the workers on the one being filled (if it has lines),
   // and returns the finished batch (nullptr: none) for the caller to apply before the next call.

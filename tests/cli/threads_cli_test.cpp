@@ -39,7 +39,7 @@ nlohmann::json summary(const std::string& out) {
 }
 
 // A week of the web scenario then six hours with the attacks, with broken lines in between: a
-// truncated event, a line that is not JSON, a blank line, an array.
+// truncated event, a line that is not JSON, an empty line, a line of blanks, an array.
 void generate(const TempDir& d) {
   ASSERT_EQ(run_shell(bin("rulec-gen") + " --seed 1 --events 6000 --days 7 -o " + d.str("history.ndjson")).status, 0);
   ASSERT_EQ(run_shell(bin("rulec-gen") + " --seed 2 --events 3000 --days 0.25 --attacks --start-ms 1767830400000 -o " +
@@ -50,7 +50,7 @@ void generate(const TempDir& d) {
   for (std::string l; std::getline(in, l); ++n) {
     out << l << '\n';
     if (n == 700) out << l.substr(0, l.size() / 2) << '\n';
-    if (n == 1500) out << "not json at all\n\n";
+    if (n == 1500) out << "not json at all\n\n  \t \n";
     if (n == 2500) out << "[" << l << "]\n";
   }
 }
