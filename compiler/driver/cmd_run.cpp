@@ -74,7 +74,7 @@ Runner add_run_command(CLI::App& app) {
     rt::LoopControl control;
     control.attention = &rt::signal_attention();
     control.serve = [](uint32_t req, rt::StreamEngine*&) { return !(req & rt::kAttentionStop); };
-    const rt::LoopResult res = rt::run_detection(reader, *detector, engine.get(), &control, opts->stream.loop());
+    const rt::LoopResult res = rt::run_detection(reader, *detector, engine.get(), &control, opts->stream.loop("rulec"));
     rt::print_summary("rulec run", *detector, reader, res.seconds, opts->stream.json);
     if (opts->stream.shared_usage) rt::print_shared_usage("rulec run", *detector);
     return rt::report_end("rulec", res, *detector) == 0 ? kExitOk : kExitFindings;

@@ -107,7 +107,7 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
     if (options.threads <= 1 || source) return;
     std::string why;
     par = ParallelEval::create(*engine, options.threads, options.prefilter, wall, why);
-    if (!par) fmt::print(stderr, "rulec: --threads {}: {}; running on one thread\n", options.threads, why);
+    if (!par) fmt::print(stderr, "{}: --threads {}: {}; running on one thread\n", options.program, options.threads, why);
     reader.set_raw(par != nullptr);
   };
   start_workers();

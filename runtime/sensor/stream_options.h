@@ -18,6 +18,7 @@ struct LoopOptions {
   // Threads evaluating batches of lines (files and stdin; a stream's entries are read on one):
   // results applied in input order, the alerts byte-identical to one thread's.
   unsigned threads = 1;
+  const char* program = "rulec";  // what the loop's messages start with (a string literal)
 };
 
 struct StreamOptions {
@@ -40,7 +41,7 @@ struct StreamOptions {
   // Every events file can be read (checked before any state is touched). False with the reason.
   [[nodiscard]] bool inputs_readable(std::string& error) const;
   bool reads_stream() const { return events.size() == 1 && is_stream_url(events[0]); }
-  LoopOptions loop() const { return {prefilter, threads}; }
+  LoopOptions loop(const char* program) const { return {prefilter, threads, program}; }
 };
 
 }  // namespace rulec::rt

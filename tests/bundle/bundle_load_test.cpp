@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "common/cli_util.h"
@@ -15,6 +17,7 @@
 #include "runtime/common/byte_io.h"
 #include "runtime/decoder/decoder.h"
 #include "runtime/loader/bundle_loader.h"
+#include "runtime/loader/code_loader.h"
 #include "runtime/loader/sections.h"
 
 namespace rulec {
@@ -37,12 +40,13 @@ Keys make_keys() {
 
 // Compiles the rules in `dir` into bundle bytes.
 std::string compile_dir(const std::string& dir, const bundle::SecretKey* key, const std::string& target = "x86_64-linux-gnu",
-                        bundle::CompileReport* report = nullptr) {
+                        bundle::CompileReport* report = nullptr, const std::string& cpu = "baseline") {
   static const Schema schema = testing::load_builtin_schema();
   pipeline::LoadedRules loaded;
   EXPECT_TRUE(pipeline::load_runnable({dir}, schema, loaded));
   bundle::CompileOptions o;
   o.target = target;
+  o.cpu = cpu;
   o.key = key;
   o.created_ms = 1767225600000;
   o.signed_at_ms = 1767225600123;
@@ -310,6 +314,31 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
   ASSERT_TRUE(loaded3) << error;
   EXPECT_EQ(loaded3->rules[0].info.rule_fields_json, current->rules[0].info.rule_fields_json);
   EXPECT_FALSE(loaded3->engine->has_prefilter());
+}
+
+// A bundle compiled on this host for a CPU tier this host has loads its Hyperscan databases as
+// they are: none rebuilt (an avx512 bundle on an AVX-512 host once rebuilt them all: its
+// databases named AVX512 without AVX2, which vectorscan's platform check refuses).
+TEST(BundleLoad, EveryTierThisHostHasLoadsWithoutRebuildingDatabases) {
+  const std::string dir = std::string(RULEC_SOURCE_DIR) + "/rules";  // the seed rule: 9 string groups with patterns
+  rt::LoadOptions allow;
+  allow.allow_unsigned = true;
+  std::vector<std::string> checked;
+  for (const auto& [tier, needs] : std::vector<std::pair<std::string, std::string>>{
+           {"baseline", "x86-64"}, {"avx2", "x86-64-v3"}, {"avx512", "x86-64-v4"}}) {
+    std::string why;
+    if (std::string(rt::host_arch()) != "x86_64" || !rt::check_cpu_features({needs}, why)) continue;  // this host cannot run it
+    SCOPED_TRACE(tier);
+    std::string error;
+    auto loaded = rt::load_bundle(compile_dir(dir, nullptr, "x86_64-linux-gnu", nullptr, tier), allow, error);
+    ASSERT_TRUE(loaded) << error;
+    EXPECT_EQ(loaded->engine->databases_rebuilt(), 0u) << loaded->notes;
+    checked.push_back(tier);
+  }
+  if (std::string(rt::host_arch()) == "x86_64") {
+    EXPECT_FALSE(checked.empty());
+  }
+  RecordProperty("tiers", fmt::format("{}", fmt::join(checked, ",")));
 }
 
 TEST(BundleLoad, CorpusBundleKeepsEveryRunnableRuleAndLoadsFast) {

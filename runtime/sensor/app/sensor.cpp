@@ -170,7 +170,7 @@ int run(const Options& o) {
     if (req & rt::kAttentionCounters) counters.write(rt::counters_json(*detector, reader, elapsed()));
     return !(req & rt::kAttentionStop);
   };
-  const rt::LoopResult res = rt::run_detection(reader, *detector, bundle->engine.get(), &control, o.stream.loop());
+  const rt::LoopResult res = rt::run_detection(reader, *detector, bundle->engine.get(), &control, o.stream.loop(kProgram));
   rt::print_summary(kProgram, *detector, reader, res.seconds, o.stream.json);
   if (o.stream.shared_usage) rt::print_shared_usage(kProgram, *detector);
   if (counters.at_exit()) counters.write(rt::counters_json(*detector, reader, res.seconds));
