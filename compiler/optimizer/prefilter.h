@@ -34,8 +34,8 @@ struct Prefilter {
 // `field_names`: the schema's field paths (their dot-separated words are in every event's text).
 Prefilter build_prefilter(const Plan& plan, const std::vector<std::string>& field_names = {});
 
-// `s` as it appears inside a JSON string written with the usual escapes: \" \\ \b \f \n \r \t, other
-// control characters as \u00XX (lowercase hex), everything else as is.
+// `s` as it appears inside a JSON string written with the usual escapes (nlohmann's): \" \\ \b \f
+// \n \r \t, other control characters as \u00XX (lowercase hex), everything else as is.
 std::string json_escaped(std::string_view s);
 
 }  // namespace rulec::plan

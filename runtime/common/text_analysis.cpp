@@ -1,14 +1,12 @@
 // Text helpers shared by the reference evaluator and the runtime: lowercasing, glob patterns, standard tokenizer.
 #include "runtime/common/text_analysis.h"
 
+#include "runtime/common/ascii.h"
 #include "runtime/common/utf8.h"
 
 namespace rulec {
 
 namespace {
-
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // ---------------------------------------------------------------------------------------------
 // Word-break classes (UAX #29), simplified.

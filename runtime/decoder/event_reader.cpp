@@ -222,22 +222,18 @@ struct EventReader::Impl {
   bool passed_over(std::string_view text, Event& ev) {
     if (!prefilter || !prefilter->passes_over(text)) return false;
     ++passed;
-    ++events;
-    ev.raw = text;
-    ev.leaves.clear();
-    ev.scopes.clear();
-    ev.form = Event::Form::PassedOver;
-    return true;
+    return give_undecoded(text, ev, Event::Form::PassedOver);
   }
 
   // Raw mode: the line is given as it is (counted as an event until a decoder says otherwise).
-  bool undecoded(std::string_view text, Event& ev) {
-    if (!raw) return false;
+  bool undecoded(std::string_view text, Event& ev) { return raw && give_undecoded(text, ev, Event::Form::Raw); }
+
+  bool give_undecoded(std::string_view text, Event& ev, Event::Form form) {
     ++events;
     ev.raw = text;
     ev.leaves.clear();
     ev.scopes.clear();
-    ev.form = Event::Form::Raw;
+    ev.form = form;
     return true;
   }
 

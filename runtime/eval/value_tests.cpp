@@ -3,13 +3,13 @@
 
 #include <algorithm>
 
+#include "runtime/common/ascii.h"
+
 namespace rulec::rt {
 
 namespace {
 
 using Mode = Prepared::Mode;
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 bool ascii_iequal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

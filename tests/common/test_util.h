@@ -37,12 +37,18 @@ inline std::string all_messages(const RuleSet& s) {
   return out;
 }
 
-// The built-in schema from the shared folder, loaded once per test binary.
+// The built-in schema from the shared folder.
 inline Schema load_builtin_schema() {
   Diagnostic err;
   auto s = Schema::builtin(err, std::string(RULEC_SHARED_DIR) + "/schema");
   EXPECT_TRUE(s.has_value()) << err.message;
   return s ? std::move(*s) : Schema();
+}
+
+// The built-in schema, loaded once per test binary.
+inline const Schema& builtin_schema() {
+  static const Schema s = load_builtin_schema();
+  return s;
 }
 
 }  // namespace rulec::testing

@@ -9,6 +9,7 @@
 #include "compiler/pipeline/loaded_rules.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/printer.h"
+#include "diff/corpus_rules.h"
 #include "diff/diff_util.h"
 #include "diff/event_synth.h"
 #include "diff/random_query.h"
@@ -17,10 +18,7 @@ namespace rulec::diff {
 namespace {
 namespace jit_diff_test {
 
-const Schema& schema() {
-  static const Schema s = testing::load_builtin_schema();
-  return s;
-}
+const Schema& schema() { return testing::builtin_schema(); }
 
 constexpr int64_t kNow = 1715774400000;  // the synthesizer's `now`
 
@@ -28,9 +26,7 @@ constexpr int64_t kNow = 1715774400000;  // the synthesizer's `now`
 // events over the rules' own vocabulary; the JIT engine decodes through its own field filter.
 TEST(JitDiff, CorpusRulesOnSynthesizedEvents) {
   pipeline::LoadedRules loaded;
-  ASSERT_TRUE(pipeline::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules",
-                                     std::string(RULEC_SHARED_DIR) + "/corpus/kibana-export.ndjson"},
-                                    schema(), loaded));
+  ASSERT_TRUE(load_corpus_rules(schema(), loaded));
   const auto rules = loaded.plan_rules();
   std::string error;
   auto built = pipeline::build(rules, schema(), error);
@@ -39,11 +35,7 @@ TEST(JitDiff, CorpusRulesOnSynthesizedEvents) {
 
   EventSynth synth(schema());
   std::vector<std::string> events;
-  for (size_t r = 0; r < loaded.trees.size(); ++r) {
-    RuleEvents re = synth.synthesize(loaded.trees[r], r);
-    for (auto& e : re.satisfying) events.push_back(std::move(e.json));
-    for (auto& e : re.near_misses) events.push_back(std::move(e.json));
-  }
+  append_rule_events(synth, loaded.trees, events, /*learn=*/false);
   for (auto& e : synth.random_events(3000, 7)) events.push_back(std::move(e));
   ASSERT_GT(events.size(), 5000u);
 

@@ -10,7 +10,7 @@
 #include "compiler/frontend/printer.h"
 #include "compiler/pipeline/build_engine.h"
 #include "compiler/pipeline/loaded_rules.h"
-#include "diff/event_synth.h"
+#include "diff/corpus_rules.h"
 #include "diff/json_rewrite.h"
 #include "eventgen/event_gen.h"
 #include "runtime/eval/line_prefilter.h"
@@ -19,10 +19,7 @@ namespace rulec::diff {
 namespace {
 namespace prefilter_diff_test {
 
-const Schema& schema() {
-  static const Schema s = testing::load_builtin_schema();
-  return s;
-}
+const Schema& schema() { return testing::builtin_schema(); }
 
 constexpr int64_t kNow = 1715774400000;  // the synthesizer's `now`
 
@@ -35,9 +32,7 @@ constexpr int64_t kNow = 1715774400000;  // the synthesizer's `now`
 // (it must do its job, not only be sound).
 TEST(PrefilterDiff, CorpusRulesNeverLoseAMatch) {
   pipeline::LoadedRules loaded;
-  ASSERT_TRUE(pipeline::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules",
-                                     std::string(RULEC_SHARED_DIR) + "/corpus/kibana-export.ndjson"},
-                                    schema(), loaded));
+  ASSERT_TRUE(load_corpus_rules(schema(), loaded));
   const auto rules = loaded.plan_rules();
   std::string error;
   auto built = pipeline::build(rules, schema(), error);
@@ -48,12 +43,7 @@ TEST(PrefilterDiff, CorpusRulesNeverLoseAMatch) {
 
   std::vector<std::string> base;
   EventSynth synth(schema());
-  for (size_t r = 0; r < loaded.trees.size(); ++r) {
-    RuleEvents re = synth.synthesize(loaded.trees[r], r);
-    for (auto& e : re.satisfying) base.push_back(std::move(e.json));
-    for (auto& e : re.near_misses) base.push_back(std::move(e.json));
-    synth.learn(loaded.trees[r], r);
-  }
+  append_rule_events(synth, loaded.trees, base, /*learn=*/true);
   for (auto& e : synth.random_events(1500, 11)) base.push_back(std::move(e));
   gen::MixedScenario mixed;
   mixed.events = 2000;

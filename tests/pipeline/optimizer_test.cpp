@@ -9,38 +9,13 @@
 #include "compiler/frontend/parser.h"
 #include "compiler/optimizer/optimize.h"
 #include "compiler/optimizer/plan.h"
+#include "pipeline/planned_queries.h"
 
 namespace rulec::plan {
 namespace {
 namespace optimizer_test {
 
-const Schema& schema() {
-  static const Schema s = testing::load_builtin_schema();
-  return s;
-}
-
-// Plans the queries as one rule set (one rule per query); keeps the ASTs alive.
-struct Planned {
-  std::vector<kql::NodePtr> asts;
-  Plan plan;
-  std::vector<rt::StringGroupSpec> groups;
-  explicit Planned(const std::vector<std::string>& queries) {
-    std::vector<RuleAsts> rules;
-    for (const auto& q : queries) {
-      auto p = kql::parse(q);
-      EXPECT_TRUE(p) << q;
-      asts.push_back(std::move(p.ast));
-      rules.push_back(RuleAsts{{asts.back().get(), nullptr, {}}, q, {}});
-    }
-    std::string error;
-    auto optimized = optimize(rules, schema(), {}, error);
-    EXPECT_TRUE(optimized) << error;
-    if (optimized) plan = *optimized->plan, groups = optimized->groups;
-  }
-  const Expr& root(size_t r = 0) const { return plan.exprs[plan.roots[r]]; }
-  const Expr& expr(uint32_t id) const { return plan.exprs[id]; }
-  const Atom& atom_of(const Expr& e) const { return plan.atoms[e.atom]; }
-};
+using testing::Planned;
 
 TEST(Optimizer, AtomKindsFollowTheFieldType) {
   Planned p({"process.name:bash", "process.name:*sh", "process.name.caseless:BASH", "process.pid > 10",

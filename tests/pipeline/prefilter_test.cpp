@@ -1,42 +1,25 @@
 // The raw-line prefilter: the literals each query gives (or why none), their JSON-escaped form, and the scans' fallbacks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
-#include "common/test_util.h"
-#include "compiler/frontend/parser.h"
-#include "compiler/optimizer/optimize.h"
 #include "compiler/optimizer/prefilter.h"
+#include "pipeline/planned_queries.h"
 #include "runtime/eval/line_prefilter.h"
 
 namespace rulec::plan {
 namespace {
 namespace prefilter_test {
 
-const Schema& schema() {
-  static const Schema s = testing::load_builtin_schema();
-  return s;
-}
-
-// The prefilter of the queries as one rule set (one rule per query).
+// The prefilter of the queries as one rule set (one rule per query), planned without Hyperscan.
 struct Derived {
-  std::vector<kql::NodePtr> asts;
   Prefilter pf;
   explicit Derived(const std::vector<std::string>& queries) {
-    std::vector<RuleAsts> rules;
-    for (const auto& q : queries) {
-      auto p = kql::parse(q);
-      EXPECT_TRUE(p) << q;
-      asts.push_back(std::move(p.ast));
-      rules.push_back(RuleAsts{{asts.back().get(), nullptr, {}}, q, {}});
-    }
-    std::string error;
     matchers::ScreenOptions no_hyperscan;
     no_hyperscan.enabled = false;
-    auto optimized = optimize(rules, schema(), no_hyperscan, error);
-    EXPECT_TRUE(optimized) << error;
-    if (optimized) pf = build_prefilter(*optimized->plan);
+    pf = build_prefilter(testing::Planned(queries, no_hyperscan).plan);
   }
   // Rule r's literals as `"x"` / `i"x"`, sorted.
   std::vector<std::string> literals(size_t r) const {
