@@ -24,35 +24,53 @@ std::string hash_hex(std::string_view bytes) {
   return rt::to_hex(h.data(), h.size());
 }
 
+BundleParts parts_of(const rt::BundleView& v) {
+  using S = SectionId;
+  BundleParts p{std::string(v.section(S::Manifest)), std::string(v.section(S::Rules)), std::string(v.section(S::Program)),
+                std::string(v.section(S::Databases)), std::string(v.section(S::Code)), {}, v.format_version};
+  for (uint32_t i = 1; i < v.variant_count; ++i)
+    p.more.push_back({std::string(v.section(S::Databases, i)), std::string(v.section(S::Code, i))});
+  return p;
+}
+
 std::string write_bundle(const BundleParts& parts, const SecretKey* key, int64_t signed_at_ms) {
   init_sodium();
-  const std::string* sections[kSectionCount] = {&parts.manifest, &parts.rules, &parts.program, &parts.databases, &parts.code};
+  std::vector<std::pair<SectionId, const std::string*>> sections = {{SectionId::Manifest, &parts.manifest},
+                                                                     {SectionId::Rules, &parts.rules},
+                                                                     {SectionId::Program, &parts.program},
+                                                                     {SectionId::Databases, &parts.databases},
+                                                                     {SectionId::Code, &parts.code}};
+  for (const auto& v : parts.more) {
+    sections.emplace_back(SectionId::Databases, &v.databases);
+    sections.emplace_back(SectionId::Code, &v.code);
+  }
+  const auto count = static_cast<uint32_t>(sections.size());
   auto align = [](uint64_t v) { return (v + kAlign - 1) / kAlign * kAlign; };
-  uint64_t offsets[kSectionCount];
-  uint64_t pos = kHeaderSize + kSectionCount * kEntrySize;
-  for (uint32_t i = 0; i < kSectionCount; ++i) {
+  std::vector<uint64_t> offsets(count);
+  uint64_t pos = kHeaderSize + uint64_t{count} * kEntrySize;
+  for (uint32_t i = 0; i < count; ++i) {
     pos = align(pos);
     offsets[i] = pos;
-    pos += sections[i]->size();
+    pos += sections[i].second->size();
   }
   const uint64_t content = pos;
 
   rt::ByteWriter w;
   w.raw(std::string_view(kMagic, sizeof kMagic));
   w.u32(parts.format_version);
-  w.u32(kSectionCount);
+  w.u32(count);
   w.u32(key ? kFlagSigned : 0);
   w.u32(0);
   w.u64(content);
-  for (uint32_t i = 0; i < kSectionCount; ++i) {
-    w.u32(i + 1);
+  for (uint32_t i = 0; i < count; ++i) {
+    w.u32(static_cast<uint32_t>(sections[i].first));
     w.u32(0);
     w.u64(offsets[i]);
-    w.u64(sections[i]->size());
+    w.u64(sections[i].second->size());
   }
-  for (uint32_t i = 0; i < kSectionCount; ++i) {
+  for (uint32_t i = 0; i < count; ++i) {
     while (w.size() < offsets[i]) w.u8(0);
-    w.raw(*sections[i]);
+    w.raw(*sections[i].second);
   }
   std::string out = w.take();
   std::array<uint8_t, kHashSize> checksum{};

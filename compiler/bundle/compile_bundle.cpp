@@ -64,32 +64,60 @@ bool resolve_tier(const std::string& triple, const std::string& cpu, Tier& t, st
 
 std::string label(const std::string& id, const std::string& name) { return fmt::format("{} \"{}\"", id, name); }
 
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t pos = 0;;) {
+    const size_t comma = s.find(',', pos);
+    out.push_back(s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) return out;
+    pos = comma + 1;
+  }
+}
+
+struct Variant {
+  std::string target;
+  std::string asked;  // the --cpu name it came from
+  Tier tier;
+};
+
+// Every target × tier pair the options name. One pair: its error as it is. Several: a tier a
+// target does not have (avx2 on aarch64, native on another architecture) is skipped; an unknown
+// target or tier name is an error; the same target and tier twice is one variant.
+bool plan_variants(const CompileOptions& opts, std::vector<Variant>& out, std::string& error) {
+  const auto targets = split_list(opts.target), cpus = split_list(opts.cpu);
+  const bool several = targets.size() * cpus.size() > 1;
+  Tier ignored;
+  for (const auto& target : targets)
+    if (!resolve_tier(target, "baseline", ignored, error)) return false;
+  for (const auto& cpu : cpus)
+    if (!resolve_tier("x86_64-linux-gnu", cpu == "native" ? "baseline" : cpu, ignored, error)) return false;
+  for (const auto& target : targets)
+    for (const auto& cpu : cpus) {
+      Variant v{target, cpu, {}};
+      std::string why;
+      if (!resolve_tier(target, cpu, v.tier, why)) {
+        if (!several) return error = why, false;
+        continue;
+      }
+      bool seen = false;
+      for (const auto& o : out) seen = seen || (o.target == target && o.tier.name == v.tier.name);
+      if (!seen) out.push_back(std::move(v));
+    }
+  if (out.empty()) return error = fmt::format("no CPU tier of --cpu {} exists for --target {}", opts.cpu, opts.target), false;
+  if (out.size() > kMaxVariants) return error = fmt::format("{} variants: a bundle holds at most {}", out.size(), kMaxVariants), false;
+  return true;
+}
+
 }  // namespace
 
 bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, const CompileOptions& opts, std::string& bytes,
                     CompileReport& report, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
   report = CompileReport{};
-  Tier tier;
-  if (!resolve_tier(opts.target, opts.cpu, tier, error)) return false;
-  report.tier = tier.name;
+  std::vector<Variant> variants;
+  if (!plan_variants(opts, variants, error)) return false;
+  report.tier = variants[0].tier.name;
   for (const auto& [rule, why] : loaded.left_out) report.excluded.emplace_back(label(rule->rule_id, rule->name), why);
-
-  hs_platform_info_t platform{};
-  platform.tune = HS_TUNE_FAMILY_GENERIC;
-  platform.cpu_features = tier.hs_features;
-  pipeline::BuildOptions bo = loaded.build_options();
-  bo.jit = false;
-  bo.object = codegen::ObjectOptions{opts.target, tier.llvm_cpu, ""};
-  bo.strings.platform = &platform;
-  bo.strings.keep_databases = tier.host_databases;
-
-  const auto rules = loaded.plan_rules();
-  std::optional<pipeline::Built> built = pipeline::build(rules, schema, error, bo);
-  if (!built) return false;
-
-  std::string so;
-  if (!link_shared_object(built->object, opts.target, so, error)) return false;
 
   BundleParts parts;
   std::vector<rt::BundledRule> bundled;
@@ -100,12 +128,67 @@ bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, c
   rt::ByteWriter w;
   rt::encode_rules(w, bundled);
   parts.rules = w.take();
-  rt::CompiledProgram prog = pipeline::program_tables(*built);
-  rt::encode_program(w, prog);
-  parts.program = w.take();
-  rt::encode_databases(w, prog.groups);
-  parts.databases = w.take();
-  parts.code = so;
+
+  // Each variant is built from the same plan: its program tables must come out byte-identical
+  // (one program section serves them all); its code and databases are its own.
+  const auto rules = loaded.plan_rules();
+  rt::CompiledProgram prog;
+  nlohmann::ordered_json mv = nlohmann::ordered_json::array();
+  for (size_t vi = 0; vi < variants.size(); ++vi) {
+    const Variant& v = variants[vi];
+    hs_platform_info_t platform{};
+    platform.tune = HS_TUNE_FAMILY_GENERIC;
+    platform.cpu_features = v.tier.hs_features;
+    pipeline::BuildOptions bo = loaded.build_options();
+    bo.jit = false;
+    bo.object = codegen::ObjectOptions{v.target, v.tier.llvm_cpu, ""};
+    bo.strings.platform = &platform;
+    bo.strings.keep_databases = v.tier.host_databases;
+    std::optional<pipeline::Built> built = pipeline::build(rules, schema, error, bo);
+    if (!built) return false;
+    std::string so;
+    if (!link_shared_object(built->object, v.target, so, error)) return false;
+    rt::CompiledProgram vprog = pipeline::program_tables(*built);
+    rt::encode_program(w, vprog);
+    std::string program = w.take();
+    if (vi == 0) {
+      parts.program = std::move(program);
+    } else if (program != parts.program) {
+      return error = fmt::format("internal error: the {} {} variant's program tables differ from the {} {} variant's", v.target,
+                                 v.tier.name, variants[0].target, variants[0].tier.name),
+             false;
+    }
+    rt::encode_databases(w, vprog.groups);
+    std::string databases = w.take();
+
+    nlohmann::ordered_json d;
+    d["target"] = v.target;
+    d["cpu"] = {{"tier", v.tier.name}, {"asked", v.asked}, {"llvm_cpu", v.tier.llvm_cpu}, {"required", v.tier.required}};
+    auto& md = d["databases"] = nlohmann::ordered_json::array();
+    size_t count = 0, at_load = 0;
+    for (size_t g = 0; g < vprog.groups.size(); ++g) {
+      const auto& grp = vprog.groups[g];
+      if (grp.patterns.empty()) continue;
+      ++count;
+      if (grp.database.empty()) ++at_load;
+      md.push_back({{"group", g},
+                    {"field", vprog.slot_paths[grp.slot]},
+                    {"patterns", grp.patterns.size()},
+                    {"bytes", grp.database.size()},
+                    {"hash", grp.database.empty() ? std::string("(built at load)") : hash_hex(grp.database)}});
+    }
+    d["code"] = {{"bytes", so.size()}, {"hash", hash_hex(so)}};
+    mv.push_back(std::move(d));
+    report.variants.push_back(fmt::format("{} {}", v.target, v.tier.name));
+    report.code_bytes += so.size();
+    if (vi == 0) {
+      report.databases = count, report.databases_rebuilt_at_load = at_load;
+      parts.databases = std::move(databases), parts.code = std::move(so);
+      prog = std::move(vprog);
+    } else {
+      parts.more.push_back({std::move(databases), std::move(so)});
+    }
+  }
 
   nlohmann::ordered_json m;
   m["format_version"] = kFormatVersion;
@@ -113,8 +196,7 @@ bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, c
   std::string hs = hs_version();
   while (!hs.empty() && hs.back() == ' ') hs.pop_back();
   m["hyperscan_version"] = hs;
-  m["target"] = opts.target;
-  m["cpu"] = {{"tier", tier.name}, {"asked", opts.cpu}, {"llvm_cpu", tier.llvm_cpu}, {"required", tier.required}};
+  m["variants"] = std::move(mv);
   m["created"] = iso8601_ms(opts.created_ms);
   auto& mr = m["rules"] = nlohmann::ordered_json::array();
   for (const auto& r : bundled) {
@@ -124,18 +206,6 @@ bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, c
   }
   auto& me = m["excluded"] = nlohmann::ordered_json::array();
   for (const auto& [who, why] : report.excluded) me.push_back({{"rule", who}, {"reason", why}});
-  auto& md = m["databases"] = nlohmann::ordered_json::array();
-  for (size_t g = 0; g < prog.groups.size(); ++g) {
-    const auto& grp = prog.groups[g];
-    if (grp.patterns.empty()) continue;
-    ++report.databases;
-    if (grp.database.empty()) ++report.databases_rebuilt_at_load;
-    md.push_back({{"group", g},
-                  {"field", prog.slot_paths[grp.slot]},
-                  {"patterns", grp.patterns.size()},
-                  {"bytes", grp.database.size()},
-                  {"hash", grp.database.empty() ? std::string("(built at load)") : hash_hex(grp.database)}});
-  }
   auto& mf = m["fields"] = nlohmann::ordered_json::array();
   for (const auto& path : prog.slot_paths) {
     const FieldInfo fi = schema.lookup(path);
@@ -143,12 +213,10 @@ bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, c
                   {"lowercase", fi.lowercase}});
   }
   m["subtrees"] = prog.subtrees;
-  m["code"] = {{"bytes", so.size()}, {"hash", hash_hex(so)}};
   parts.manifest = m.dump(1);
 
   bytes = write_bundle(parts, opts.key, opts.signed_at_ms);
   report.rules = bundled.size();
-  report.code_bytes = so.size();
   report.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return true;
 }

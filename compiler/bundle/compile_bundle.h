@@ -12,6 +12,8 @@
 namespace rulec::bundle {
 
 struct CompileOptions {
+  // Comma-separated lists: the bundle holds a variant per target and CPU tier (the tiers a target
+  // lacks are skipped when several are asked for).
   std::string target = "x86_64-linux-gnu";
   std::string cpu = "baseline";   // baseline | avx2 | avx512 | native
   const SecretKey* key = nullptr; // sign when set
@@ -22,9 +24,10 @@ struct CompileOptions {
 struct CompileReport {
   size_t rules = 0;
   std::vector<std::pair<std::string, std::string>> excluded;  // "id \"name\"", reason
-  std::string tier;                                           // the CPU tier used ("native" resolved)
-  size_t databases = 0, databases_rebuilt_at_load = 0;
-  size_t code_bytes = 0;
+  std::string tier;                                           // the first variant's CPU tier ("native" resolved)
+  std::vector<std::string> variants;                          // "TARGET TIER", in the bundle's order
+  size_t databases = 0, databases_rebuilt_at_load = 0;        // of the first variant
+  size_t code_bytes = 0;                                      // of every variant
   double ms = 0;
 };
 

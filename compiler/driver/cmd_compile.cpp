@@ -48,13 +48,7 @@ bool write_output(const std::string& path, const std::string& bytes, std::string
       return error = fmt::format("cannot write to stdout: {}", std::strerror(errno)), false;
     return true;
   }
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  if (!rt::write_file_durably(tmp, bytes, error, 0644) || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (error.empty()) error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  return true;
+  return rt::replace_file_durably(path, bytes, error, 0644);
 }
 
 }  // namespace
@@ -65,9 +59,23 @@ Runner add_compile_command(CLI::App& app) {
   cmd->add_option("-o,--output", opts->output,
                   "The bundle to write (.rbundle; an existing file is replaced whole, by rename); - for stdout")
       ->required();
-  cmd->add_option("--target", opts->target, "Target triple: x86_64-linux-gnu or aarch64-linux-gnu");
-  cmd->add_option("--cpu", opts->cpu, "CPU tier of the code and Hyperscan databases")
-      ->check(CLI::IsMember({"baseline", "avx2", "avx512", "native"}));
+  cmd->add_option("--target", opts->target,
+                  "Target triples, comma-separated: x86_64-linux-gnu, aarch64-linux-gnu (one code variant per target and CPU tier)");
+  cmd->add_option("--cpu", opts->cpu,
+                  "CPU tiers of the code and Hyperscan databases, comma-separated: baseline, avx2, avx512, native "
+                  "(tiers a target lacks are skipped when several are given; the sensor runs the best its CPU has)")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            for (size_t pos = 0; pos <= v.size();) {
+              const size_t comma = std::min(v.find(',', pos), v.size());
+              const std::string tier = v.substr(pos, comma - pos);
+              if (tier != "baseline" && tier != "avx2" && tier != "avx512" && tier != "native")
+                return "unknown CPU tier '" + tier + "' (baseline, avx2, avx512, native)";
+              pos = comma + 1;
+            }
+            return std::string();
+          },
+          "TIER[,TIER...]"));
   cmd->add_option("--sign", opts->sign, "Sign with this secret key (NAME.key from `rulec keygen`)");
   opts->rules.add_to(cmd);
   cmd->footer(
@@ -79,7 +87,8 @@ Runner add_compile_command(CLI::App& app) {
       "Exit status: 0 bundle written, 1 error (no rule, target, I/O), 2 usage.\n"
       "Examples:\n"
       "  rulec keygen build && rulec compile rules/ -o rules.rbundle --sign build.key\n"
-      "  rulec compile rules/ -o arm.rbundle --target aarch64-linux-gnu --sign build.key");
+      "  rulec compile rules/ -o arm.rbundle --target aarch64-linux-gnu --sign build.key\n"
+      "  rulec compile rules/ -o fleet.rbundle --target x86_64-linux-gnu,aarch64-linux-gnu --cpu baseline,avx2,avx512 --sign build.key");
   return [opts]() {
     std::string error;
     bundle::SecretKey key;
@@ -113,8 +122,10 @@ Runner add_compile_command(CLI::App& app) {
       return kExitFindings;
     }
     for (const auto& [who, why] : rep.excluded) fmt::print(stderr, "rulec: left out {}: {}\n", who, why);
-    fmt::print(stderr, "rulec compile: {} rules -> {} ({} bytes, {} {}, code {} bytes, {} Hyperscan databases{}), {}, {:.0f} ms; {} rules left out\n",
-               rep.rules, opts->output, bytes.size(), opts->target, rep.tier, rep.code_bytes, rep.databases,
+    std::string variants;
+    for (const auto& v : rep.variants) variants += (variants.empty() ? "" : " + ") + v;
+    fmt::print(stderr, "rulec compile: {} rules -> {} ({} bytes, {}, code {} bytes, {} Hyperscan databases{}), {}, {:.0f} ms; {} rules left out\n",
+               rep.rules, opts->output, bytes.size(), variants, rep.code_bytes, rep.databases,
                rep.databases_rebuilt_at_load ? fmt::format(" built at load on the target", rep.databases_rebuilt_at_load) : "",
                co.key ? "signed by " + rt::key_fingerprint(key.public_key()) : std::string("unsigned"), rep.ms,
                rep.excluded.size());

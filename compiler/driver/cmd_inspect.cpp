@@ -55,22 +55,28 @@ Runner add_inspect_command(CLI::App& app) {
     }
     auto str = [&](const char* k) { return m.contains(k) ? (m[k].is_string() ? m[k].get<std::string>() : m[k].dump()) : "?"; };
     fmt::print("bundle      {} ({} bytes)\n", opts->file, bytes.size());
-    fmt::print("format      {}\nrulec       {}\nhyperscan   {}\ntarget      {}\n", view.format_version, str("rulec_version"),
-               str("hyperscan_version"), str("target"));
-    if (m.contains("cpu") && m["cpu"].is_object())
-      fmt::print("cpu tier    {} (llvm cpu {}, requires {})\n", m["cpu"].value("tier", "?"), m["cpu"].value("llvm_cpu", "?"),
-                 m["cpu"].contains("required") ? m["cpu"]["required"].dump() : "?");
+    fmt::print("format      {}\nrulec       {}\nhyperscan   {}\n", view.format_version, str("rulec_version"), str("hyperscan_version"));
     fmt::print("created     {}\nsignature   {}\nchecksum    {}\n", str("created"), sig,
                rt::to_hex(view.checksum.data(), view.checksum.size()));
-    for (uint32_t i = 1; i <= bundle::kSectionCount; ++i)
+    for (uint32_t i = 1; i <= bundle::kSharedSections; ++i)
       fmt::print("section     {:<10} {:>9} bytes\n", bundle::section_name(static_cast<bundle::SectionId>(i)),
                  view.section(static_cast<bundle::SectionId>(i)).size());
-    if (m.contains("databases") && m["databases"].is_array()) {
-      fmt::print("databases   {}\n", m["databases"].size());
-      for (const auto& d : m["databases"])
-        if (d.is_object())
-          fmt::print("  {:<40} {:>5} patterns {:>8} bytes  {}\n", d.value("field", "?"), d.value("patterns", 0), d.value("bytes", 0),
-                     d.value("hash", "?").substr(0, 16));
+    // Format 5 lists its variants; an older bundle's only one is the manifest's top level.
+    const nlohmann::ordered_json variants =
+        m.contains("variants") && m["variants"].is_array() ? m["variants"] : nlohmann::ordered_json::array({m});
+    fmt::print("variants    {}\n", view.variant_count);
+    for (uint32_t v = 0; v < view.variant_count; ++v) {
+      const auto& d = v < variants.size() && variants[v].is_object() ? variants[v] : nlohmann::ordered_json::object();
+      const auto& cpu = d.contains("cpu") && d["cpu"].is_object() ? d["cpu"] : nlohmann::ordered_json::object();
+      fmt::print("  variant {}  {} {} (llvm cpu {}, requires {}): code {} bytes, databases section {} bytes\n", v + 1,
+                 d.value("target", "?"), cpu.value("tier", "?"), cpu.value("llvm_cpu", "?"),
+                 cpu.contains("required") ? cpu["required"].dump() : "?", view.section(bundle::SectionId::Code, v).size(),
+                 view.section(bundle::SectionId::Databases, v).size());
+      if (d.contains("databases") && d["databases"].is_array())
+        for (const auto& db : d["databases"])
+          if (db.is_object())
+            fmt::print("    {:<40} {:>5} patterns {:>8} bytes  {}\n", db.value("field", "?"), db.value("patterns", 0),
+                       db.value("bytes", 0), db.value("hash", "?").substr(0, 16));
     }
     fmt::print("rules       {}\n", rules.size());
     for (const auto& r : rules)

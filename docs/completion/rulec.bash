@@ -63,7 +63,7 @@ _rulesensor() {
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     _rulec_value "$prev" && return
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "$_rulec_stream_opts --trusted-key --allow-unsigned --counters --watch-ms --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "$_rulec_stream_opts --trusted-key --allow-unsigned --cache-dir --counters --watch-ms --help --version" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

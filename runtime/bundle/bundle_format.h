@@ -9,7 +9,8 @@ namespace rulec::bundle {
 // Layout of a .rbundle file (all integers little-endian):
 //
 //   header      kHeaderSize bytes: magic, format version, section count, flags, content size
-//   table       section_count entries of kEntrySize bytes: id, offset, size
+//   table       section_count entries of kEntrySize bytes: id, offset, size (manifest, rules,
+//               program, then a databases and a code section per variant)
 //   sections    each at the offset its entry gives, 8-byte aligned, in table order, not overlapping,
 //               all between the end of the table and the checksum
 //   checksum    BLAKE2b-256 of every byte before it (header .. last section), at `content_size`
@@ -24,8 +25,11 @@ inline constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'B', 'N', 'D'};
 // interval, author, references, false positives, index, license, immutable, parameters); format 1
 // bundles are still read (that metadata then takes its defaults). 3: then the rule's saved-object
 // fields an alert repeats (created and updated at and by, meta), a JSON object. 4: the program
-// section ends with the raw-line prefilter (runtime/eval/line_prefilter.h).
-inline constexpr uint32_t kFormatVersion = 4;
+// section ends with the raw-line prefilter (runtime/eval/line_prefilter.h). 5: variants, one per
+// target and CPU tier, each with its databases and code sections, listed by the manifest's
+// "variants" (format 4 and older hold one, described by the manifest's top-level target and cpu).
+inline constexpr uint32_t kFormatVersion = 5;
+inline constexpr uint32_t kFirstVariantsFormat = 5;
 inline constexpr uint32_t kOldestFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 32;  // magic[8] version u32, section_count u32, flags u32, pad u32, content_size u64
 inline constexpr size_t kEntrySize = 24;   // id u32, pad u32, offset u64, size u64
@@ -42,15 +46,20 @@ inline constexpr size_t kSignatureBytes = 64;
 inline constexpr size_t kSignatureSize = 8 + kPublicKeySize + 8 + kSignatureBytes;
 inline constexpr char kSignatureContext[] = "rulec-bundle-signature-v1";
 
-// Sections. Every bundle holds each of these once, in this order.
+// Sections. Every bundle holds the first three once, then Databases and Code once per variant (a
+// target and CPU tier: 1 to kMaxVariants of them), in this order.
 enum class SectionId : uint32_t {
-  Manifest = 1,   // JSON: versions, target, CPU tier, hashes per rule and per database, creation time
+  Manifest = 1,   // JSON: versions, variants (target, CPU tier), hashes per rule and per database, creation time
   Rules = 2,      // per rule: RuleInfo (alert metadata, detection parameters) and source query
   Program = 3,    // the compiled engine's tables: slots, string groups, typed and on-demand tests
   Databases = 4,  // per string group: the serialized Hyperscan database (may be empty: rebuilt)
   Code = 5,       // the evaluation function: an ELF shared object exporting `rulec_eval`
 };
-inline constexpr uint32_t kSectionCount = 5;
+inline constexpr uint32_t kSharedSections = 3;       // manifest, rules, program
+inline constexpr uint32_t kSectionsPerVariant = 2;   // databases, code
+inline constexpr uint32_t kMaxVariants = 16;
+inline constexpr uint32_t kSectionCount = kSharedSections + kSectionsPerVariant;  // of a one-variant bundle
+inline constexpr uint32_t section_count(uint32_t variants) { return kSharedSections + kSectionsPerVariant * variants; }
 
 inline const char* section_name(SectionId id) {
   switch (id) {

@@ -36,6 +36,25 @@ bool write_file_durably(const std::string& path, const std::string& bytes, std::
   return false;
 }
 
+bool replace_file_durably(const std::string& path, const std::string& bytes, std::string& error, mode_t mode,
+                          const std::string& tmp_name) {
+  const std::string tmp = tmp_name.empty() ? path + ".tmp-" + std::to_string(::getpid()) : tmp_name;
+  if (!write_file_durably(tmp, bytes, error, mode)) return false;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = fmt::format("cannot replace {}: {}", path, std::strerror(errno));
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);  // make the rename durable
+    ::close(dfd);
+  }
+  return true;
+}
+
 bool append_file_durably(const std::string& path, std::string_view bytes, std::string& error) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return error = fmt::format("cannot append to {}: {}", path, std::strerror(errno)), false;

@@ -15,7 +15,14 @@ size_t words(size_t bits) { return (bits + 63) / 64; }
 
 std::unique_ptr<CompiledEngine> CompiledEngine::create(CompiledProgram program, std::string& error) {
   auto source = std::make_shared<const CompiledProgram>(program);
-  return create(std::move(program), std::move(source), error, nullptr);
+  auto e = create(std::move(program), std::move(source), error, nullptr);
+  if (e && e->rebuilt_) {
+    // Clones (--threads) load the databases rebuilt here instead of rebuilding them again.
+    auto fresh = std::make_shared<CompiledProgram>(*e->source_);
+    fresh->groups = e->strings_->groups();
+    e->source_ = std::move(fresh);
+  }
+  return e;
 }
 
 std::unique_ptr<StreamEngine> CompiledEngine::clone(std::string& error) const {

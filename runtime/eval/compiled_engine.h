@@ -72,6 +72,8 @@ class CompiledEngine final : public Evaluator, public StreamEngine {
                std::vector<double>& group_ns);
   const StringMatcher& strings() const { return *strings_; }
   size_t databases_rebuilt() const { return rebuilt_; }
+  // The string groups with their databases as loaded here (rebuilt ones serialized afresh).
+  const std::vector<StringGroupSpec>& string_groups() const { return strings_->groups(); }
 
  private:
   CompiledEngine() = default;

@@ -3,6 +3,8 @@
 
 #include <hs/hs.h>
 
+#include <cstdlib>
+
 #include <cstring>
 #include <string_view>
 
@@ -144,6 +146,14 @@ StringMatcher::~StringMatcher() {
   if (scratch_) hs_free_scratch(scratch_);
 }
 
+bool database_loads(const StringGroupSpec& spec) {
+  if (spec.patterns.empty()) return true;
+  hs_database_t* db = nullptr;
+  if (spec.database.empty() || hs_deserialize_database(spec.database.data(), spec.database.size(), &db) != HS_SUCCESS) return false;
+  hs_free_database(db);
+  return true;
+}
+
 std::unique_ptr<StringMatcher> StringMatcher::create(std::vector<StringGroupSpec> groups, size_t slot_count,
                                                      std::string& error, size_t* rebuilt) {
   std::unique_ptr<StringMatcher> m(new StringMatcher());
@@ -181,6 +191,15 @@ std::unique_ptr<StringMatcher> StringMatcher::create(std::vector<StringGroupSpec
           return nullptr;
         }
         if (rebuilt) ++*rebuilt;
+        // Kept serialized, as a bundle would hold it (a sensor's database cache stores it).
+        char* bytes = nullptr;
+        size_t length = 0;
+        if (hs_serialize_database(db, &bytes, &length) == HS_SUCCESS) {
+          m->groups_[g].database.assign(bytes, length);
+          std::free(bytes);
+        } else {
+          m->groups_[g].database.clear();
+        }
       }
       if (hs_alloc_scratch(db, &m->scratch_) != HS_SUCCESS) {
         hs_free_database(db);

@@ -39,6 +39,10 @@ struct StringGroupSpec {
 // Hyperscan flags for a pattern (DOTALL and SINGLEMATCH always; ALLOWEMPTY; CASELESS; UTF8).
 unsigned hs_flags(const StringGroupSpec::Pattern& p);
 
+// Whether this machine's Hyperscan takes the group's serialized database (true for a group
+// without patterns); false when it would be rebuilt from the patterns.
+bool database_loads(const StringGroupSpec& spec);
+
 class StringMatcher {
  public:
   ~StringMatcher();
@@ -63,6 +67,7 @@ class StringMatcher {
   bool has_patterns(uint32_t group) const { return dbs_[group] != nullptr; }
   const std::vector<uint32_t>& groups_of(uint32_t slot) const { return by_slot_[slot]; }
   bool reads(uint32_t slot) const { return slot < by_slot_.size() && !by_slot_[slot].empty(); }
+  // The groups, each database as this machine loaded it (a rebuilt one serialized afresh).
   const std::vector<StringGroupSpec>& groups() const { return groups_; }
 
  private:

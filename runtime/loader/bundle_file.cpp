@@ -73,7 +73,14 @@ bool parse_bundle(std::string_view file, BundleView& out, std::string& error) {
                         kFormatVersion, out.format_version > kFormatVersion ? ": the bundle was made by a newer rulec" : "");
     return false;
   }
-  if (count != kSectionCount) return error = fmt::format("header: {} sections, expected {}", count, kSectionCount), false;
+  if (out.format_version < kFirstVariantsFormat) {
+    if (count != kSectionCount) return error = fmt::format("header: {} sections, expected {}", count, kSectionCount), false;
+  } else if (count < section_count(1) || count > section_count(kMaxVariants) || (count - kSharedSections) % kSectionsPerVariant) {
+    return error = fmt::format("header: {} sections: not {} shared sections and 1 to {} variants of {}", count, kSharedSections,
+                               kMaxVariants, kSectionsPerVariant),
+           false;
+  }
+  out.variant_count = (count - kSharedSections) / kSectionsPerVariant;
   if (flags & ~kFlagSigned) return error = fmt::format("header: unknown flags {:#x}", flags), false;
   if (pad != 0) return error = "header: reserved field is not zero", false;
   const uint64_t table_end = kHeaderSize + uint64_t{count} * kEntrySize;
@@ -100,14 +107,18 @@ bool parse_bundle(std::string_view file, BundleView& out, std::string& error) {
     const uint32_t epad = t.u32();
     const uint64_t off = t.u64();
     const uint64_t size = t.u64();
-    if (id != i + 1) return error = fmt::format("section table entry {}: id {}, expected {}", i, id, i + 1), false;
+    const uint32_t expected = i < kSharedSections ? i + 1 : kSharedSections + 1 + (i - kSharedSections) % kSectionsPerVariant;
+    if (id != expected) return error = fmt::format("section table entry {}: id {}, expected {}", i, id, expected), false;
     if (epad != 0) return error = fmt::format("section table entry {}: reserved field is not zero", i), false;
     if (off % kAlign || off < next || off > content || size > content - off) {
       error = fmt::format("section {} ({}): offset {} size {} is outside the content [{}, {}) or misplaced", id,
                           section_name(static_cast<SectionId>(id)), off, size, next, content);
       return false;
     }
-    out.sections[i] = file.substr(off, size);
+    const std::string_view bytes = file.substr(off, size);
+    if (i < kSharedSections) out.shared[i] = bytes;
+    else if (id == static_cast<uint32_t>(SectionId::Databases)) out.databases[(i - kSharedSections) / kSectionsPerVariant] = bytes;
+    else out.code[(i - kSharedSections) / kSectionsPerVariant] = bytes;
     next = off + size;
   }
 

@@ -22,15 +22,24 @@ struct BundleSignature {
 // A parsed bundle: views into the caller's bytes (which must outlive it).
 struct BundleView {
   uint32_t format_version = 0;
-  std::string_view sections[bundle::kSectionCount];  // by SectionId - 1
+  uint32_t variant_count = 0;  // databases + code pairs (1 before format 5)
+  std::string_view shared[bundle::kSharedSections];  // manifest, rules, program
+  std::string_view databases[bundle::kMaxVariants], code[bundle::kMaxVariants];
   std::array<uint8_t, bundle::kHashSize> checksum{};
   BundleSignature signature;
-  std::string_view section(bundle::SectionId id) const { return sections[static_cast<uint32_t>(id) - 1]; }
+  // A section by id; Databases and Code of variant `variant`.
+  std::string_view section(bundle::SectionId id, uint32_t variant = 0) const {
+    const auto i = static_cast<uint32_t>(id);
+    if (i <= bundle::kSharedSections) return shared[i - 1];
+    if (variant >= variant_count) return {};
+    return id == bundle::SectionId::Databases ? databases[variant] : code[variant];
+  }
 };
 
-// Parses `file`: magic, format version, header fields, the section table (each section present
-// once, in order, aligned, inside the content, not overlapping), no trailing bytes, and the
-// checksum. False with the reason (and where) on the first problem. Does not check the signature.
+// Parses `file`: magic, format version, header fields, the section table (the shared sections
+// once, then a databases and a code section per variant, in order, aligned, inside the content,
+// not overlapping), no trailing bytes, and the checksum. False with the reason (and where) on the
+// first problem. Does not check the signature.
 [[nodiscard]] bool parse_bundle(std::string_view file, BundleView& out, std::string& error);
 
 // Checks the bundle's signature against `trusted`: false with the reason when it is unsigned,

@@ -1,13 +1,16 @@
 // The bundle loader: ordered verification, section decoding, code mapping and engine assembly.
 #include "runtime/loader/bundle_loader.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <cstring>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "runtime/loader/code_loader.h"
+#include "runtime/loader/database_cache.h"
 
 namespace rulec::rt {
 
@@ -15,19 +18,64 @@ namespace {
 
 using bundle::SectionId;
 
-bool check_manifest(const nlohmann::json& m, std::string& error) {
-  if (!m.is_object() || !m.contains("target") || !m["target"].is_string() || !m.contains("cpu") || !m["cpu"].is_object() ||
-      !m["cpu"].contains("required") || !m["cpu"]["required"].is_array()) {
+// One variant as the manifest describes it.
+struct VariantDesc {
+  std::string target, tier;
+  std::vector<std::string> required;
+};
+
+bool read_variant(const nlohmann::json& v, VariantDesc& out, std::string& error) {
+  if (!v.is_object() || !v.contains("target") || !v["target"].is_string() || !v.contains("cpu") || !v["cpu"].is_object() ||
+      !v["cpu"].contains("required") || !v["cpu"]["required"].is_array()) {
     error = "manifest: missing target or CPU requirements";
     return false;
   }
-  if (!check_target(m["target"].get<std::string>(), error)) return false;
-  std::vector<std::string> required;
-  for (const auto& f : m["cpu"]["required"]) {
+  out.target = v["target"].get<std::string>();
+  out.tier = v["cpu"].contains("tier") && v["cpu"]["tier"].is_string() ? v["cpu"]["tier"].get<std::string>() : "?";
+  for (const auto& f : v["cpu"]["required"]) {
     if (!f.is_string()) return error = "manifest: a CPU feature is not a string", false;
-    required.push_back(f.get<std::string>());
+    out.required.push_back(f.get<std::string>());
   }
-  return check_cpu_features(required, error);
+  return true;
+}
+
+// The variants the manifest lists: one per databases + code pair of the container (before format
+// 5, the manifest's top-level target and cpu describe the only one).
+bool read_variants(const nlohmann::json& m, const BundleView& view, std::vector<VariantDesc>& out, std::string& error) {
+  if (!m.is_object()) return error = "manifest: not a JSON object", false;
+  if (view.format_version < bundle::kFirstVariantsFormat) {
+    out.resize(1);
+    return read_variant(m, out[0], error);
+  }
+  if (!m.contains("variants") || !m["variants"].is_array() || m["variants"].size() != view.variant_count) {
+    error = fmt::format("manifest: the variants do not list the bundle's {} code sections", view.variant_count);
+    return false;
+  }
+  out.resize(view.variant_count);
+  for (uint32_t i = 0; i < view.variant_count; ++i)
+    if (!read_variant(m["variants"][i], out[i], error)) return error = fmt::format("variant {}: {}", i + 1, error), false;
+  return true;
+}
+
+int tier_rank(const std::string& tier) { return tier == "avx512" ? 3 : tier == "avx2" ? 2 : tier == "baseline" ? 1 : 0; }
+
+// The best variant this machine runs (the highest CPU tier; the first of equals). False with why
+// none runs: a one-variant bundle's own reason, or each variant's.
+bool choose_variant(const std::vector<VariantDesc>& variants, uint32_t& chosen, std::string& error) {
+  int best = -1;
+  std::string reasons;
+  for (uint32_t i = 0; i < variants.size(); ++i) {
+    std::string why;
+    if (!check_target(variants[i].target, why) || !check_cpu_features(variants[i].required, why)) {
+      if (variants.size() == 1) return error = why, false;
+      reasons += fmt::format("; {} {}: {}", variants[i].target, variants[i].tier, why);
+      continue;
+    }
+    if (tier_rank(variants[i].tier) > best) best = tier_rank(variants[i].tier), chosen = i;
+  }
+  if (best < 0)
+    return error = fmt::format("none of the bundle's {} variants runs on this machine ({}){}", variants.size(), host_arch(), reasons), false;
+  return true;
 }
 
 }  // namespace
@@ -67,16 +115,42 @@ std::unique_ptr<LoadedBundle> load_bundle(std::string_view bytes, const LoadOpti
 
   out->manifest = nlohmann::json::parse(view.section(SectionId::Manifest), nullptr, false);
   if (out->manifest.is_discarded()) return error = "manifest: not valid JSON", nullptr;
-  if (!check_manifest(out->manifest, error)) return nullptr;
+  std::vector<VariantDesc> variants;
+  uint32_t v = 0;
+  if (!read_variants(out->manifest, view, variants, error) || !choose_variant(variants, v, error)) return nullptr;
+  out->target = variants[v].target, out->tier = variants[v].tier;
+  out->variant = v, out->variant_count = view.variant_count;
+  if (variants.size() > 1) {
+    std::string all;
+    for (const auto& d : variants) all += fmt::format("{}{} {}", all.empty() ? "" : ", ", d.target, d.tier);
+    out->notes += fmt::format("variant {} of {} chosen ({}); ", v + 1, variants.size(), all);
+  }
   if (!decode_rules(view.section(SectionId::Rules), out->rules, error, view.format_version)) return nullptr;
   CompiledProgram prog;
   if (!decode_program(view.section(SectionId::Program), prog, error, view.format_version)) return nullptr;
-  if (!decode_databases(view.section(SectionId::Databases), prog.groups, error)) return nullptr;
+  if (!decode_databases(view.section(SectionId::Databases, v), prog.groups, error)) return nullptr;
+  // Databases this machine cannot take from the bundle come from the cache when it holds a
+  // verified entry for this bundle, variant and platform; otherwise they are rebuilt and stored.
+  std::optional<DatabaseCacheKey> cache;
+  if (!options.cache_dir.empty()) {
+    const size_t foreign = std::count_if(prog.groups.begin(), prog.groups.end(), [](const auto& g) { return !database_loads(g); });
+    if (foreign) {
+      cache = database_cache_key(options.cache_dir, view.checksum, v);
+      std::string why;
+      if (read_database_cache(*cache, prog.groups, why)) {
+        out->databases_cached = foreign;
+        out->notes += fmt::format("{} Hyperscan databases loaded from the cache ({}); ", foreign, cache->file);
+        cache.reset();
+      } else if (why != "no entry") {
+        out->notes += fmt::format("cache entry {} not used ({}); ", cache->file, why);
+      }
+    }
+  }
   if (prog.rule_count != out->rules.size())
     return error = fmt::format("program: {} rules, but the rules section holds {}", prog.rule_count, out->rules.size()), nullptr;
 
   MappedCode code;
-  if (!map_code(view.section(SectionId::Code), code, error)) return nullptr;
+  if (!map_code(view.section(SectionId::Code, v), code, error)) return nullptr;
   if (code.rule_count != prog.rule_count || code.atom_count != prog.atom_count || code.memo_count != prog.memo_count) {
     error = fmt::format("code was generated for {} rules, {} atoms, {} memo slots; the program has {}, {}, {}", code.rule_count,
                         code.atom_count, code.memo_count, prog.rule_count, prog.atom_count, prog.memo_count);
@@ -90,6 +164,12 @@ std::unique_ptr<LoadedBundle> load_bundle(std::string_view bytes, const LoadOpti
   if (size_t n = out->engine->databases_rebuilt()) {
     out->rebuild_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
     out->notes += fmt::format("{} Hyperscan databases rebuilt from their patterns (serialized for another CPU or library version); ", n);
+    if (cache) {
+      std::string why;
+      out->notes += write_database_cache(*cache, out->engine->string_groups(), why)
+                        ? fmt::format("stored in the cache ({}); ", cache->file)
+                        : fmt::format("not stored in the cache: {}; ", why);
+    }
   }
   if (!out->notes.empty()) out->notes.resize(out->notes.size() - 2);
   out->load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

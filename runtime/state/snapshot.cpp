@@ -120,19 +120,7 @@ bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error
   struct stat st {};
   bool compact = rewrite || ::stat(path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_size) > 4 * record.size();
   if (!compact) return append_file_durably(path, record, error);
-  std::string tmp = dir + "/state.log.tmp";
-  if (!write_file_durably(tmp, record, error)) return false;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = fmt::format("cannot replace {}: {}", path, std::strerror(errno));
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);  // make the rename durable
-    ::close(dfd);
-  }
-  return true;
+  return replace_file_durably(path, record, error, 0600, dir + "/state.log.tmp");  // one writer per state folder
 }
 
 LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error) {

@@ -12,6 +12,7 @@
 
 #include "common/cli_util.h"
 #include "common/test_util.h"
+#include "bundle/bundle_test_util.h"
 #include "compiler/bundle/bundle_writer.h"
 #include "compiler/bundle/compile_bundle.h"
 #include "runtime/common/byte_io.h"
@@ -25,53 +26,11 @@ namespace {
 namespace bundle_load_test {
 
 using testing::TempDir;
-
-struct Keys {
-  bundle::SecretKey sk;
-  rt::PublicKey pk;
-};
-
-Keys make_keys() {
-  Keys k;
-  EXPECT_EQ(sodium_init() >= 0, true);
-  crypto_sign_keypair(k.pk.data(), k.sk.bytes.data());
-  return k;
-}
-
-// Compiles the rules in `dir` into bundle bytes.
-std::string compile_dir(const std::string& dir, const bundle::SecretKey* key, const std::string& target = "x86_64-linux-gnu",
-                        bundle::CompileReport* report = nullptr, const std::string& cpu = "baseline") {
-  static const Schema schema = testing::load_builtin_schema();
-  pipeline::LoadedRules loaded;
-  EXPECT_TRUE(pipeline::load_runnable({dir}, schema, loaded));
-  bundle::CompileOptions o;
-  o.target = target;
-  o.cpu = cpu;
-  o.key = key;
-  o.created_ms = 1767225600000;
-  o.signed_at_ms = 1767225600123;
-  std::string bytes, error;
-  bundle::CompileReport rep;
-  EXPECT_TRUE(bundle::compile_bundle(loaded, schema, o, bytes, rep, error)) << error;
-  if (report) *report = rep;
-  return bytes;
-}
-
-std::string small_rules(const TempDir& t) {
-  const auto dir = t.path() / "rules";
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "r.json") << R"({"severity":"low","risk_score":21,"rule_id": "r-1", "name": "bash", "type": "query", "query": "process.name:bash and not user.name:root"})";
-  return dir.string();
-}
-
-bundle::BundleParts parts_of(const std::string& bytes) {
-  rt::BundleView v;
-  std::string error;
-  EXPECT_TRUE(rt::parse_bundle(bytes, v, error)) << error;
-  using S = bundle::SectionId;
-  return {std::string(v.section(S::Manifest)), std::string(v.section(S::Rules)), std::string(v.section(S::Program)),
-          std::string(v.section(S::Databases)), std::string(v.section(S::Code))};
-}
+using bundle_testing::compile_dir;
+using bundle_testing::Keys;
+using bundle_testing::make_keys;
+using bundle_testing::parts_of;
+using bundle_testing::small_rules;
 
 TEST(BundleLoad, SignedBundleLoadsAndEvaluates) {
   TempDir t;
@@ -237,7 +196,7 @@ TEST(BundleLoad, ForeignTargetAndMissingCpuFeaturesAreRefusedBeforeTheCode) {
   // A manifest naming a CPU feature this build cannot check (e.g. from a newer rulec).
   bundle::BundleParts p = parts_of(compile_dir(dir, nullptr));
   auto m = nlohmann::json::parse(p.manifest);
-  m["cpu"]["required"] = {"x86-64-v9"};
+  m["variants"][0]["cpu"]["required"] = {"x86-64-v9"};
   p.manifest = m.dump();
   EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(p, nullptr, 0), allow, error));
   EXPECT_NE(error.find("x86-64-v9"), std::string::npos) << error;
@@ -288,11 +247,18 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
     EXPECT_TRUE(rt::decode_program(now.program, prog, error)) << error;
     rt::encode_program(w, prog, version);
     old.program = w.take();
+    // Before format 5 the manifest's top level describes the only variant.
+    auto m = nlohmann::ordered_json::parse(now.manifest);
+    for (const char* key : {"target", "cpu", "databases", "code"}) m[key] = m["variants"][0][key];
+    m.erase("variants");
+    old.manifest = m.dump();
     std::string mixed_error;
     bundle::BundleParts mixed = old;
     mixed.rules = now.rules;
     mixed.program = now.program;
-    EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(mixed, nullptr, 0), allow, mixed_error)) << version;
+    if (version < 4) {  // format 4's rules and program sections are format 5's
+      EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(mixed, nullptr, 0), allow, mixed_error)) << version;
+    }
     return rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error);
   };
   auto loaded = as_format(1);
@@ -314,6 +280,14 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
   ASSERT_TRUE(loaded3) << error;
   EXPECT_EQ(loaded3->rules[0].info.rule_fields_json, current->rules[0].info.rule_fields_json);
   EXPECT_FALSE(loaded3->engine->has_prefilter());
+
+  // Format 5 added variants: a format 4 bundle is one variant, described by the manifest's top level.
+  auto loaded4 = as_format(4);
+  ASSERT_TRUE(loaded4) << error;
+  EXPECT_TRUE(loaded4->engine->has_prefilter());
+  EXPECT_EQ(loaded4->target, "x86_64-linux-gnu");
+  EXPECT_EQ(loaded4->tier, "baseline");
+  EXPECT_EQ(loaded4->variant_count, 1u);
 }
 
 // A bundle compiled on this host for a CPU tier this host has loads its Hyperscan databases as

@@ -20,6 +20,7 @@ namespace {
 namespace sensor_cli_test {
 
 using testing::bin;
+using testing::keygen;
 using testing::quote;
 using testing::read_file;
 using testing::run_rulec;
@@ -28,13 +29,6 @@ using testing::TempDir;
 using testing::wait_until;
 
 std::string sensor() { return bin("rulesensor"); }
-
-std::string keygen(const TempDir& t) {
-  const std::string name = (t.path() / "build").string();
-  auto r = run_rulec("keygen " + quote(name));
-  EXPECT_EQ(r.status, 0) << r.out;
-  return name;
-}
 
 TEST(SensorCli, LinksNoCompilerLibraries) {
   auto r = run_shell("ldd " + sensor());

@@ -193,4 +193,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// `rulec keygen` into T/build: returns the name (NAME.key, NAME.pub).
+inline std::string keygen(const TempDir& t) {
+  const std::string name = (t.path() / "build").string();
+  auto r = run_rulec("keygen " + quote(name));
+  EXPECT_EQ(r.status, 0) << r.out;
+  return name;
+}
+
 }  // namespace rulec::testing

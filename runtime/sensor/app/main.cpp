@@ -20,13 +20,20 @@ int main(int argc, char** argv) {
   o.stream.add_to(&app);
   app.add_option("--trusted-key", o.trusted_key, "Public key (from `rulec keygen`) the bundle must be signed with");
   app.add_flag("--allow-unsigned", o.allow_unsigned, "Accept a bundle that is not signed");
+  app.add_option("--cache-dir", o.cache_dir,
+                 "Keep the Hyperscan databases this machine had to rebuild (bundle for another CPU, architecture or "
+                 "library version) in this folder, for the next start (created mode 0700)");
   app.add_option("--counters", o.counters,
                  "Append per-rule counters (one JSON line) to this file on SIGUSR1 and at exit; - is stderr; "
                  "none: only SIGUSR1 writes them, to stderr");
   app.add_option("--watch-ms", o.watch_ms, "Check the bundle file for replacement this often (0: only on SIGHUP)");
   app.footer(
       "Loading checks, before any code is mapped: the checksum, the signature against --trusted-key\n"
-      "(required unless --allow-unsigned), the format version, the target and the CPU features.\n"
+      "(required unless --allow-unsigned), the format version, then the bundle's variant to run: the\n"
+      "best CPU tier of this machine's architecture (said on stderr). Hyperscan databases the bundle\n"
+      "holds for another CPU or platform are rebuilt; with --cache-dir the next start loads them from\n"
+      "there (an entry is checksummed and keyed by the bundle, variant and platform: a damaged or\n"
+      "foreign one is rebuilt, never used).\n"
       "Signals: SIGHUP (or replacing the bundle file, e.g. with mv) reloads the bundle between two\n"
       "events, keeping the state of rules whose id and definition are unchanged; a bad bundle leaves\n"
       "the running one in place. SIGUSR1 writes counters (see --counters). SIGTERM/SIGINT stop\n"

@@ -80,9 +80,7 @@ class Watcher {
 };
 
 std::string describe(const rt::LoadedBundle& b) {
-  const auto& m = b.manifest;
-  std::string tier = m.contains("cpu") && m["cpu"].contains("tier") && m["cpu"]["tier"].is_string() ? m["cpu"]["tier"].get<std::string>() : "?";
-  std::string s = fmt::format("{} rules, {} {}, {}", b.rules.size(), m.value("target", "?"), tier,
+  std::string s = fmt::format("{} rules, {} {}, {}", b.rules.size(), b.target, b.tier,
                               b.signature.present ? "signed by " + rt::key_fingerprint(b.signature.key) : std::string("unsigned"));
   s += fmt::format(", loaded in {:.1f} ms", b.load_ms);
   if (!b.notes.empty()) s += "; " + b.notes;
@@ -116,6 +114,7 @@ class CountersOut {
 int run(const Options& o) {
   rt::LoadOptions lopts;
   lopts.allow_unsigned = o.allow_unsigned;
+  lopts.cache_dir = o.cache_dir;
   std::string error;
   if (!o.trusted_key.empty()) {
     rt::PublicKey key;

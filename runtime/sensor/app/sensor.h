@@ -14,6 +14,7 @@ struct Options {
   rt::StreamOptions stream;  // events, alerts, state
   std::string trusted_key;
   bool allow_unsigned = false;
+  std::string cache_dir;  // --cache-dir
   std::string counters;  // --counters: empty, none at exit (SIGUSR1: stderr); "-": stderr
   uint64_t watch_ms = 1000;
 };
