@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -137,12 +137,14 @@ std::unique_ptr<LoadedBundle> load_bundle(std::string_view bytes, const LoadOpti
     if (foreign) {
       cache = database_cache_key(options.cache_dir, view.checksum, v);
       std::string why;
-      if (read_database_cache(*cache, prog.groups, why)) {
-        out->databases_cached = foreign;
-        out->notes += fmt::format("{} Hyperscan databases loaded from the cache ({}); ", foreign, cache->file);
-        cache.reset();
-      } else if (why != "no entry") {
-        out->notes += fmt::format("cache entry {} not used ({}); ", cache->file, why);
+      switch (read_database_cache(*cache, prog.groups, why)) {
+        case CacheRead::Hit:
+          out->databases_cached = foreign;
+          out->notes += fmt::format("{} Hyperscan databases loaded from the cache ({}); ", foreign, cache->file);
+          cache.reset();
+          break;
+        case CacheRead::Refused: out->notes += fmt::format("cache entry {} not used ({}); ", cache->file, why); break;
+        case CacheRead::Missing: break;
       }
     }
   }

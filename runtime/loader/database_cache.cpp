@@ -53,14 +53,21 @@ DatabaseCacheKey database_cache_key(const std::string& dir, const std::array<uin
   return key;
 }
 
-bool read_database_cache(const DatabaseCacheKey& key, std::vector<StringGroupSpec>& groups, std::string& why) {
+CacheRead read_database_cache(const DatabaseCacheKey& key, std::vector<StringGroupSpec>& groups, std::string& why) {
   struct stat st {};
-  if (::stat(key.file.c_str(), &st) != 0) return why = errno == ENOENT ? "no entry" : std::strerror(errno), false;
+  if (::stat(key.file.c_str(), &st) != 0) {
+    if (errno == ENOENT) return CacheRead::Missing;
+    why = std::strerror(errno);
+    return CacheRead::Refused;
+  }
   // Only an entry this user wrote and nobody else can change (like ssh's key files).
-  if (st.st_uid != ::geteuid() || (st.st_mode & 022)) return why = "the entry is not owned by this user or is writable by others", false;
+  if (st.st_uid != ::geteuid() || (st.st_mode & 022)) {
+    why = "the entry is not owned by this user or is writable by others";
+    return CacheRead::Refused;
+  }
   std::string bytes, error;
-  if (!read_whole_file(key.file, bytes, error)) return why = error, false;
-  return decode_database_cache(bytes, key, groups, why);
+  if (!read_whole_file(key.file, bytes, error)) return why = error, CacheRead::Refused;
+  return decode_database_cache(bytes, key, groups, why) ? CacheRead::Hit : CacheRead::Refused;
 }
 
 bool decode_database_cache(std::string_view bytes, const DatabaseCacheKey& key, std::vector<StringGroupSpec>& groups,

@@ -20,11 +20,12 @@ struct DatabaseCacheKey {
 DatabaseCacheKey database_cache_key(const std::string& dir, const std::array<uint8_t, bundle::kHashSize>& bundle_checksum,
                                     uint32_t variant);
 
-// Reads the entry into `groups` (which hold the bundle's group specs): true when every group with
-// patterns got its database from the cache. False with why when the entry is missing, damaged
-// (checksum), foreign (its key, its group count, a group's pattern count), or not a database this
-// Hyperscan loads; `groups` is then untouched. Never trusts an entry it cannot verify.
-[[nodiscard]] bool read_database_cache(const DatabaseCacheKey& key, std::vector<StringGroupSpec>& groups, std::string& why);
+// Reads the entry into `groups` (which hold the bundle's group specs). Hit: every group got its
+// database from the cache. Missing: no entry. Refused, with why: an entry not this user's or
+// writable by others, unreadable, damaged (checksum), foreign (its key, its group count, a group's
+// pattern count) or holding a database this Hyperscan does not load; `groups` is then untouched.
+enum class CacheRead { Hit, Missing, Refused };
+[[nodiscard]] CacheRead read_database_cache(const DatabaseCacheKey& key, std::vector<StringGroupSpec>& groups, std::string& why);
 
 // The same on an entry's bytes (what the reader checks after the file's owner and mode).
 [[nodiscard]] bool decode_database_cache(std::string_view bytes, const DatabaseCacheKey& key, std::vector<StringGroupSpec>& groups,

@@ -134,8 +134,10 @@ TEST(BundleVariants, ContainerRefusesASectionCountOrOrderThatIsNotWholeVariants)
   std::swap(p.more[0].databases, p.more[0].code);
   std::string swapped = bundle::write_bundle(p, nullptr, 0);
   ASSERT_TRUE(rt::parse_bundle(swapped, v, error)) << error;  // ids are per position: still databases, code
-  EXPECT_FALSE(rt::load_bundle(swapped, unsigned_ok(), error) && std::string(rt::host_arch()) == "x86_64" && best_host_tier() != "baseline")
-      << "the avx2 variant's sections are garbage: refused, not run";
+  if (best_host_tier() != "baseline") {  // this host picks the avx2 variant, whose sections are now garbage
+    EXPECT_FALSE(rt::load_bundle(swapped, unsigned_ok(), error)) << "refused, not run";
+    EXPECT_FALSE(error.empty());
+  }
 }
 
 // Databases this machine cannot take from the bundle are rebuilt once, then served by the cache;
