@@ -63,4 +63,20 @@ struct MixedScenario {
 // Calls `emit` with one JSON document (no newline) per event; memory does not grow with `events`.
 void generate_mixed(const MixedScenario& s, const std::function<void(std::string_view)>& emit);
 
+// The indicators scenario: threat-intelligence indicator documents as Elastic's ti_* integrations
+// write them (logs-ti_*: event.kind enrichment, threat.indicator.*, threat.feed.name), a feed for
+// threat_match rules. Indicator i's value is indicator_value(seed, i, indicator_kind(i)), so tests
+// and benchmarks can make events that hit it.
+struct IndicatorScenario {
+  uint64_t seed = 42;
+  int64_t start_ms = 0;              // indicator times spread over [start, start + span)
+  int64_t span_ms = 20LL * 86400000;
+  uint64_t count = 100000;
+  double stale = 0.05;               // fraction 40-100 days older than start (out of a 30-day look)
+};
+enum class IndicatorKind : uint8_t { Sha256, Md5, Ip, Url, Email, Registry };
+IndicatorKind indicator_kind(uint64_t i);
+std::string indicator_value(uint64_t seed, uint64_t i, IndicatorKind kind);
+void generate_indicators(const IndicatorScenario& s, const std::function<void(std::string_view)>& emit);
+
 }  // namespace rulec::gen

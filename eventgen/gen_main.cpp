@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "eventgen/event_gen.h"
+#include "runtime/common/dates.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"rulec-gen: generate realistic ECS events as NDJSON"};
@@ -17,21 +18,24 @@ int main(int argc, char** argv) {
   std::string out = "-", scenario = "web";
   double days = 7;
   int64_t count = 0, host_count = 0;  // 0: the scenario's default (checked positive when given)
-  app.add_option("--scenario", scenario, "web or mixed")->check(CLI::IsMember({"web", "mixed"}));
+  app.add_option("--scenario", scenario, "web, mixed or indicators")->check(CLI::IsMember({"web", "mixed", "indicators"}));
   app.add_option("--seed", s.seed, "Random seed (same seed, same bytes)");
-  auto* events = app.add_option("-n,--count", count, "Number of events (web: routine ones, 20000; mixed: all, 100000)")
+  auto* events = app.add_option("-n,--count", count,
+                                "Number of events (web: routine ones, 20000; mixed: all, 100000; indicators: 100000)")
                      ->default_str("scenario's");
   // The old spelling, kept for scripts; hidden because rulec's --events names event files.
   app.add_option("--events", count, "Same as --count")->group("");
   auto* hosts = app.add_option("--hosts", host_count, "Number of hosts (web: 12, mixed: 200)")->default_str("scenario's");
-  app.add_option("--start-ms", s.start_ms, "Event time of the first event (epoch ms)");
-  app.add_option("--days", days, "Span of event time in days (more than 0)");
+  auto* start = app.add_option("--start-ms", s.start_ms, "Event time of the first event (epoch ms; indicators: now - 20 days)");
+  auto* span = app.add_option("--days", days, "Span of event time in days (more than 0; indicators: 20)");
   auto* attacks = app.add_flag("--attacks", s.attacks, "web only: add the attacks the seed rule must catch");
   auto* suspicious = app.add_option("--suspicious", m.suspicious, "mixed only: fraction of suspicious events")
                          ->check(CLI::Range(0.0, 1.0));
   app.add_option("-o,--output", out, "Output file (overwritten), - for stdout");
   app.footer(
       "Scenario `web`: Linux process events from web servers and other parents.\n"
+      "Scenario `indicators`: threat-intelligence indicator documents (logs-ti_*: file hashes, addresses,\n"
+      "URLs, e-mail addresses, registry keys; 5% older than 30 days), a feed for rulec run --indicators.\n"
       "Scenario `mixed`: a benchmark workload of Windows, Linux and macOS hosts: Elastic Defend process,\n"
       "network and file events and Windows/Linux authentication events (1.3-2.5 KB, a few longer),\n"
       "about 0.5% of them suspicious (values corpus rules look for; --suspicious 0 for none).\n"
@@ -57,6 +61,8 @@ int main(int argc, char** argv) {
   if (!(days > 0)) return usage(fmt::format("--days must be more than 0 (got {})", days));
   if (scenario == "mixed" && attacks->count()) return usage("--attacks is not used by the mixed scenario (web only)");
   if (scenario == "web" && suspicious->count()) return usage("--suspicious is not used by the web scenario (mixed only)");
+  if (scenario == "indicators" && (attacks->count() || suspicious->count() || hosts->count()))
+    return usage("--attacks, --suspicious and --hosts are not used by the indicators scenario");
   if (count_given) s.events = m.events = static_cast<uint64_t>(count);
   if (hosts->count()) s.hosts = m.hosts = static_cast<int>(host_count);
   s.span_ms = static_cast<int64_t>(days * 86400000.0);
@@ -71,7 +77,14 @@ int main(int argc, char** argv) {
   auto write = [&](std::string_view line) {
     ok = ok && std::fwrite(line.data(), 1, line.size(), f) == line.size() && std::fputc('\n', f) != EOF;
   };
-  if (scenario == "mixed") {
+  if (scenario == "indicators") {
+    rulec::gen::IndicatorScenario ind;
+    ind.seed = s.seed;
+    if (count_given) ind.count = static_cast<uint64_t>(count);
+    if (span->count()) ind.span_ms = s.span_ms;
+    ind.start_ms = start->count() ? s.start_ms : rulec::wall_clock_ms() - ind.span_ms;
+    rulec::gen::generate_indicators(ind, write);
+  } else if (scenario == "mixed") {
     m.seed = s.seed, m.start_ms = s.start_ms, m.span_ms = s.span_ms;
     rulec::gen::generate_mixed(m, write);
   } else {

@@ -16,6 +16,7 @@
 #include "compiler/frontend/rule.h"
 #include "compiler/frontend/schema.h"
 #include "runtime/common/progress.h"
+#include "runtime/sensor/stream_options.h"
 
 namespace rulec::driver {
 
@@ -30,6 +31,7 @@ struct CheckOptions {
   double cost_threshold = 200;
   std::string report;  // --cost --report FILE: the costs as an HTML page
   bool json = false;
+  std::vector<std::pair<std::string, std::string>> value_lists;  // --value-list: the ids given
 };
 
 // One diagnostic as `check --json` gives it.
@@ -57,6 +59,7 @@ int report_costs(const CheckOptions& o, const Schema& schema) {
   pipeline::LoadedRules loaded;
   loaded.limits = o.rules.limits;
   loaded.quiet = true;
+  loaded.value_lists = rt::value_list_ids(o.value_lists);
   pipeline::load_runnable(o.rules.paths, schema, loaded);
   std::vector<size_t> order(loaded.infos.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -141,6 +144,7 @@ Runner add_check_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--report", opts->report, "With --cost: also write the costs as a self-contained HTML page to FILE")
       ->type_name("FILE");
+  rt::add_value_list_option(cmd, opts->value_lists);
   cmd->add_flag("--json", opts->json,
                 "One JSON document on stdout: every rule (file, id, name, status, diagnostics), the files that gave "
                 "no rule, and the totals (not with --cost)");
@@ -203,7 +207,7 @@ Runner add_check_command(CLI::App& app) {
       if (progress.due() || checked == 0)
         progress.show(fmt::format("rulec check: {} of {} rules checked", checked, set.rules.size()));
       ++checked;
-      AnalyzedRule a = analyze(rule, *schema);
+      AnalyzedRule a = analyze(rule, *schema, rt::value_list_ids(opts->value_lists));
       switch (a.status) {
         case RuleStatus::Ok: ++ok; break;
         case RuleStatus::Unsupported: ++unsupported; break;

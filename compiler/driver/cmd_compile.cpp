@@ -16,6 +16,7 @@
 #include "compiler/driver/command_setup.h"
 #include "runtime/common/durable_file.h"
 #include "runtime/common/progress.h"
+#include "runtime/sensor/stream_options.h"
 
 namespace rulec::driver {
 
@@ -27,6 +28,7 @@ struct CompileOptions {
   std::string target = "x86_64-linux-gnu";
   std::string cpu = "baseline";
   std::string sign;
+  std::vector<std::pair<std::string, std::string>> value_lists;  // ids only: the sensor reads the files
 };
 
 // Reproducible creation time: $SOURCE_DATE_EPOCH, else the newest rule file's modification time.
@@ -77,6 +79,7 @@ Runner add_compile_command(CLI::App& app) {
           },
           "TIER[,TIER...]"));
   cmd->add_option("--sign", opts->sign, "Sign with this secret key (NAME.key from `rulec keygen`)");
+  rt::add_value_list_option(cmd, opts->value_lists);
   opts->rules.add_to(cmd);
   cmd->footer(
       "The bundle holds native code (LLVM, linked by lld), the Hyperscan databases and their patterns,\n"
@@ -97,6 +100,7 @@ Runner add_compile_command(CLI::App& app) {
       return kExitFindings;
     }
     opts->rules.progress = "rulec compile";
+    opts->rules.value_lists = rt::value_list_ids(opts->value_lists);
     const auto set = opts->rules.load();
     if (!set) return kExitFindings;
     const pipeline::LoadedRules& loaded = set->rules;

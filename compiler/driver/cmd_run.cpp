@@ -33,8 +33,9 @@ Runner add_run_command(CLI::App& app) {
   add_engine_option(cmd, opts->engine);
   opts->rules.add_to(cmd);
   cmd->footer(
-      "Rules of a type the stream engine does not run (eql, esql, machine_learning, threat_match) and\n"
-      "rules with errors are reported and left out. The summary (events, skipped lines, alerts per\n"
+      "Rules of a type the stream engine does not run (eql, esql, machine_learning) and rules with\n"
+      "errors are reported and left out. threat_match rules match the indicator documents of the\n"
+      "--indicators feeds their threat_query selects; exception items `is in list` read --value-list files. The summary (events, skipped lines, alerts per\n"
       "rule, throughput) goes to stderr (--json: one JSON object). On a terminal, stderr shows progress\n"
       "(events, MB/s, share of the input read). Events are given with -e (the positional arguments are\n"
       "the rules). The alerts file (-o) is appended to, never overwritten; with --state it is first\n"
@@ -56,6 +57,7 @@ Runner add_run_command(CLI::App& app) {
       fmt::print(stderr, "rulec run: {}\n", error);
       return kExitFindings;
     }
+    opts->rules.value_lists = rt::value_list_ids(opts->stream.detector.value_lists);
     const auto set = opts->rules.load();
     if (!set) return kExitFindings;
     const pipeline::LoadedRules& loaded = set->rules;

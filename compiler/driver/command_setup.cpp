@@ -56,6 +56,7 @@ std::unique_ptr<LoadedRuleSet> RuleSetOptions::load() const {
   if (!s) return nullptr;
   auto out = std::make_unique<LoadedRuleSet>(LoadedRuleSet{std::move(*s), {}});
   out->rules.limits = limits;
+  out->rules.value_lists = value_lists;
   rt::Progress bar;
   if (progress && bar.enabled())
     out->rules.on_rule = [&](size_t done, size_t total) {

@@ -39,6 +39,7 @@ struct RuleSetOptions {
   std::vector<std::string> paths;
   SchemaOptions schema;
   pipeline::CompileLimits limits;
+  std::vector<std::string> value_lists;  // ids given with --value-list (see LoadedRules)
   const char* progress = nullptr;  // set: "PROGRESS: N of M rules analysed" on a terminal while loading
   void add_to(CLI::App* cmd, const std::string& name = "rules", const std::string& help = "Rule files or directories");
   // The schema, then the runnable rules (the rules left out and why on stderr); nullptr, with the

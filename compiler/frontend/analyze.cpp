@@ -108,13 +108,6 @@ void add_exception_fields(AnalyzedRule& out, const ExceptionItem& item, const Sc
   }
 }
 
-// obj[key] when obj is an object that has it, else null.
-const nlohmann::json* member(const nlohmann::json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
-}
-
 // The fields the rule's other keys name: timestamp_override, rule_name_override, the
 // severity and risk score mappings, alert suppression's group_by.
 void add_rule_key_fields(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
@@ -124,18 +117,18 @@ void add_rule_key_fields(AnalyzedRule& out, const Rule& rule, const Schema& sche
   };
   if (rule.timestamp_override && !rule.timestamp_override->empty())
     add_key_field(out, RulePart::Rule, *rule.timestamp_override, schema, "timestamp_override");
-  check(member(rule.raw, "rule_name_override"), "rule_name_override");
+  check(json_member(rule.raw, "rule_name_override"), "rule_name_override");
   for (const char* mapping : {"severity_mapping", "risk_score_mapping"})
-    if (const auto* entries = member(rule.raw, mapping); entries && entries->is_array())
+    if (const auto* entries = json_member(rule.raw, mapping); entries && entries->is_array())
       for (size_t i = 0; i < entries->size(); ++i)
-        check(member((*entries)[i], "field"), fmt::format("{} entry {}", mapping, i + 1));
-  if (const auto* group_by = member(rule.alert_suppression, "group_by"); group_by && group_by->is_array())
+        check(json_member((*entries)[i], "field"), fmt::format("{} entry {}", mapping, i + 1));
+  if (const auto* group_by = json_member(rule.alert_suppression, "group_by"); group_by && group_by->is_array())
     for (const auto& f : *group_by) check(&f, "alert_suppression.group_by");
 }
 
 }  // namespace
 
-AnalyzedRule analyze(const Rule& rule, const Schema& schema) {
+AnalyzedRule analyze(const Rule& rule, const Schema& schema, const std::vector<std::string>& value_lists) {
   AnalyzedRule out;
   out.rule = &rule;
   for (const auto& d : rule.diagnostics) out.diagnostics.push_back({RulePart::Rule, d});
@@ -165,6 +158,16 @@ AnalyzedRule analyze(const Rule& rule, const Schema& schema) {
   }
   if (rule.filters_ast) add_semantics(out, RulePart::Filters, *rule.filters_ast, schema, {});
   for (const ExceptionItem* item : rule.exception_items) {
+    for (const ValueListRef& list : item->value_lists)
+      if (std::find(value_lists.begin(), value_lists.end(), list.id) == value_lists.end())
+        out.diagnostics.push_back(
+            {RulePart::Exceptions,
+             Diagnostic{Severity::Error, std::string(diag::kRuleException), {},
+                        fmt::format("exception item '{}': value list '{}' not given: value lists are not part of a "
+                                    "rules export; pass --value-list {}=FILE (one value per line)",
+                                    item->name, list.id, list.id),
+                        list.id,
+                        {}}});
     if (!item->ast) continue;
     for (auto& d : check_semantics(*item->ast, schema, {})) out.diagnostics.push_back({RulePart::Exceptions, std::move(d)});
     add_exception_fields(out, *item, schema);

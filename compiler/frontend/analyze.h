@@ -39,7 +39,9 @@ struct AnalyzedRule {
 // Runs the front end on one rule: eligibility (type and language the engine runs), query syntax,
 // semantic checks of the query, its filters and its exception items against the schema; field
 // names of all of those and of new_terms and threshold fields against the schema (KQL209).
-AnalyzedRule analyze(const Rule& rule, const Schema& schema);
+// `value_lists`: the ids of the value lists given (--value-list ID=FILE); an exception item naming
+// another list is a RUL303 error.
+AnalyzedRule analyze(const Rule& rule, const Schema& schema, const std::vector<std::string>& value_lists = {});
 
 // The text a RuleDiagnostic's position refers to (the query, the threat query), or empty.
 std::string_view part_text(const Rule& rule, RulePart part);

@@ -1,6 +1,9 @@
 // Translation of exception item entries (match, match_any, wildcard, exists, nested, list) to KQL AST.
 #include "compiler/frontend/exception_items.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "compiler/frontend/es_dsl.h"
@@ -138,6 +141,60 @@ kql::NodePtr translate_exception_item(const nlohmann::json& entries, const std::
   return kql::make_and(std::move(parts));
 }
 
+namespace {
+
+// The list types an exception may name that the runtime compares (Kibana's list types; the
+// others, dates, ranges of numbers and dates, shapes, are refused).
+bool known_list_type(const std::string& t) {
+  static const char* const kTypes[] = {"keyword", "text",    "ip",    "ip_range",   "long",  "integer", "short",
+                                       "byte",    "double",  "float", "half_float", "binary", "boolean"};
+  return std::any_of(std::begin(kTypes), std::end(kTypes), [&](const char* k) { return t == k; });
+}
+
+std::string string_member(const json& o, const char* key) {
+  auto it = o.is_object() ? o.find(key) : o.end();
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Items with value-list entries (type "list"). Kibana applies an item made of list entries only
+// after the search (filterEventsAgainstList) and leaves an item mixing a list with other entries
+// out of its query. True when the item is one of these: its entries in item.value_lists, or an
+// error in `diags`; false when it has no list entry (translated as a query).
+bool read_value_lists(ExceptionItem& item, std::vector<Diagnostic>& diags) {
+  const json& entries = item.entries;
+  if (!entries.is_array()) return false;
+  size_t lists = 0;
+  for (const auto& e : entries) lists += string_member(e, "type") == "list";
+  if (lists == 0) return false;
+  if (lists != entries.size() || !item.os_types.empty()) {
+    diags.push_back(make_diag(Severity::Error,
+                              "an item mixing value lists with other entries (or with os_types) is not applied: "
+                              "Kibana leaves it out of its query and filters events only with items made of list entries",
+                              "list"));
+    return true;
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const json& e = entries[i];
+    const json list = e.contains("list") ? e["list"] : json();
+    const std::string op = string_member(e, "operator");
+    ValueListRef ref{string_member(e, "field"), string_member(list, "id"), string_member(list, "type"), op != "excluded"};
+    std::string why;
+    if (ref.field.empty()) why = "the list entry has no 'field'";
+    else if (ref.id.empty()) why = "the list entry has no 'list.id'";
+    else if (op != "included" && op != "excluded") why = "'operator' must be \"included\" or \"excluded\"";
+    else if (!known_list_type(ref.type)) why = fmt::format("value list type '{}' is not supported", ref.type);
+    if (!why.empty()) {
+      diags.push_back(make_diag(Severity::Error, fmt::format("entry {} (list on '{}'): {}", i + 1, ref.field, why), ref.id));
+      item.value_lists.clear();
+      return true;
+    }
+    item.value_lists.push_back(std::move(ref));
+  }
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<ExceptionItem> exception_item_from_json(const nlohmann::json& obj, std::string* error) {
   auto set_error = [&](std::string why) {
     if (error) *error = std::move(why);
@@ -174,8 +231,10 @@ std::unique_ptr<ExceptionItem> exception_item_from_json(const nlohmann::json& ob
       }
     if (!os_ok) diags.push_back(make_diag(Severity::Error, "'os_types' must be an array of strings", "os_types"));
   }
-  item->ast = translate_exception_item(item->entries, item->os_types, diags);
-  if (!os_ok) item->ast.reset();
+  if (!read_value_lists(*item, diags)) {
+    item->ast = translate_exception_item(item->entries, item->os_types, diags);
+    if (!os_ok) item->ast.reset();
+  }
   for (auto& d : diags) {
     d.message = fmt::format("{}: {}", label, d.message);
     item->diagnostics.push_back(std::move(d));

@@ -25,6 +25,15 @@ struct ExceptionListRef {
 };
 
 // One exception item (Kibana export: "type":"simple" with "entries").
+// An exception entry `field is (not) in list ID` (type "list"): the list's values come from a file
+// (--value-list ID=FILE), not from the export.
+struct ValueListRef {
+  std::string field;
+  std::string id;
+  std::string type;       // the list's type: keyword, text, ip, ip_range, long, double...
+  bool included = true;   // "is in list" (operator included) or "is not in list" (excluded)
+};
+
 struct ExceptionItem {
   std::string item_id;
   std::string list_id;
@@ -32,6 +41,9 @@ struct ExceptionItem {
   std::string namespace_type;
   nlohmann::json entries;  // as exported
   kql::NodePtr ast;        // AND of the entries (not yet negated); null if it could not be translated
+  // An item whose entries are all value lists (null `ast`): Kibana applies it after the search
+  // (filterEventsAgainstList), so the runtime does, with the lists' files.
+  std::vector<ValueListRef> value_lists;
 
   // Added by the loader: the saved-object id, os_types (Kibana ANDs "host.os.type or
   // host.os.name.caseless is one of them" onto the entries; already part of `ast`), expire_time as
@@ -100,6 +112,7 @@ struct Rule {
 
   // Filled by the loader.
   kql::NodePtr filters_ast;                // AND of the enabled filters; null when none
+  kql::NodePtr threat_filters_ast;         // threat_match: AND of the enabled threat_filters; null when none
   std::vector<const ExceptionItem*> exception_items;  // attached items (owned by the RuleSet)
   std::vector<Diagnostic> diagnostics;     // problems found while loading this rule (not the query)
 };
@@ -122,6 +135,13 @@ struct RuleSet {
 // *.json, *.ndjson), attaches exception items to the rules whose exceptions_list names their
 // list, and translates filters and exception items to ASTs. A broken file never stops the others.
 RuleSet load_rules(const std::vector<std::string>& paths);
+
+// obj[key] when obj is an object that has it, else null.
+inline const nlohmann::json* json_member(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
 
 // Durations and date math used by rules: "5m" -> 300000 ms; "now-6m" -> -360000 ms relative to now.
 std::optional<int64_t> parse_interval_ms(std::string_view s);

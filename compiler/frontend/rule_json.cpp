@@ -346,6 +346,12 @@ bool rule_from_api_json(const nlohmann::json& obj, const RuleOrigin& origin, Rul
       r.error("filters", fmt::format("must be an array, found {}", f->type_name()));
     }
   }
+  if (const json* f = r.get("threat_filters"); f && rule.type == RuleType::ThreatMatch) {
+    if (f->is_array())
+      rule.threat_filters_ast = translate_filters(*f, rule.diagnostics);
+    else
+      r.error("threat_filters", fmt::format("must be an array, found {}", f->type_name()));
+  }
   read_exceptions_list(r, rule);
   if (const json* a = r.get("alert_suppression")) {
     if (a->is_object())

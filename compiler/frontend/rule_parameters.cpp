@@ -112,6 +112,10 @@ ojson parameters(const Rule& rule, const rt::RuleInfo& info) {
   } else {
     common_query();
   }
+  if (rule.type == RuleType::ThreatMatch)
+    for (const char* key : {"threat_filters", "threat_query", "threat_mapping", "threat_language", "threat_index",
+                            "threat_indicator_path", "concurrent_searches", "items_per_search"})
+      copy(key);
   if (!rule.alert_suppression.is_null()) p["alert_suppression"] = ojson(rule.alert_suppression);
   return p;
 }

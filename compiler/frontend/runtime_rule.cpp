@@ -33,6 +33,54 @@ rt::TermField term_field(const std::string& path, const Schema& schema) {
   return {path, is_string_exact(info.type) ? info.ignore_above : 0};
 }
 
+// How an entry's event field compares values: its type as the schema gives it.
+rt::ThreatCompare threat_compare(const FieldInfo& info) {
+  if (info.type == FieldType::Ip) return rt::ThreatCompare::Ip;
+  if (is_numeric(info.type)) return rt::ThreatCompare::Number;
+  return info.lowercase ? rt::ThreatCompare::Lower : rt::ThreatCompare::Exact;
+}
+
+// threat_mapping (Kibana's threatMapping: [{entries: [{field, type: "mapping", value}]}]),
+// threat_indicator_path and threat_language. False with the reason when the rule cannot run.
+bool lower_threat_mapping(const Rule& rule, const Schema& schema, rt::RuleInfo& r, std::string& error) {
+  const auto* language = json_member(rule.raw, "threat_language");
+  if (language && !(language->is_string() && language->get<std::string>() == "kuery")) {
+    error = fmt::format("threat_language {} is not KQL", language->dump());
+    return false;
+  }
+  if (const auto* path = json_member(rule.raw, "threat_indicator_path"); path && path->is_string() && !path->get<std::string>().empty())
+    r.threat_indicator_path = path->get<std::string>();
+  const auto* mapping = json_member(rule.raw, "threat_mapping");
+  if (!mapping || !mapping->is_array() || mapping->empty()) {
+    error = "threat_mapping is missing or empty";
+    return false;
+  }
+  for (size_t i = 0; i < mapping->size(); ++i) {
+    const auto* entries = json_member((*mapping)[i], "entries");
+    if (!entries || !entries->is_array() || entries->empty()) {
+      error = fmt::format("threat_mapping item {} has no entries", i + 1);
+      return false;
+    }
+    std::vector<rt::ThreatEntry> out;
+    for (size_t k = 0; k < entries->size(); ++k) {
+      const auto& e = (*entries)[k];
+      const auto* field = json_member(e, "field");
+      const auto* value = json_member(e, "value");
+      const auto* type = json_member(e, "type");
+      if (!field || !field->is_string() || field->get<std::string>().empty() || !value || !value->is_string() ||
+          value->get<std::string>().empty() || (type && !(type->is_string() && type->get<std::string>() == "mapping"))) {
+        error = fmt::format("threat_mapping item {} entry {} is not {{field, type: \"mapping\", value}}", i + 1, k + 1);
+        return false;
+      }
+      const FieldInfo info = schema.lookup(field->get<std::string>());
+      out.push_back({field->get<std::string>(), value->get<std::string>(), threat_compare(info),
+                     is_string_exact(info.type) ? info.ignore_above : 0});
+    }
+    r.threat_mapping.push_back(std::move(out));
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<rt::RuleInfo> lower_rule_info(const Rule& rule, const Schema& schema, std::string& error) {
@@ -49,6 +97,10 @@ std::optional<rt::RuleInfo> lower_rule_info(const Rule& rule, const Schema& sche
     case RuleType::Threshold:
       r.kind = rt::DetectionKind::Threshold;
       r.rule_type_id = "siem.thresholdRule";
+      break;
+    case RuleType::ThreatMatch:
+      r.kind = rt::DetectionKind::ThreatMatch;
+      r.rule_type_id = "siem.indicatorRule";
       break;
     default:
       error = fmt::format("rule type '{}' is not run on a stream", rule.type_name);
@@ -80,7 +132,16 @@ std::optional<rt::RuleInfo> lower_rule_info(const Rule& rule, const Schema& sche
 
   StableHash h;
   h.add(rule.type_name).add(rule.query).add(rule.filters.dump()).add(rule.interval).add(rule.from);
-  for (const ExceptionItem* item : rule.exception_items) h.add(item->entries.dump());
+  for (const ExceptionItem* item : rule.exception_items) {
+    h.add(item->entries.dump());
+    if (item->value_lists.empty()) continue;
+    std::vector<rt::ValueListEntry> entries;
+    for (const ValueListRef& v : item->value_lists) {
+      const FieldInfo info = schema.lookup(v.field);
+      entries.push_back({v.field, v.id, v.type, v.included, is_string_exact(info.type) ? info.ignore_above : 0});
+    }
+    r.value_list_items.push_back(std::move(entries));
+  }
 
   if (rule.new_terms) {
     for (const auto& f : rule.new_terms->fields) {
@@ -110,6 +171,12 @@ std::optional<rt::RuleInfo> lower_rule_info(const Rule& rule, const Schema& sche
       r.cardinality_value = c.value;
       h.add(c.field).add(std::to_string(c.value));
     }
+  }
+  if (rule.type == RuleType::ThreatMatch) {
+    if (!lower_threat_mapping(rule, schema, r, error)) return std::nullopt;
+    h.add(r.threat_indicator_path);
+    for (const char* key : {"threat_query", "threat_filters", "threat_mapping", "threat_language"})
+      if (const auto* v = json_member(rule.raw, key)) h.add(v->dump());
   }
   r.definition_hash = h.value();
   return r;

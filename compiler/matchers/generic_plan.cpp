@@ -193,4 +193,12 @@ rt::GenericProgram generic_program(const plan::Plan& plan, const Schema& schema)
   return out;
 }
 
+rt::GenericProgram generic_program_of(const std::vector<const kql::Node*>& roots, const Schema& schema) {
+  rt::GenericProgram out;
+  Lowering lw(schema, out);
+  for (const kql::Node* root : roots) out.roots.push_back(lw.lower(root, ""));
+  lw.finish();
+  return out;
+}
+
 }  // namespace rulec::matchers

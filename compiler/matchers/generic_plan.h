@@ -16,4 +16,8 @@ namespace rulec::matchers {
 // leaf is representable, so every Generic atom gets a root.
 rt::GenericProgram generic_program(const plan::Plan& plan, const Schema& schema);
 
+// The same lowering for whole query trees, one atom per root (a null root never matches): what a
+// threat_match rule's indicator selection (threat_query and threat_filters) becomes.
+rt::GenericProgram generic_program_of(const std::vector<const kql::Node*>& roots, const Schema& schema);
+
 }  // namespace rulec::matchers

@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "compiler/frontend/parser.h"
 #include "compiler/frontend/runtime_rule.h"
+#include "compiler/matchers/generic_plan.h"
+#include "runtime/common/byte_io.h"
 #include "runtime/common/cpu_time.h"
 #include "runtime/common/progress.h"
 
@@ -21,6 +24,10 @@ plan::RuleAsts plan_rule(const RuleTrees& trees, const rt::RuleInfo& info) {
   for (const auto& f : info.new_terms_fields) r.extra_fields.push_back(f.path);
   for (const auto& f : info.threshold_fields) r.extra_fields.push_back(f.path);
   if (!info.cardinality_field.empty()) r.extra_fields.push_back(info.cardinality_field);
+  for (const auto& mapping : info.threat_mapping)
+    for (const auto& e : mapping) r.extra_fields.push_back(e.field);
+  for (const auto& item : info.value_list_items)
+    for (const auto& e : item) r.extra_fields.push_back(e.field);
   return r;
 }
 
@@ -36,6 +43,28 @@ BuildOptions LoadedRules::build_options() const {
   return bo;
 }
 
+namespace {
+
+// A threat_match rule's indicator selection (threat_query AND threat_filters) as the program the
+// runtime evaluates on each indicator document of a feed. Empty, or why the rule cannot run.
+std::string lower_threat_selector(const Rule& rule, const Schema& schema, rt::RuleInfo& info) {
+  std::vector<kql::NodePtr> parts;
+  const std::string_view text = part_text(rule, RulePart::ThreatQuery);
+  if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+    auto parsed = kql::parse(text);
+    if (!parsed) return fmt::format("threat_query: {}", parsed.error->message);
+    parts.push_back(std::move(parsed.ast));
+  }
+  if (rule.threat_filters_ast) parts.push_back(rule.threat_filters_ast->clone());
+  kql::NodePtr root = parts.empty() ? kql::make_match_all() : kql::make_and(std::move(parts));
+  rt::ByteWriter w;
+  rt::encode_generic(w, matchers::generic_program_of({root.get()}, schema));
+  info.threat_selector = w.take();
+  return {};
+}
+
+}  // namespace
+
 bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out) {
   out.set = load_rules(paths);
   for (const auto& fe : out.set.file_errors) fmt::print(stderr, "rulec: {}: skipped: {}\n", fe.path, fe.diag.message);
@@ -43,7 +72,7 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
   for (const Rule& rule : out.set.rules) {
     if (out.on_rule) out.on_rule(done++, out.set.rules.size());
     const double t0 = thread_cpu_ms();
-    AnalyzedRule a = analyze(rule, schema);
+    AnalyzedRule a = analyze(rule, schema, out.value_lists);
     RuleCost cost;
     cost.analyze_ms = thread_cpu_ms() - t0;
     std::string why;
@@ -56,6 +85,7 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     }
     std::optional<rt::RuleInfo> info;
     if (why.empty()) info = lower_rule_info(rule, schema, why);
+    if (info && info->kind == rt::DetectionKind::ThreatMatch) why = lower_threat_selector(rule, schema, *info);
     RuleTrees c{a.query.get(), rule.filters_ast.get(), {}};
     for (const ExceptionItem* item : rule.exception_items)
       if (item->ast) c.exceptions.push_back(item->ast.get());

@@ -25,6 +25,9 @@ struct LoadedRules {
   std::vector<std::pair<const Rule*, std::string>> left_out;  // rules not run, with the reason
   CompileLimits limits;              // set before load_runnable: rules over them are left out
   bool quiet = false;                // set before load_runnable: do not print the rules left out
+  // Set before load_runnable: the ids of the value lists given (--value-list); a rule whose
+  // exception items name another list is left out (RUL303).
+  std::vector<std::string> value_lists;
   std::vector<RuleCost> costs;       // per runnable rule (as `infos`)
   std::vector<const Rule*> rules;    // per runnable rule (as `infos`): the rule loaded
   std::vector<std::pair<const Rule*, RuleCost>> over_limits;  // left out by screen_rule (also in left_out)

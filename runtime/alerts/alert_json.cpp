@@ -46,32 +46,37 @@ std::string_view rule_category(DetectionKind kind) {
     case DetectionKind::Query: return "Custom Query Rule";
     case DetectionKind::NewTerms: return "New Terms Rule";
     case DetectionKind::Threshold: return "Threshold Rule";
+    case DetectionKind::ThreatMatch: return "Indicator Match Rule";
   }
   return "";
 }
 
 namespace {
 
-// A dotted path of the source document as a string, or "" (objects and dotted keys both work).
-std::string text_at(const ojson& doc, std::string_view path) {
+// The value at a dotted path of the source document, or null (objects and dotted keys both work).
+const ojson* value_at(const ojson& doc, std::string_view path) {
   const ojson* cur = &doc;
   std::string_view rest = path;
   while (cur->is_object()) {
     auto whole = cur->find(std::string(rest));
-    if (whole != cur->end()) {
-      const ojson& v = *whole;
-      if (v.is_string()) return v.get<std::string>();
-      if (v.is_array() && !v.empty() && v[0].is_string()) return v[0].get<std::string>();
-      if (v.is_number() || v.is_boolean()) return v.dump();
-      return {};
-    }
+    if (whole != cur->end()) return &*whole;
     size_t dot = rest.find('.');
-    if (dot == std::string_view::npos) return {};
+    if (dot == std::string_view::npos) return nullptr;
     auto it = cur->find(std::string(rest.substr(0, dot)));
-    if (it == cur->end()) return {};
+    if (it == cur->end()) return nullptr;
     cur = &*it;
     rest = rest.substr(dot + 1);
   }
+  return nullptr;
+}
+
+// A dotted path of the source document as a string, or "".
+std::string text_at(const ojson& doc, std::string_view path) {
+  const ojson* v = value_at(doc, path);
+  if (!v) return {};
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_array() && !v->empty() && (*v)[0].is_string()) return (*v)[0].get<std::string>();
+  if (v->is_number() || v->is_boolean()) return v->dump();
   return {};
 }
 
@@ -228,6 +233,42 @@ std::string threshold_ancestor_id(const RuleInfo& rule, const AlertFacts& f) {
 
 
 
+// A threat_match alert's source part (Kibana's enrichSignalThreatMatches): the source's `threat`
+// object gets `enrichments`, those it had and then one per match (buildEnrichments: the indicator
+// object at the rule's indicator path, the feed's name when the indicator has one, and the named
+// query that matched: the event's value, the entry's field, the indicator's id and index).
+ojson threat_head(const AlertSource& s, const RuleInfo& rule, const std::vector<ThreatMatchFact>& matches) {
+  AlertSource enriched{s.src, s.id, s.index};
+  ojson enrichments = ojson::array();
+  if (const ojson* old = value_at(s.src, "threat.enrichments")) {
+    if (old->is_array()) enrichments = *old;
+    else enrichments.push_back(*old);
+  }
+  for (const ThreatMatchFact& m : matches) {
+    AlertSource ind = parse_source(m.indicator_json);
+    if (ind.index.empty()) ind.index = std::string(m.feed_name);
+    ojson indicator = ojson::object();
+    if (const ojson* v = value_at(ind.src, rule.threat_indicator_path)) {
+      const ojson* first = v->is_array() ? (v->empty() ? nullptr : &(*v)[0]) : v;
+      if (first && first->is_object()) indicator = *first;
+    }
+    ojson feed = ojson::object();
+    if (const std::string name = text_at(ind.src, "threat.feed.name"); !name.empty()) feed["name"] = name;
+    ojson matched = ojson::object();
+    if (const ojson* atomic = value_at(s.src, m.field)) matched["atomic"] = *atomic;
+    matched["field"] = m.field;
+    matched["id"] = ind.id;
+    matched["index"] = ind.index;
+    matched["type"] = "indicator_match_rule";
+    enrichments.push_back({{"indicator", std::move(indicator)}, {"feed", std::move(feed)}, {"matched", std::move(matched)}});
+  }
+  ojson& threat = enriched.src["threat"];
+  if (!threat.is_object()) threat = ojson::object();
+  threat["enrichments"] = std::move(enrichments);
+  ojson original_event;
+  return alert_head(enriched, original_event);
+}
+
 // The keys after the source part: Kibana's buildAlertFields and the rule registry's common fields.
 void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const AlertSource& s, const ojson& original_event,
                 const ParsedRule& parsed, const std::string& nonce) {
@@ -256,7 +297,8 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   const AlertOverrides over = rule_overrides(rule, params, doc);
   a["kibana.alert.severity"] = over.severity;
   a["kibana.alert.risk_score"] = over.risk_score;
-  a["kibana.alert.reason"] = kibana_reason(doc, rule.kind == DetectionKind::Query ? ReasonView::Fields : ReasonView::Source,
+  const bool fields_view = rule.kind == DetectionKind::Query || rule.kind == DetectionKind::ThreatMatch;
+  a["kibana.alert.reason"] = kibana_reason(doc, fields_view ? ReasonView::Fields : ReasonView::Source,
                                            over.severity, over.name);
   auto param = [&](const char* key, ojson fallback) {
     auto it = params.find(key);
@@ -373,6 +415,9 @@ std::string AlertBuilder::build(const RuleInfo& rule, const AlertFacts& f) {
   if (rule.kind == DetectionKind::Threshold) {
     const std::string terms = dump(threshold_source(rule, f));
     if (terms.size() > 2) out.append(terms, 1, terms.size() - 2).push_back(',');
+  } else if (rule.kind == DetectionKind::ThreatMatch && f.threat_matches && !f.threat_matches->empty()) {
+    const std::string head = dump(threat_head(cache_->source, rule, *f.threat_matches));
+    out.append(head, 1, head.size() - 2).push_back(',');
   } else if (!cache_->head.empty()) {
     out += cache_->head;
     out += ',';

@@ -12,6 +12,16 @@
 
 namespace rulec::rt {
 
+// One (indicator, mapping entry) pair that matched the event of a threat_match alert: what one
+// of its enrichments says (Kibana's named query: the indicator's id and index, the entry's field
+// and value).
+struct ThreatMatchFact {
+  std::string_view indicator_json;  // the indicator document's line, as its feed holds it
+  std::string_view feed_name;       // the _index of a document that is not a search hit
+  std::string_view field;           // the entry's event field
+  std::string_view value;           // the entry's indicator field
+};
+
 struct AlertFacts {
   std::string_view event_json;            // the source event, as read
   // `@timestamp` of the alert: when it was made (--alert-time now, Kibana's), or the stream's
@@ -28,6 +38,8 @@ struct AlertFacts {
   int64_t threshold_first_ms = INT64_MIN;
   int64_t threshold_last_ms = INT64_MIN;
   int64_t cardinality = -1;               // distinct values of the cardinality field, -1 when none
+  // threat_match rules: the matches, in the order of the enrichments (views valid during build)
+  const std::vector<ThreatMatchFact>* threat_matches = nullptr;
 };
 
 // What every alert says of the deployment it stands for (Kibana writes these for its space).

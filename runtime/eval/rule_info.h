@@ -7,13 +7,41 @@
 
 namespace rulec::rt {
 
-enum class DetectionKind : uint8_t { Query, NewTerms, Threshold };
+enum class DetectionKind : uint8_t { Query, NewTerms, Threshold, ThreatMatch };
 
 // A term field of a new-terms rule or a group-by field of a threshold rule, with the schema fact
 // the runtime needs: keyword values longer than ignore_above behave as missing (0: no limit).
 struct TermField {
   std::string path;
   uint32_t ignore_above = 0;
+};
+
+// How a threat_match entry compares an event's value with an indicator's (Kibana sends a `match`
+// query on the event field): as the event field's type indexes it.
+enum class ThreatCompare : uint8_t {
+  Exact,  // keyword, wildcard, constant_keyword and unknown fields: the bytes
+  Lower,  // keyword with a lowercase normalizer: both sides lowercased (ASCII, as the normalizer)
+  Ip,     // ip: the address (IPv4-mapped IPv6 equals its IPv4 form)
+  Number, // numeric fields: the number (so "443" equals 443.0)
+};
+inline constexpr uint8_t kThreatCompareCount = 4;
+
+// One entry of a threat_mapping: the event's `field` equals the indicator's `value` field.
+struct ThreatEntry {
+  std::string field;  // event field
+  std::string value;  // indicator field (full path in the indicator document)
+  ThreatCompare compare = ThreatCompare::Exact;
+  uint32_t ignore_above = 0;  // keyword: longer event values are not indexed (never match)
+};
+
+// An exception entry `field is (not) in list` of an item made of such entries (Kibana's
+// filterEventsAgainstList): the list's values come from a file given to the runtime.
+struct ValueListEntry {
+  std::string field;
+  std::string list_id;
+  std::string list_type;      // keyword, text, ip, ip_range, long, double...: how values compare
+  bool included = true;       // "is in list" (included) or "is not in list" (excluded)
+  uint32_t ignore_above = 0;  // keyword event field: longer values are not indexed (missing)
 };
 
 struct RuleInfo {
@@ -53,6 +81,18 @@ struct RuleInfo {
   std::string cardinality_field;            // empty: no cardinality condition
   uint32_t cardinality_ignore_above = 0;
   int64_t cardinality_value = 0;
+
+  // threat_match: the mappings (entries ANDed within one, mappings ORed), where the indicator
+  // object lives in an indicator document, and which indicator documents the rule's threat_query
+  // and threat_filters select: a GenericProgram of one atom, as encode_generic writes it
+  // (evaluated when a feed is loaded, never per event).
+  std::vector<std::vector<ThreatEntry>> threat_mapping;
+  std::string threat_indicator_path = "threat.indicator";
+  std::string threat_selector;
+
+  // Exception items made of value-list entries (entries ANDed, items ORed): an event they match
+  // raises nothing.
+  std::vector<std::vector<ValueListEntry>> value_list_items;
 
   // Hash of everything that defines the rule's state (type, query text, terms, window...): state
   // is kept across reloads only for rules whose id and definition hash are unchanged.

@@ -54,6 +54,51 @@ bool op_from_wire(TypedTestSpec& t, int8_t code) {
   return t.kind != TypedTestSpec::Kind::NumRange || t.op == RangeOp::Le || t.op == RangeOp::Ge;
 }
 
+// A rule's threat_match part and value-list exception items (format 6): a threat_match rule has at least one mapping, each with
+// at least one entry, and a selection program that decodes; any other rule has none of them.
+void read_threat(ByteReader& r, RuleInfo& i) {
+  constexpr uint32_t kMaxMappings = 64, kMaxEntries = 16;
+  i.threat_mapping.resize(r.count(4));
+  if (i.threat_mapping.size() > kMaxMappings) r.fail("too many threat mappings");
+  for (auto& mapping : i.threat_mapping) {
+    if (!r.ok()) return;
+    mapping.resize(r.count(14));
+    if (mapping.empty() || mapping.size() > kMaxEntries) r.fail("a threat mapping with no entry or too many");
+    for (auto& e : mapping) {
+      if (!r.ok()) return;
+      e.field = r.str(), e.value = r.str();
+      const uint8_t compare = r.u8();
+      if (compare >= kThreatCompareCount) r.fail(fmt::format("unknown threat comparison {}", compare));
+      e.compare = static_cast<ThreatCompare>(compare);
+      e.ignore_above = r.u32();
+      if (r.ok() && (e.field.empty() || e.value.empty())) r.fail("a threat mapping entry without its fields");
+    }
+  }
+  i.threat_indicator_path = r.str(), i.threat_selector = r.str();
+  i.value_list_items.resize(r.count(4));
+  if (i.value_list_items.size() > kMaxMappings) r.fail("too many value-list exception items");
+  for (auto& item : i.value_list_items) {
+    if (!r.ok()) return;
+    item.resize(r.count(17));
+    if (item.empty() || item.size() > kMaxEntries) r.fail("a value-list exception item with no entry or too many");
+    for (auto& e : item) {
+      if (!r.ok()) return;
+      e.field = r.str(), e.list_id = r.str(), e.list_type = r.str(), e.included = r.boolean(), e.ignore_above = r.u32();
+      if (r.ok() && (e.field.empty() || e.list_id.empty())) r.fail("a value-list exception entry without its field or list");
+    }
+  }
+  if (!r.ok()) return;
+  const bool threat = i.kind == DetectionKind::ThreatMatch;
+  if (threat != !i.threat_mapping.empty() || (threat && i.threat_indicator_path.empty()))
+    return r.fail(fmt::format("rule \"{}\": threat mapping inconsistent with its type", i.rule_id));
+  if (!threat) return;
+  ByteReader sel(i.threat_selector);
+  GenericProgram program;
+  std::string why;
+  if (!decode_generic(sel, program, 1, why) || !sel.at_end())
+    r.fail(fmt::format("rule \"{}\": indicator selection: {}", i.rule_id, why.empty() ? "trailing bytes" : why));
+}
+
 bool finish(ByteReader& r, const char* section, std::string& error) {
   if (r.ok() && !r.at_end()) r.fail("unexpected bytes after the last record");
   if (!r.ok()) error = fmt::format("{} section: {}", section, r.error());
@@ -88,6 +133,19 @@ void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t
     w.str(r.license), w.boolean(r.immutable), w.str(r.parameters_json);
     if (format_version < 3) continue;
     w.str(r.rule_fields_json);
+    if (format_version < 6) continue;
+    // Format 6: threat_match mappings, indicator path and indicator selection.
+    w.u32(static_cast<uint32_t>(r.threat_mapping.size()));
+    for (const auto& mapping : r.threat_mapping) {
+      w.u32(static_cast<uint32_t>(mapping.size()));
+      for (const auto& e : mapping) w.str(e.field), w.str(e.value), w.u8(static_cast<uint8_t>(e.compare)), w.u32(e.ignore_above);
+    }
+    w.str(r.threat_indicator_path), w.str(r.threat_selector);
+    w.u32(static_cast<uint32_t>(r.value_list_items.size()));
+    for (const auto& item : r.value_list_items) {
+      w.u32(static_cast<uint32_t>(item.size()));
+      for (const auto& e : item) w.str(e.field), w.str(e.list_id), w.str(e.list_type), w.boolean(e.included), w.u32(e.ignore_above);
+    }
   }
 }
 
@@ -103,7 +161,7 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
     i.threat_json = r.str(), i.description = r.str();
     i.version = r.i64();
     const uint8_t kind = r.u8();
-    if (kind > static_cast<uint8_t>(DetectionKind::Threshold)) r.fail(fmt::format("unknown detection kind {}", kind));
+    if (kind > static_cast<uint8_t>(DetectionKind::ThreatMatch)) r.fail(fmt::format("unknown detection kind {}", kind));
     i.kind = static_cast<DetectionKind>(kind);
     i.interval_ms = r.i64(), i.lookback_ms = r.i64(), i.max_signals = r.i64();
     i.timestamp_field = r.str();
@@ -126,6 +184,7 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
       if (r.ok() && (i.rule_fields_json.empty() || i.rule_fields_json.front() != '{' || i.rule_fields_json.back() != '}'))
         r.fail(fmt::format("rule \"{}\": its saved-object fields are not a JSON object", i.rule_id));
     }
+    if (format_version >= 6) read_threat(r, i);
     if (r.ok() && (i.rule_id.empty() || i.interval_ms <= 0 || i.max_signals < 0 || i.lookback_ms < 0))
       r.fail(fmt::format("rule \"{}\": invalid identity or schedule", i.rule_id));
     if (r.ok() && i.kind == DetectionKind::NewTerms && i.new_terms_fields.empty())

@@ -54,9 +54,13 @@ int64_t wall_ms() {
 std::unique_ptr<Detector> open_detector(std::vector<RuleInfo> rules, const DetectorOptions& options,
                                         const std::string& alerts, const char* program) {
   std::string error, recovered;
-  auto d = Detector::create(std::move(rules), options, alerts, error, recovered);
+  DetectorOptions named = options;
+  named.program = program;
+  auto d = Detector::create(std::move(rules), std::move(named), alerts, error, recovered);
   if (!d) fmt::print(stderr, "{}: {}\n", program, error);
   else if (!recovered.empty()) fmt::print(stderr, "{}: {}\n", program, recovered);
+  if (d && !d->indicators_report().empty()) fmt::print(stderr, "{}: {}\n", program, d->indicators_report());
+  if (d && !d->value_lists_report().empty()) fmt::print(stderr, "{}: {}\n", program, d->value_lists_report());
   if (d && d->shared()) {
     d->set_program(program);
     fmt::print(stderr, "{}: {}\n", program, d->shared_report());
@@ -144,7 +148,7 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
   // Shared state and streams: decisions waiting for Redis are resolved at least every 200 ms, so
   // an alert is not held back while input is idle, and idle input is checkpointed (a stream's
   // entries acknowledged) within a second; a stop request ends a wait for an unreachable Redis.
-  std::atomic<bool> ticking{(detector.shared() || source) && attention};
+  std::atomic<bool> ticking{(detector.shared() || source || detector.watches_feeds()) && attention};
   std::mutex tick_mutex;
   std::condition_variable tick_cv;
   std::thread ticker;
@@ -172,6 +176,7 @@ LoopResult run_detection(EventReader& reader, Detector& detector, StreamEngine* 
         req &= ~uint32_t{kAttentionTick};
         if (!(res.ok = detector.flush_shared())) break;
         if (idle && !(res.ok = detector.idle_checkpoint(source && source->unacknowledged()))) break;
+        if (detector.watches_feeds()) detector.refresh_indicators();
         if (!req) continue;
       }
       StreamEngine* before = engine;

@@ -9,6 +9,28 @@
 
 namespace rulec::rt {
 
+void add_value_list_option(CLI::App* app, std::vector<std::pair<std::string, std::string>>& lists) {
+  app->add_option_function<std::vector<std::string>>(
+         "--value-list",
+         [&lists](const std::vector<std::string>& given) {
+           for (const auto& g : given) {
+             const size_t eq = g.find('=');
+             if (eq == 0 || eq == std::string::npos || eq + 1 == g.size())
+               throw CLI::ValidationError("--value-list", "'" + g + "' is not ID=FILE");
+             lists.emplace_back(g.substr(0, eq), g.substr(eq + 1));
+           }
+         },
+         "The file of value list ID, one value per line, for exception items `is in list` / `is not in list` "
+         "(repeatable); rules naming a list not given are left out")
+      ->type_name("ID=FILE");
+}
+
+std::vector<std::string> value_list_ids(const std::vector<std::pair<std::string, std::string>>& lists) {
+  std::vector<std::string> ids;
+  for (const auto& [id, path] : lists) ids.push_back(id);
+  return ids;
+}
+
 void StreamOptions::add_to(CLI::App* app) {
   app->add_option("-e,--events", events,
                   "NDJSON event files, in order; - for stdin (none: stdin); or one "
@@ -33,6 +55,11 @@ void StreamOptions::add_to(CLI::App* app) {
                   "redis://HOST:PORT[/PREFIX]: share new-terms history, threshold buckets, max_signals and the alerts "
                   "written with every process naming the same Redis and prefix (credentials: RULEC_REDIS_USER, "
                   "RULEC_REDIS_PASSWORD or RULEC_REDIS_PASSWORD_FILE)");
+  app->add_option("--indicators", detector.indicators,
+                  "Indicator feed for threat_match rules (NDJSON indicator documents, e.g. logs-ti_*; repeatable); "
+                  "a replaced feed is loaded again between two events")
+      ->type_name("FILE");
+  add_value_list_option(app, detector.value_lists);
   app->add_flag("--shared-usage", shared_usage, "At the end, the shared state's Redis keys and bytes per rule");
   app->add_option("--claim-idle-ms", stream.claim_idle_ms,
                   "Stream input: take over the entries another consumer has left pending this long")

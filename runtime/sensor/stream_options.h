@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/shared/stream_source.h"
@@ -20,6 +21,11 @@ struct LoopOptions {
   unsigned threads = 1;
   const char* program = "rulec";  // what the loop's messages start with (a string literal)
 };
+
+// --value-list ID=FILE (repeatable): the file of the value list an exception item names by id.
+void add_value_list_option(CLI::App* app, std::vector<std::pair<std::string, std::string>>& lists);
+// The ids of `lists`, in order.
+std::vector<std::string> value_list_ids(const std::vector<std::pair<std::string, std::string>>& lists);
 
 struct StreamOptions {
   std::vector<std::string> events;  // empty: stdin; or one redis-stream:// URL

@@ -62,7 +62,8 @@ Detector::Detector(std::vector<RuleInfo> rules, DetectorOptions options)
       options_(std::move(options)),
       counters_(rules_.size()),
       state_(rules_.size()),
-      last_checkpoint_ms_(steady_ms()) {
+      last_checkpoint_ms_(steady_ms()),
+      program_(options_.program) {
   index_time_fields();
 }
 
@@ -136,6 +137,7 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
     }
   }
   if (!d->options_.shared_state.empty() && !d->fleet_ && !d->open_fleet(error)) return nullptr;
+  if (!d->load_indicators(error) || !d->load_value_lists(error)) return nullptr;
   uint64_t truncated = 0;
   d->sink_ = AlertSink::open(alerts_path, truncate_to, error, &truncated);
   if (!d->sink_) return nullptr;
@@ -167,6 +169,19 @@ Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
   st.dropped = rules_.size() - st.kept;
   rules_ = std::move(rules);
   index_time_fields();
+  if (std::string why; !load_value_lists(why)) {
+    fmt::print(stderr, "{}: value lists not reloaded for the new rules ({}): rules with value-list exceptions raise nothing\n",
+               program_, why);
+    lists_.reset();
+    lists_missing_.assign(rules_.size(), 1);
+  }
+  if (!options_.indicators.empty()) {
+    std::string why;
+    if (!load_indicators(why)) {
+      fmt::print(stderr, "{}: indicators not reloaded for the new rules ({}): its threat_match rules raise nothing\n", program_, why);
+      indicators_.reset();
+    }
+  }
   counters_ = std::move(counters);
   state_ = std::move(state);
   if (fleet_) {
@@ -292,6 +307,7 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
 }
 
 bool Detector::on_event(const Event& ev, const RuleBits& matched) {
+  if ((events_ & 255) == 0 && !options_.indicators.empty()) refresh_indicators();
   ++events_;
   event_hash_.reset();
   alerts_.next_event();
@@ -301,6 +317,7 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     if (i >= rules_.size()) return;
     RuleCounters& c = counters_[i];
     ++c.matched;
+    if (!rules_[i].value_list_items.empty() && listed_out(i, ev)) return;
     auto t = time_of(ev, i);
     if (!t) {
       ++c.no_time;
@@ -318,6 +335,9 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     if (fleet_) {
       switch (rules_[i].kind) {
         case DetectionKind::Query: fleet_event(i, ev, *t); break;
+        case DetectionKind::ThreatMatch:
+          if (threat_matches(i, ev)) fleet_event(i, ev, *t);
+          break;
         case DetectionKind::NewTerms: fleet_new_terms(i, ev, *t); break;
         case DetectionKind::Threshold: fleet_threshold(i, ev, *t); break;
       }
@@ -327,6 +347,11 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
       case DetectionKind::Query: raise(i, ev, *t, AlertFacts{}, {}); break;
       case DetectionKind::NewTerms: on_new_terms(i, ev, *t); break;
       case DetectionKind::Threshold: on_threshold(i, ev, *t); break;
+      case DetectionKind::ThreatMatch: {
+        AlertFacts f;
+        if ((f.threat_matches = threat_matches(i, ev))) raise(i, ev, *t, std::move(f), {});
+        break;
+      }
     }
   });
   if (!error_.empty()) return false;
@@ -422,6 +447,7 @@ bool Detector::durable() {
 }
 
 bool Detector::idle_checkpoint(bool unacknowledged) {
+  if (!options_.indicators.empty()) refresh_indicators();
   if (!since_checkpoint_ && !unacknowledged) return true;
   if (steady_ms() - last_checkpoint_ms_ < std::min<int64_t>(1000, static_cast<int64_t>(options_.checkpoint_ms))) return true;
   return checkpoint();

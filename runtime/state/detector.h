@@ -17,6 +17,8 @@
 #include "runtime/eval/evaluator.h"
 #include "runtime/eval/rule_info.h"
 #include "runtime/shared/fleet_state.h"
+#include "runtime/state/indicator_index.h"
+#include "runtime/state/value_lists.h"
 #include "runtime/state/rule_state.h"
 
 namespace rulec::rt {
@@ -36,6 +38,12 @@ struct DetectorOptions {
   // redis://HOST:PORT[/PREFIX]: new-terms history, threshold buckets, max_signals budgets and the
   // alerts written are the fleet's, shared through that Redis (runtime/shared/fleet_state.h).
   std::string shared_state;
+  // Indicator feeds (NDJSON) for threat_match rules: loaded at the start, loaded again between two
+  // events when a feed is replaced, and as time moves on when a rule's selection reads `now`.
+  std::vector<std::string> indicators;
+  // Value lists (id, file) for exception items `is in list` / `is not in list`.
+  std::vector<std::pair<std::string, std::string>> value_lists;
+  std::string program = "rulec";  // what its messages on stderr start with
   // This process's name in the alerts it claims there; empty: derived from the host and the
   // --state directory (stable across restarts), or random without one.
   std::string writer;
@@ -79,6 +87,16 @@ class Detector {
   // Shared state: while Redis is away, how a stop request ends the wait (the loop's flag).
   void set_stop_flag(const std::atomic<uint32_t>* flag, uint32_t stop_bits);
   void set_program(const char* program);  // the prefix of what it says on stderr
+  // What the indicator feeds hold (one line), or which threat_match rules have none; empty when
+  // no rule is a threat_match rule.
+  std::string indicators_report() const;
+  const IndicatorIndex* indicators() const { return indicators_.get(); }
+  // Between two events (also done every 256 events): loads the feeds again when one was replaced,
+  // or when a rule's selection reads `now` and an interval has passed. Looks at most once a second.
+  void refresh_indicators();
+  bool watches_feeds() const { return !options_.indicators.empty(); }
+  // Which rules name a value list that was not given (they raise nothing), or empty.
+  std::string value_lists_report() const;
   // Shared state: what it is and what it cost ("redis://... : N round trips, M commands").
   std::string shared_report() const;
   // Shared state: Redis keys and bytes per rule (SCAN and MEMORY USAGE: for an operator, not
@@ -121,6 +139,12 @@ class Detector {
   void on_new_terms(size_t rule, const Event& ev, int64_t t);
   void on_threshold(size_t rule, const Event& ev, int64_t t);
   void expire_and_cap();
+  // threat_match (threat_detector.cpp).
+  bool load_indicators(std::string& error);
+  bool load_value_lists(std::string& error);
+  bool listed_out(size_t rule, const Event& ev);  // its value-list exception items exclude the event
+  const std::vector<ThreatMatchFact>* threat_matches(size_t rule, const Event& ev);
+  const std::vector<ThreatMatchFact>* threat_matches(size_t rule, std::string_view raw);
   bool durable();  // the end of a checkpoint: on_durable_
   // Shared state (fleet_detector.cpp).
   bool open_fleet(std::string& error);
@@ -164,6 +188,15 @@ class Detector {
   void index_time_fields();
   std::optional<int64_t> time_of(const Event& ev, size_t rule);
   std::pair<uint64_t, uint64_t> event_hash(const Event& ev);
+  std::unique_ptr<IndicatorIndex> indicators_;
+  std::unique_ptr<ValueLists> lists_;
+  std::vector<uint8_t> lists_missing_;  // per rule: names a value list not given
+  int64_t feeds_checked_ms_ = 0;     // steady clock
+  int64_t indicators_due_ms_ = INT64_MAX;  // wall clock: selections read `now` again then
+  std::string feed_error_;           // the last reload failure said (said once)
+  std::string program_;
+  Decoder threat_decoder_;           // shared state: the event of a decided alert, decoded again
+  Event threat_event_;
   std::unique_ptr<FleetState> fleet_;
   std::unique_ptr<FleetBatch> batch_;
   std::function<bool(std::string&)> on_durable_;

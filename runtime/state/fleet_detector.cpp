@@ -42,6 +42,7 @@ void Detector::set_stop_flag(const std::atomic<uint32_t>* flag, uint32_t stop_bi
 }
 
 void Detector::set_program(const char* program) {
+  program_ = program;
   if (fleet_) fleet_->set_program(program);
 }
 
@@ -261,6 +262,9 @@ bool Detector::land_shared() {
       ++counters_[cand.rule].duplicates;
       continue;
     }
+    if (rules_[cand.rule].kind == DetectionKind::ThreatMatch &&
+        !(cand.facts.threat_matches = threat_matches(cand.rule, std::string_view(f->events[cand.event].raw))))
+      continue;
     if (static_cast<int64_t>(cand.event) != last_event) alerts_.next_event(), last_event = cand.event;
     cand.facts.event_json = f->events[cand.event].raw;
     if (!options_.alert_time_event) cand.facts.alert_time_ms = wall_clock_ms();

@@ -178,12 +178,37 @@ TEST(ExceptionItem, FromExportObject) {
 }
 
 TEST(ExceptionItem, DiagnosticsNameTheItem) {
+  // A value list mixed with another entry: Kibana applies neither part (RUL303 error).
   auto item = exception_item_from_json(json::parse(R"({"item_id": "i9", "list_id": "L", "name": "ips",
-      "entries": [{"type": "list", "field": "source.ip", "operator": "excluded", "list": {"id": "v1", "type": "ip"}}]})"));
+      "entries": [{"type": "list", "field": "source.ip", "operator": "excluded", "list": {"id": "v1", "type": "ip"}},
+                  {"type": "match", "field": "user.name", "operator": "included", "value": "x"}]})"));
   ASSERT_TRUE(item);
   EXPECT_EQ(item->ast, nullptr);
+  EXPECT_TRUE(item->value_lists.empty());
   ASSERT_EQ(item->diagnostics.size(), 1u);
   EXPECT_NE(item->diagnostics[0].message.find("exception item 'ips' (i9)"), std::string::npos);
+  EXPECT_NE(item->diagnostics[0].message.find("mixing value lists with other entries"), std::string::npos);
+}
+
+TEST(ExceptionItem, ValueListEntriesAreKeptForTheRuntime) {
+  auto item = exception_item_from_json(json::parse(R"({"item_id": "i8", "list_id": "L", "name": "ips",
+      "entries": [{"type": "list", "field": "source.ip", "operator": "excluded", "list": {"id": "v1", "type": "ip_range"}},
+                  {"type": "list", "field": "user.name", "operator": "included", "list": {"id": "v2", "type": "keyword"}}]})"));
+  ASSERT_TRUE(item);
+  EXPECT_EQ(item->ast, nullptr);
+  EXPECT_TRUE(item->diagnostics.empty());
+  ASSERT_EQ(item->value_lists.size(), 2u);
+  EXPECT_EQ(item->value_lists[0].field, "source.ip");
+  EXPECT_EQ(item->value_lists[0].id, "v1");
+  EXPECT_EQ(item->value_lists[0].type, "ip_range");
+  EXPECT_FALSE(item->value_lists[0].included);
+  EXPECT_TRUE(item->value_lists[1].included);
+  auto bad = exception_item_from_json(json::parse(R"({"item_id": "i7", "list_id": "L", "name": "dates",
+      "entries": [{"type": "list", "field": "@timestamp", "operator": "included", "list": {"id": "d", "type": "date_range"}}]})"));
+  ASSERT_TRUE(bad);
+  EXPECT_TRUE(bad->value_lists.empty());
+  ASSERT_EQ(bad->diagnostics.size(), 1u);
+  EXPECT_NE(bad->diagnostics[0].message.find("value list type 'date_range' is not supported"), std::string::npos);
 }
 
 TEST(ExceptionItem, WithoutListIdIsNoItem) {
@@ -262,12 +287,14 @@ TEST(Attach, ListsItemsAndMissingLists) {
   EXPECT_EQ(users->ast->kind, kql::NodeKind::And);  // os clause AND the match_any
   EXPECT_TRUE(mentions(*r1, "RUL303", "'L-missing'"));
   EXPECT_EQ(count_diags(*r1, "RUL303", Severity::Warning), 1u);
-  // rule 2 names its list by saved-object id only; the item is a value list: an error on the rule
+  // rule 2 names its list by saved-object id only; the item is a value list, kept for the runtime
+  // (whether its file is given is analyze()'s concern: --value-list)
   const Rule* r2 = find(s, "ex-rule-2");
   ASSERT_EQ(r2->exception_items.size(), 1u);
   EXPECT_EQ(r2->exception_items[0]->ast, nullptr);
-  EXPECT_TRUE(mentions(*r2, "RUL303", "value list 'trusted-ips' not available"));
-  EXPECT_EQ(count_diags(*r2, "RUL303"), 1u);
+  ASSERT_EQ(r2->exception_items[0]->value_lists.size(), 1u);
+  EXPECT_EQ(r2->exception_items[0]->value_lists[0].id, "trusted-ips");
+  EXPECT_EQ(count_diags(*r2, "RUL303"), 0u);
   // rule 3's list is loaded and empty: nothing attached, nothing to warn about
   const Rule* r3 = find(s, "ex-rule-3");
   EXPECT_TRUE(r3->exception_items.empty());

@@ -159,18 +159,21 @@ TEST(Golden, Alerts) {
   std::ofstream(work / "events.ndjson", std::ios::binary) << hit.dump() << "\n" << slurp(kDir / "alerts" / "events.ndjson");
   const std::string alerts = (work / "alerts.ndjson").string();
   const CmdResult r = run_rulec("run " + quote((kDir / "alerts" / "rules").string()) + " -e " +
-                                quote((work / "events.ndjson").string()) + " --alerts " + quote(alerts) + " --alert-time event");
+                                quote((work / "events.ndjson").string()) + " --alerts " + quote(alerts) + " --alert-time event" +
+                                " --indicators " + quote((kDir / "alerts" / "indicators.ndjson").string()));
   ASSERT_EQ(r.status, 0) << r.out;
   const std::string got = slurp(alerts);
   fs::remove_all(work);
-  size_t query = 0, new_terms = 0, threshold = 0;
+  size_t query = 0, new_terms = 0, threshold = 0, threat_match = 0;
   for (const auto& line : nonempty_lines(got)) {
     const auto type = nlohmann::json::parse(line)["kibana.alert.rule.type"];
     query += type == "query", new_terms += type == "new_terms", threshold += type == "threshold";
+    threat_match += type == "threat_match";
   }
   EXPECT_EQ(query, 1u);
   EXPECT_EQ(new_terms, 1u);
   EXPECT_EQ(threshold, 1u);
+  EXPECT_EQ(threat_match, 1u);  // the ls event: its executable is an indicator of the feed
   expect_golden("alerts.ndjson", got);
 }
 
