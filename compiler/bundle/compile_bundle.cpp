@@ -126,7 +126,7 @@ bool compile_bundle(const pipeline::LoadedRules& loaded, const Schema& schema, c
     bundled.push_back(rt::BundledRule{loaded.infos[i], src->query, src->language, src->origin.path});
   }
   rt::ByteWriter w;
-  rt::encode_rules(w, bundled);
+  rt::encode_rules(w, bundled, bundle::kFormatVersion, opts.data);
   parts.rules = w.take();
 
   // Each variant is built from the same plan: its program tables must come out byte-identical

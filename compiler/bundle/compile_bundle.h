@@ -8,6 +8,7 @@
 
 #include "compiler/bundle/keys.h"
 #include "compiler/pipeline/loaded_rules.h"
+#include "runtime/loader/sections.h"
 
 namespace rulec::bundle {
 
@@ -19,6 +20,9 @@ struct CompileOptions {
   const SecretKey* key = nullptr; // sign when set
   int64_t created_ms = 0;         // the manifest's creation time (reproducible: not the wall clock)
   int64_t signed_at_ms = 0;       // the signature's time
+  // Files the bundle carries for its rules: indicator feeds (threat_match) and value lists,
+  // inside the checksum and the signature (the sensor may still give its own).
+  std::vector<rt::BundledData> data;
 };
 
 struct CompileReport {

@@ -16,7 +16,11 @@
 #include "compiler/driver/command_setup.h"
 #include "runtime/common/durable_file.h"
 #include "runtime/common/progress.h"
+#include "runtime/common/dates.h"
+#include "runtime/loader/bundle_loader.h"
 #include "runtime/sensor/stream_options.h"
+#include "runtime/state/indicator_index.h"
+#include "runtime/state/value_lists.h"
 
 namespace rulec::driver {
 
@@ -28,8 +32,38 @@ struct CompileOptions {
   std::string target = "x86_64-linux-gnu";
   std::string cpu = "baseline";
   std::string sign;
-  std::vector<std::pair<std::string, std::string>> value_lists;  // ids only: the sensor reads the files
+  std::vector<std::pair<std::string, std::string>> value_lists;  // carried in the bundle
+  std::vector<std::string> sensor_value_lists;                    // ids the sensor gives (--value-list there)
+  std::vector<std::string> indicators;                            // feeds carried in the bundle
 };
+
+// The feeds and lists to carry, read and checked as the sensor will load them (bad lines reported).
+bool read_carried(const CompileOptions& o, const std::vector<rt::RuleInfo>& rules, std::vector<rt::BundledData>& data) {
+  std::string error;
+  auto report = [](const std::string& line) { fmt::print(stderr, "rulec compile: {}\n", line); };
+  if (!o.indicators.empty() && !rt::IndicatorIndex::load(o.indicators, rules, wall_clock_ms(), error, report)) {
+    fmt::print(stderr, "rulec compile: {}\n", error);
+    return false;
+  }
+  if (!o.value_lists.empty() && !rt::ValueLists::load(o.value_lists, rules, error, report)) {
+    fmt::print(stderr, "rulec compile: {}\n", error);
+    return false;
+  }
+  auto add = [&](rt::BundledData::Kind kind, const std::string& name, const std::string& path) {
+    rt::BundledData d{kind, name, {}};
+    if (!rt::read_whole_file(path, d.bytes, error)) {
+      fmt::print(stderr, "rulec compile: {}\n", error);
+      return false;
+    }
+    data.push_back(std::move(d));
+    return true;
+  };
+  for (const auto& path : o.indicators)
+    if (!add(rt::BundledData::Kind::IndicatorFeed, std::filesystem::path(path).filename().string(), path)) return false;
+  for (const auto& [id, path] : o.value_lists)
+    if (!add(rt::BundledData::Kind::ValueList, id, path)) return false;
+  return true;
+}
 
 // Reproducible creation time: $SOURCE_DATE_EPOCH, else the newest rule file's modification time.
 int64_t creation_ms(const pipeline::LoadedRules& loaded) {
@@ -80,6 +114,14 @@ Runner add_compile_command(CLI::App& app) {
           "TIER[,TIER...]"));
   cmd->add_option("--sign", opts->sign, "Sign with this secret key (NAME.key from `rulec keygen`)");
   rt::add_value_list_option(cmd, opts->value_lists);
+  cmd->add_option("--sensor-value-list", opts->sensor_value_lists,
+                  "Keep the rules naming value list ID without carrying it: the sensor gives its file (--value-list "
+                  "ID=FILE there); repeatable")
+      ->type_name("ID");
+  cmd->add_option("--indicators", opts->indicators,
+                  "Carry this indicator feed in the bundle for its threat_match rules (repeatable; a sensor's own "
+                  "--indicators replace the carried feeds)")
+      ->type_name("FILE");
   opts->rules.add_to(cmd);
   cmd->footer(
       "The bundle holds native code (LLVM, linked by lld), the Hyperscan databases and their patterns,\n"
@@ -101,6 +143,7 @@ Runner add_compile_command(CLI::App& app) {
     }
     opts->rules.progress = "rulec compile";
     opts->rules.value_lists = rt::value_list_ids(opts->value_lists);
+    for (const auto& id : opts->sensor_value_lists) opts->rules.value_lists.push_back(id);
     const auto set = opts->rules.load();
     if (!set) return kExitFindings;
     const pipeline::LoadedRules& loaded = set->rules;
@@ -112,6 +155,7 @@ Runner add_compile_command(CLI::App& app) {
     co.cpu = opts->cpu;
     co.key = opts->sign.empty() ? nullptr : &key;
     co.created_ms = creation_ms(loaded);
+    if (!read_carried(*opts, loaded.infos, co.data)) return kExitFindings;
     co.signed_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string bytes;
     bundle::CompileReport rep;

@@ -44,7 +44,9 @@ Runner add_inspect_command(CLI::App& app) {
     }
     auto m = nlohmann::ordered_json::parse(view.section(bundle::SectionId::Manifest), nullptr, false);
     std::vector<rt::BundledRule> rules;
-    if (m.is_discarded() || !m.is_object() || !rt::decode_rules(view.section(bundle::SectionId::Rules), rules, error, view.format_version)) {
+    std::vector<rt::BundledData> carried;
+    if (m.is_discarded() || !m.is_object() ||
+        !rt::decode_rules(view.section(bundle::SectionId::Rules), rules, error, view.format_version, &carried)) {
       fmt::print(stderr, "rulec: {}: {}\n", opts->file, m.is_discarded() ? "manifest: not valid JSON" : error);
       return kExitFindings;
     }
@@ -64,6 +66,28 @@ Runner add_inspect_command(CLI::App& app) {
     // Format 5 lists its variants; an older bundle's only one is the manifest's top level.
     const nlohmann::ordered_json variants =
         m.contains("variants") && m["variants"].is_array() ? m["variants"] : nlohmann::ordered_json::array({m});
+    // What the rules read besides events: indicator feeds and value lists, carried or the sensor's.
+    std::vector<std::string> lists;
+    bool threat = false;
+    for (const auto& r : rules) {
+      threat = threat || r.info.kind == rt::DetectionKind::ThreatMatch;
+      for (const auto& item : r.info.value_list_items)
+        for (const auto& e : item)
+          if (std::find(lists.begin(), lists.end(), e.list_id) == lists.end()) lists.push_back(e.list_id);
+    }
+    bool feeds = false;
+    for (const auto& d : carried) {
+      const bool feed = d.kind == rt::BundledData::Kind::IndicatorFeed;
+      feeds = feeds || feed;
+      fmt::print("carries     {} {} ({} bytes, {} lines)\n", feed ? "indicator feed" : "value list", d.name, d.bytes.size(),
+                 std::count(d.bytes.begin(), d.bytes.end(), '\n') + (!d.bytes.empty() && d.bytes.back() != '\n'));
+    }
+    if (threat && !feeds) fmt::print("carries     no indicator feed: its threat_match rules read the sensor's --indicators\n");
+    for (const auto& id : lists)
+      if (std::none_of(carried.begin(), carried.end(), [&](const rt::BundledData& d) {
+            return d.kind == rt::BundledData::Kind::ValueList && d.name == id;
+          }))
+        fmt::print("carries     no value list {}: the sensor's --value-list {}=FILE\n", id, id);
     fmt::print("variants    {}\n", view.variant_count);
     for (uint32_t v = 0; v < view.variant_count; ++v) {
       const auto& d = v < variants.size() && variants[v].is_object() ? variants[v] : nlohmann::ordered_json::object();

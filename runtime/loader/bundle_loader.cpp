@@ -125,7 +125,7 @@ std::unique_ptr<LoadedBundle> load_bundle(std::string_view bytes, const LoadOpti
     for (const auto& d : variants) all += fmt::format("{}{} {}", all.empty() ? "" : ", ", d.target, d.tier);
     out->notes += fmt::format("variant {} of {} chosen ({}); ", v + 1, variants.size(), all);
   }
-  if (!decode_rules(view.section(SectionId::Rules), out->rules, error, view.format_version)) return nullptr;
+  if (!decode_rules(view.section(SectionId::Rules), out->rules, error, view.format_version, &out->data)) return nullptr;
   CompiledProgram prog;
   if (!decode_program(view.section(SectionId::Program), prog, error, view.format_version)) return nullptr;
   if (!decode_databases(view.section(SectionId::Databases, v), prog.groups, error)) return nullptr;

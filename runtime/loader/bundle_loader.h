@@ -23,6 +23,7 @@ struct LoadOptions {
 struct LoadedBundle {
   nlohmann::json manifest;
   std::vector<BundledRule> rules;
+  std::vector<BundledData> data;  // the indicator feeds and value lists the bundle carries
   std::unique_ptr<CompiledEngine> engine;
   BundleSignature signature;
   std::string target, tier;         // of the variant loaded

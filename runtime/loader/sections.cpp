@@ -107,7 +107,8 @@ bool finish(ByteReader& r, const char* section, std::string& error) {
 
 }  // namespace
 
-void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t format_version) {
+void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t format_version,
+                  const std::vector<BundledData>& data) {
   w.u32(static_cast<uint32_t>(rules.size()));
   for (const auto& b : rules) {
     const RuleInfo& r = b.info;
@@ -147,9 +148,13 @@ void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t
       for (const auto& e : item) w.str(e.field), w.str(e.list_id), w.str(e.list_type), w.boolean(e.included), w.u32(e.ignore_above);
     }
   }
+  if (format_version < 6) return;
+  w.u32(static_cast<uint32_t>(data.size()));
+  for (const auto& d : data) w.u8(static_cast<uint8_t>(d.kind)), w.str(d.name), w.str(d.bytes);
 }
 
-bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error, uint32_t format_version) {
+bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error, uint32_t format_version,
+                  std::vector<BundledData>* data) {
   ByteReader r(bytes);
   rules.assign(r.count(64), {});
   for (auto& b : rules) {
@@ -190,6 +195,19 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
     if (r.ok() && i.kind == DetectionKind::NewTerms && i.new_terms_fields.empty())
       r.fail(fmt::format("new-terms rule \"{}\" has no term field", i.rule_id));
   }
+  std::vector<BundledData> carried;
+  if (format_version >= 6 && r.ok()) {
+    carried.resize(r.count(9));
+    for (auto& d : carried) {
+      if (!r.ok()) break;
+      const uint8_t kind = r.u8();
+      d.name = r.str(), d.bytes = r.str();
+      if (r.ok() && (kind < 1 || kind > 2)) r.fail(fmt::format("unknown kind {} of a carried file", kind));
+      if (r.ok() && d.name.empty()) r.fail("a carried file without a name");
+      d.kind = static_cast<BundledData::Kind>(kind);
+    }
+  }
+  if (data) *data = std::move(carried);
   return finish(r, "rules", error);
 }
 

@@ -20,10 +20,21 @@ struct BundledRule {
   std::string source;    // the file it came from
 };
 
-void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t format_version = bundle::kFormatVersion);
+// A file the bundle carries for its rules (format 6, after the rules): an indicator feed or a value
+// list, whole, inside the checksum and the signature.
+struct BundledData {
+  enum class Kind : uint8_t { IndicatorFeed = 1, ValueList = 2 };
+  Kind kind = Kind::IndicatorFeed;
+  std::string name;   // the feed's name (its file name) or the list's id
+  std::string bytes;  // the file's content
+};
+
+void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t format_version = bundle::kFormatVersion,
+                  const std::vector<BundledData>& data = {});
 // `format_version`: the bundle's (format 1 rules have no alert metadata: it keeps its defaults).
+// `data` (optional): the files carried after the rules (format 6).
 [[nodiscard]] bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::string& error,
-                                uint32_t format_version = bundle::kFormatVersion);
+                                uint32_t format_version = bundle::kFormatVersion, std::vector<BundledData>* data = nullptr);
 
 // The program's tables (everything of CompiledProgram but the code and the databases); from format
 // 4 on, the raw-line prefilter last.

@@ -175,7 +175,7 @@ Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
     lists_.reset();
     lists_missing_.assign(rules_.size(), 1);
   }
-  if (!options_.indicators.empty()) {
+  if (const bool same = indicators_ && indicators_->paths() == options_.indicators && indicators_->rebind(rules_); !same) {
     std::string why;
     if (!load_indicators(why)) {
       fmt::print(stderr, "{}: indicators not reloaded for the new rules ({}): its threat_match rules raise nothing\n", program_, why);

@@ -41,6 +41,7 @@ struct DetectorOptions {
   // Indicator feeds (NDJSON) for threat_match rules: loaded at the start, loaded again between two
   // events when a feed is replaced, and as time moves on when a rule's selection reads `now`.
   std::vector<std::string> indicators;
+  std::vector<std::string> indicator_names;  // per feed: its name (empty: from its file name)
   // Value lists (id, file) for exception items `is in list` / `is not in list`.
   std::vector<std::pair<std::string, std::string>> value_lists;
   std::string program = "rulec";  // what its messages on stderr start with
@@ -95,6 +96,12 @@ class Detector {
   // or when a rule's selection reads `now` and an interval has passed. Looks at most once a second.
   void refresh_indicators();
   bool watches_feeds() const { return !options_.indicators.empty(); }
+  // Before replace_rules: the feeds and value lists the new rules read (a reloaded bundle's).
+  void set_sources(std::vector<std::string> indicators, std::vector<std::string> names,
+                   std::vector<std::pair<std::string, std::string>> value_lists) {
+    options_.indicators = std::move(indicators), options_.indicator_names = std::move(names);
+    options_.value_lists = std::move(value_lists);
+  }
   // Which rules name a value list that was not given (they raise nothing), or empty.
   std::string value_lists_report() const;
   // Shared state: what it is and what it cost ("redis://... : N round trips, M commands").

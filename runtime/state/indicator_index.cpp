@@ -139,7 +139,8 @@ bool IndicatorIndex::has(uint64_t key, uint32_t indicator) const {
 std::unique_ptr<IndicatorIndex> IndicatorIndex::load(const std::vector<std::string>& paths,
                                                      const std::vector<RuleInfo>& rules, int64_t now_ms,
                                                      std::string& error,
-                                                     const std::function<void(const std::string&)>& report) {
+                                                     const std::function<void(const std::string&)>& report,
+                                                     const std::vector<std::string>& names) {
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<IndicatorIndex> x(new IndicatorIndex());
   x->paths_ = paths;
@@ -166,6 +167,8 @@ std::unique_ptr<IndicatorIndex> IndicatorIndex::load(const std::vector<std::stri
     Slot slot;
     slot.mapping = r.threat_mapping;
     slot.indicator_path = r.threat_indicator_path;
+    slot.rule_id = r.rule_id;
+    slot.definition_hash = r.definition_hash;
     for (const auto& m : r.threat_mapping) {
       std::vector<uint64_t> ids;
       for (const auto& e : m) ids.push_back(field_ids.try_emplace({e.value, e.compare}, field_ids.size()).first->second);
@@ -193,10 +196,11 @@ std::unique_ptr<IndicatorIndex> IndicatorIndex::load(const std::vector<std::stri
   std::vector<uint64_t> mask(x->words_);
   std::vector<uint64_t> done;  // field ids indexed for the current indicator
   std::string normalized;
-  for (const auto& path : paths) {
+  for (size_t p = 0; p < paths.size(); ++p) {
+    const std::string& path = paths[p];
     auto feed = std::make_unique<Feed>();
     feed->path = path;
-    feed->name = feed_name(path);
+    feed->name = feed_name(p < names.size() && !names[p].empty() ? names[p] : path);
     feed->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (feed->fd < 0 || ::fstat(feed->fd, &feed->st) != 0) {
       error = fmt::format("cannot read indicators file {}: {}", path, std::strerror(errno));
@@ -238,7 +242,8 @@ std::unique_ptr<IndicatorIndex> IndicatorIndex::load(const std::vector<std::stri
       if (e != DecodeError::None) {
         ++x->stats_.skipped;
         if (report)
-          report(fmt::format("{}:{}: skipped: {}{}{}", path, line_no, to_string(e), message.empty() ? "" : ": ", message));
+          report(fmt::format("{}:{}: skipped: {}{}{}", p < names.size() && !names[p].empty() ? names[p] : path, line_no,
+                             to_string(e), message.empty() ? "" : ": ", message));
         continue;
       }
       ++x->stats_.documents;
@@ -294,6 +299,23 @@ std::unique_ptr<IndicatorIndex> IndicatorIndex::load(const std::vector<std::stri
                     x->entries_.capacity() * sizeof(Entry) + x->table_.capacity() * 4;
   x->stats_.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return x;
+}
+
+bool IndicatorIndex::rebind(const std::vector<RuleInfo>& rules) {
+  std::vector<int32_t> slot_of(rules.size(), -1);
+  size_t bound = 0;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].kind != DetectionKind::ThreatMatch) continue;
+    auto it = std::find_if(slots_.begin(), slots_.end(), [&](const Slot& s) {
+      return s.rule_id == rules[i].rule_id && s.definition_hash == rules[i].definition_hash;
+    });
+    if (it == slots_.end()) return false;
+    slot_of[i] = static_cast<int32_t>(it - slots_.begin());
+    ++bound;
+  }
+  if (bound != slots_.size()) return false;
+  slot_of_rule_ = std::move(slot_of);
+  return true;
 }
 
 bool IndicatorIndex::feeds_changed() const {

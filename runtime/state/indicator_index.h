@@ -37,15 +37,22 @@ class IndicatorIndex {
   // threat_match rules of `rules`, whose selections are evaluated with `now_ms`. A line that is
   // not a JSON object is reported through `report` ("PATH:LINE: why") and skipped. nullptr with
   // the reason when a feed cannot be opened or read, or a selection is not a valid program.
+  // `names`: each feed's name (the _index of its plain documents), empty: its file name without
+  // the extension.
   static std::unique_ptr<IndicatorIndex> load(const std::vector<std::string>& paths, const std::vector<RuleInfo>& rules,
                                               int64_t now_ms, std::string& error,
-                                              const std::function<void(const std::string&)>& report);
+                                              const std::function<void(const std::string&)>& report,
+                                              const std::vector<std::string>& names = {});
 
   // The (indicator, entry) pairs of rules[rule] (a threat_match rule of the rules it was loaded
   // for) matching `ev`, in feed order, each pair once: the entries of every mapping whose entries
   // all match, for each indicator the rule keeps. Empty when none. The views stay valid until the
   // next call.
   const std::vector<ThreatMatchFact>& match(size_t rule, const Event& ev);
+
+  // After a reload of the rules: points the index at `rules` when its threat_match rules are the
+  // same (ids and definitions, in any order); false when the index must be built again.
+  bool rebind(const std::vector<RuleInfo>& rules);
 
   const IndicatorStats& stats() const { return stats_; }
   // Some selection reads `now` (date math): the index must be rebuilt as time moves on.
@@ -73,6 +80,8 @@ class IndicatorIndex {
     std::vector<std::vector<ThreatEntry>> mapping;
     std::vector<std::vector<uint64_t>> field_ids;  // per entry: the id of (indicator field, comparison)
     std::string indicator_path;
+    std::string rule_id;
+    uint64_t definition_hash = 0;
   };
 
   void insert(uint64_t key, uint32_t indicator);

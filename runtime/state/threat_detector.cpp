@@ -31,7 +31,7 @@ bool Detector::load_indicators(std::string& error) {
   auto report = [&](const std::string& line) {
     if (reported++ < 10) fmt::print(stderr, "{}: indicators: {}\n", program_, line);
   };
-  auto x = IndicatorIndex::load(options_.indicators, rules_, now, error, report);
+  auto x = IndicatorIndex::load(options_.indicators, rules_, now, error, report, options_.indicator_names);
   if (!x) return false;
   const IndicatorStats& st = x->stats();
   if (reported > 10) fmt::print(stderr, "{}: indicators: {} more lines skipped\n", program_, reported - 10);

@@ -197,6 +197,18 @@ TEST(ThreatMatch, CorpusRulesMatchTheFeedInEveryEngine) {
                      " -e " + t.str("events.ndjson") + " --alert-time event -o " + t.str("sensor.ndjson") + " 2>&1");
   ASSERT_EQ(s.status, 0) << s.out;
 
+  // The feed carried in the bundle (inside its checksum), no --indicators at the sensor.
+  auto cc = run_rulec("compile " + quote(rules.string()) + " --indicators " + quote(feed) + " -o " + t.str("carry.rbundle"));
+  ASSERT_EQ(cc.status, 0) << cc.out;
+  auto ci = run_rulec("inspect " + t.str("carry.rbundle"));
+  EXPECT_NE(ci.out.find("carries     indicator feed feed.ndjson ("), std::string::npos) << ci.out;
+  EXPECT_NE(run_rulec("inspect " + t.str("ti.rbundle")).out.find("carries     no indicator feed: its threat_match rules read the sensor's --indicators"),
+            std::string::npos);
+  auto cs = run_shell(bin("rulesensor") + " " + t.str("carry.rbundle") + " --allow-unsigned -e " + t.str("events.ndjson") +
+                      " --alert-time event -o " + t.str("carried.ndjson") + " 2>&1");
+  ASSERT_EQ(cs.status, 0) << cs.out;
+  EXPECT_EQ(read_file(t.str("carried.ndjson")), read_file(t.str("jit.ndjson"))) << "a carried feed: the _index of plain documents is its file name";
+
   const Alerts got = summarize(t.str("jit.ndjson"));
   EXPECT_EQ(got.size(), expected.size());
   for (const auto& [key, e] : expected) {

@@ -1,6 +1,7 @@
 // Value-list exception items end to end: `is in list` / `is not in list` with --value-list files in check, run (both engines), compile and rulesensor.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -78,7 +79,9 @@ TEST(ValueLists, ExceptionItemsFilterEventsInEveryEngine) {
                           t.str("interp.ndjson"));
   ASSERT_EQ(interp.status, 0) << interp.out;
   EXPECT_EQ(alerted(t.str("interp.ndjson")), expected);
-  auto c = run_rulec("compile " + t.str("rules.ndjson") + lists(t) + " -o " + t.str("vl.rbundle"));
+  auto c = run_rulec("compile " + t.str("rules.ndjson") +
+                     " --sensor-value-list trusted-ips --sensor-value-list svc-users --sensor-value-list known-hosts -o " +
+                     t.str("vl.rbundle"));
   ASSERT_EQ(c.status, 0) << c.out;
   auto s = run_shell(bin("rulesensor") + " " + t.str("vl.rbundle") + " --allow-unsigned" + lists(t) + " -e " +
                      t.str("events.ndjson") + " -o " + t.str("sensor.ndjson") + " 2>&1");
@@ -91,6 +94,36 @@ TEST(ValueLists, ExceptionItemsFilterEventsInEveryEngine) {
   EXPECT_TRUE(alerted(t.str("bare.ndjson")).empty());
   EXPECT_NE(bare.out.find("value lists trusted-ips, svc-users, known-hosts not given (--value-list ID=FILE): rule vl-1 raises nothing"),
             std::string::npos) << bare.out;
+}
+
+TEST(ValueLists, ABundleCarriesListsOrLeavesThemToTheSensor) {
+  TempDir t;
+  write_rules(t);
+  auto c = run_rulec("compile " + t.str("rules.ndjson") + " --value-list trusted-ips=" + t.str("ips.txt") +
+                     " --value-list svc-users=" + t.str("users.txt") + " --sensor-value-list known-hosts -o " + t.str("vl.rbundle"));
+  ASSERT_EQ(c.status, 0) << c.out;
+  auto i = run_rulec("inspect " + t.str("vl.rbundle"));
+  ASSERT_EQ(i.status, 0) << i.out;
+  EXPECT_NE(i.out.find(fmt::format("carries     value list trusted-ips ({} bytes, 4 lines)", std::filesystem::file_size(t.str("ips.txt")))),
+            std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("carries     value list svc-users"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("carries     no value list known-hosts: the sensor's --value-list known-hosts=FILE"), std::string::npos) << i.out;
+  auto s = run_shell(bin("rulesensor") + " " + t.str("vl.rbundle") + " --allow-unsigned --value-list known-hosts=" +
+                     t.str("hosts.txt") + " -e " + t.str("events.ndjson") + " -o " + t.str("sensor.ndjson") + " 2>&1");
+  ASSERT_EQ(s.status, 0) << s.out;
+  EXPECT_EQ(alerted(t.str("sensor.ndjson")), (std::vector<int>{2, 5, 6, 8})) << s.out;
+  // The sensor's own file replaces the carried list of that id.
+  t.write("other-ips.txt", "192.168.1.10\n");
+  auto o = run_shell(bin("rulesensor") + " " + t.str("vl.rbundle") + " --allow-unsigned --value-list known-hosts=" +
+                     t.str("hosts.txt") + " --value-list trusted-ips=" + t.str("other-ips.txt") + " -e " + t.str("events.ndjson") +
+                     " -o " + t.str("other.ndjson") + " 2>&1");
+  ASSERT_EQ(o.status, 0) << o.out;
+  EXPECT_EQ(alerted(t.str("other.ndjson")), (std::vector<int>{0, 1, 3, 5, 6, 8})) << o.out;
+  // Without --sensor-value-list, a list neither carried nor named leaves the rule out.
+  auto left = run_rulec("compile " + t.str("rules.ndjson") + " --value-list trusted-ips=" + t.str("ips.txt") + " -o " +
+                        t.str("none.rbundle"));
+  EXPECT_EQ(left.status, 1) << left.out;
+  EXPECT_NE(left.out.find("value list 'svc-users' not given"), std::string::npos) << left.out;
 }
 
 TEST(ValueLists, ListsNotGivenAreReportedAndBadOnesRefused) {

@@ -1,10 +1,13 @@
 // rulesensor's run: load the bundle, install signal handlers and the file watcher, serve reloads and counters.
 #include "runtime/sensor/app/sensor.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -109,6 +112,47 @@ class CountersOut {
   std::string path_;
 };
 
+// The indicator feeds and value lists a bundle carries, as files of this process (memfds, closed
+// with the object), joined to the sensor's own: its --indicators replace the carried feeds, its
+// --value-list ID=FILE the carried list ID.
+class CarriedFiles {
+ public:
+  ~CarriedFiles() {
+    for (int fd : fds_) ::close(fd);
+  }
+  // False with the reason when a memfd cannot be made.
+  bool join(const rt::LoadedBundle& b, const rt::DetectorOptions& given, std::string& error) {
+    indicators_ = given.indicators, names_ = given.indicator_names, lists_ = given.value_lists;
+    for (const auto& d : b.data) {
+      const bool feed = d.kind == rt::BundledData::Kind::IndicatorFeed;
+      if (feed && !given.indicators.empty()) continue;
+      if (!feed && std::any_of(lists_.begin(), lists_.end(), [&](const auto& l) { return l.first == d.name; })) continue;
+      const int fd = ::memfd_create(d.name.c_str(), MFD_CLOEXEC);
+      if (fd < 0) return error = fmt::format("cannot hold the bundle's {}: {}", d.name, std::strerror(errno)), false;
+      fds_.push_back(fd);
+      for (size_t at = 0; at < d.bytes.size();) {
+        const ssize_t n = ::write(fd, d.bytes.data() + at, d.bytes.size() - at);
+        if (n <= 0) return error = fmt::format("cannot hold the bundle's {}: {}", d.name, std::strerror(errno)), false;
+        at += static_cast<size_t>(n);
+      }
+      const std::string path = "/proc/self/fd/" + std::to_string(fd);
+      if (feed) indicators_.push_back(path), names_.push_back(d.name);
+      else lists_.emplace_back(d.name, path);
+    }
+    return true;
+  }
+  rt::DetectorOptions options(rt::DetectorOptions d) const {
+    d.indicators = indicators_, d.indicator_names = names_, d.value_lists = lists_;
+    return d;
+  }
+  void give(rt::Detector& d) const { d.set_sources(indicators_, names_, lists_); }
+
+ private:
+  std::vector<int> fds_;
+  std::vector<std::string> indicators_, names_;
+  std::vector<std::pair<std::string, std::string>> lists_;
+};
+
 }  // namespace
 
 int run(const Options& o) {
@@ -135,7 +179,12 @@ int run(const Options& o) {
   rt::install_stop_signals(/*reload_and_counters=*/true);
   fmt::print(stderr, "{}: loaded {}: {}\n", kProgram, o.bundle, describe(*bundle));
 
-  auto detector = rt::open_detector(bundle->infos(), o.stream.detector, o.stream.alerts, kProgram);
+  auto carried = std::make_unique<CarriedFiles>();
+  if (!carried->join(*bundle, o.stream.detector, error)) {
+    fmt::print(stderr, "{}: {}\n", kProgram, error);
+    return 1;
+  }
+  auto detector = rt::open_detector(bundle->infos(), carried->options(o.stream.detector), o.stream.alerts, kProgram);
   if (!detector) return 1;
 
   const auto reader_ptr = rt::open_reader(o.stream, *detector, kProgram);
@@ -156,10 +205,14 @@ int run(const Options& o) {
       watcher.loaded(s);
       std::string why;
       auto next = rt::load_bundle_file(o.bundle, lopts, why);
+      auto next_carried = std::make_unique<CarriedFiles>();
+      if (next && !next_carried->join(*next, o.stream.detector, why)) next.reset();
       if (!next) {
         fmt::print(stderr, "{}: reload refused, the running bundle stays: {}\n", kProgram, why);
       } else {
+        next_carried->give(*detector);
         const auto st = detector->replace_rules(next->infos());
+        carried = std::move(next_carried);
         engine = next->engine.get();
         bundle = std::move(next);  // the old bundle (code, databases) is released here, after the switch
         fmt::print(stderr, "{}: reloaded {} after {} events: {}; state kept for {} rules, {} new, {} removed or changed\n",
