@@ -1,6 +1,6 @@
 # rulec.bash: bash completion for rulec, rulesensor and rulec-gen (installed once per command name).
 
-_rulec_stream_opts="-e --events -o --output -a --alerts --state --state-adopt --learn --max-state-mb --checkpoint-events --shared-state --shared-usage --claim-idle-ms --idle-exit-ms -v --verbose --json --threads --no-prefilter"
+_rulec_stream_opts="-e --events -o --output -a --alerts --state --state-adopt --learn --max-state-mb --checkpoint-events --shared-state --shared-usage --claim-idle-ms --idle-exit-ms -v --verbose --json --threads --no-prefilter --indicators --value-list"
 _rulec_rule_opts="-s --schema --schema-dir --max-compile-ms --max-code-units --max-compile-mb"
 
 # Completes the value of an option that takes one ($1: the previous word); 0 when it did.
@@ -10,13 +10,14 @@ _rulec_value() {
         --emit) COMPREPLY=($(compgen -W "summary plan ir obj prefilter" -- "$cur")) ;;
         --cpu) COMPREPLY=($(compgen -W "baseline avx2 avx512 native" -- "$cur")) ;;
         --target) COMPREPLY=($(compgen -W "x86_64-linux-gnu aarch64-linux-gnu" -- "$cur")) ;;
-        --scenario) COMPREPLY=($(compgen -W "web mixed" -- "$cur")) ;;
+        --scenario) COMPREPLY=($(compgen -W "web mixed indicators" -- "$cur")) ;;
         --state|--schema-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
-        -e|--events|-o|--output|-a|--alerts|-s|--schema|--sign|--trusted-key|--counters|-f|--file)
+        -e|--events|-o|--output|-a|--alerts|-s|--schema|--sign|--trusted-key|--counters|-f|--file|--indicators)
             COMPREPLY=($(compgen -f -- "$cur")) ;;
         -q|--query|--max-compile-ms|--max-code-units|--max-compile-mb|--cost-threshold|--max-state-mb|\
         --checkpoint-events|--shared-state|--claim-idle-ms|--idle-exit-ms|--threads|--repeat|--interp-events|\
-        --profile-events|--watch-ms|--seed|-n|--count|--hosts|--start-ms|--days|--suspicious)
+        --profile-events|--watch-ms|--seed|-n|--count|--hosts|--start-ms|--days|--suspicious|--value-list|\
+        --sensor-value-list)
             COMPREPLY=() ;;
         *) return 1 ;;
     esac
@@ -39,13 +40,13 @@ _rulec() {
     _rulec_value "$prev" && return
     local opts=""
     case "$cmd" in
-        check) opts="$_rulec_rule_opts -v --verbose --no-warnings --cost --cost-threshold --json" ;;
+        check) opts="$_rulec_rule_opts -v --verbose --no-warnings --cost --cost-threshold --report --value-list --json" ;;
         parse) opts="-f --file --json --canonical" ;;
         match) opts="-q --query -e --events -c --count --invert-match -v --verbose --engine -s --schema --schema-dir" ;;
         run) opts="$_rulec_stream_opts --engine $_rulec_rule_opts" ;;
         explain) opts="--ir --prefilter --emit -o --output --target --cpu --all --json $_rulec_rule_opts" ;;
         bench) opts="-e --events --repeat --interp-events --profile-events --json $_rulec_rule_opts" ;;
-        compile) opts="-o --output --target --cpu --sign $_rulec_rule_opts" ;;
+        compile) opts="-o --output --target --cpu --sign --value-list --sensor-value-list --indicators $_rulec_rule_opts" ;;
         keygen) opts="" ;;
         inspect) opts="--trusted-key --json" ;;
         help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;

@@ -51,7 +51,7 @@ uint64_t value_key(uint64_t field_id, std::string_view normalized) {
 
 std::string feed_name(const std::string& path) {
   std::string name = path.substr(path.find_last_of('/') + 1);
-  const size_t dot = name.find('.');
+  const size_t dot = name.rfind('.');
   return dot == 0 || dot == std::string::npos ? name : name.substr(0, dot);
 }
 

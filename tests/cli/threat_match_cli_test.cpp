@@ -371,6 +371,40 @@ TEST(ThreatMatch, ReplacedFeedIsLoadedBetweenTwoEventsAndABrokenOneIsRefused) {
   EXPECT_EQ(seqs, (std::vector<int64_t>{0, 2, 3})) << read_file(err);
 }
 
+// A selection with date math is evaluated again as time moves on (Kibana's next execution): an
+// indicator past `now-3s` stops matching once an interval has passed, without any feed change.
+TEST(ThreatMatch, DateMathSelectionIsEvaluatedAgainAsTimeMovesOn) {
+  TempDir t;
+  t.write("rules/r.json", R"({"rule_id":"aging","name":"aging","type":"threat_match","language":"kuery","severity":"low",
+    "risk_score":21,"query":"source.ip:*","threat_query":"@timestamp >= \"now-3s\"","interval":"1s","from":"now-2s",
+    "max_signals":1000,"threat_mapping":[{"entries":[{"field":"source.ip","type":"mapping","value":"threat.indicator.ip"}]}]})");
+  t.write("feed.ndjson", fmt::format(R"({{"@timestamp":"{}","threat":{{"indicator":{{"ip":"10.0.0.1"}}}}}})", iso(now_ms())) + "\n");
+  auto c = run_rulec("compile " + t.str("rules") + " -o " + t.str("r.rbundle"));
+  ASSERT_EQ(c.status, 0) << c.out;
+  const std::string err = t.str("err.txt"), alerts = t.str("alerts.ndjson");
+  FILE* p = popen((bin("rulesensor") + " " + t.str("r.rbundle") + " --allow-unsigned --indicators " + t.str("feed.ndjson") +
+                   " --alert-time event -o " + quote(alerts) + " 2>" + quote(err))
+                      .c_str(),
+                  "w");
+  ASSERT_NE(p, nullptr);
+  auto send = [&](int seq) {
+    std::fprintf(p, "{\"@timestamp\":\"2026-01-01T00:00:%02dZ\",\"labels\":{\"seq\":%d},\"source\":{\"ip\":\"10.0.0.1\"}}\n", seq, seq);
+    std::fflush(p);
+  };
+  auto alerts_now = [&] { return testing::nonempty_lines(read_file(alerts)).size(); };
+  EXPECT_TRUE(wait_until([&] { return read_file(err).find("1 kept by the rules' threat queries") != std::string::npos; }))
+      << read_file(err);
+  send(0);
+  EXPECT_TRUE(wait_until([&] { return alerts_now() == 1; })) << read_file(err);
+  // Past 3 s the selection keeps nothing: the index is rebuilt with no indicator.
+  EXPECT_TRUE(wait_until([&] { return read_file(err).find("0 kept by the rules' threat queries") != std::string::npos; },
+                         std::chrono::seconds(30)))
+      << read_file(err);
+  send(1);
+  ASSERT_EQ(pclose(p), 0) << read_file(err);
+  EXPECT_EQ(alerts_now(), 1u) << read_file(err);
+}
+
 }  // namespace threat_match_cli_test
 }  // namespace
 }  // namespace rulec
