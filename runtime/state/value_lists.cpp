@@ -5,14 +5,16 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "runtime/common/text_analysis.h"
 #include "runtime/state/term_tuples.h"
 
 namespace rulec::rt {
 
-enum class ValueListKind : uint8_t { Bytes, Ip, IpRange, Number, Boolean };
+enum class ValueListKind : uint8_t { Bytes, Ip, IpRange, Number, Boolean, Text };
 
 namespace {
 
@@ -22,10 +24,11 @@ ListKind kind_of(const std::string& type) {
   if (type == "ip") return ListKind::Ip;
   if (type == "ip_range") return ListKind::IpRange;
   if (type == "boolean") return ListKind::Boolean;
+  if (type == "text") return ListKind::Text;
   if (type == "long" || type == "integer" || type == "short" || type == "byte" || type == "double" || type == "float" ||
       type == "half_float")
     return ListKind::Number;
-  return ListKind::Bytes;  // keyword, text, binary
+  return ListKind::Bytes;  // keyword, binary
 }
 
 // A value as the list compares it; false when it is none of its kind.
@@ -50,7 +53,8 @@ bool normalize(ListKind kind, std::string_view text, std::string& out) {
       if (text != "true" && text != "false") return false;
       out.assign(text);
       return true;
-    case ListKind::IpRange: return false;  // ranges, not values
+    case ListKind::IpRange:
+    case ListKind::Text: return false;  // ranges and analyzed items, not values
   }
   return false;
 }
@@ -93,7 +97,36 @@ struct ValueLists::List {
   ValueListKind kind = ValueListKind::Bytes;
   std::unordered_set<std::string> values;
   std::vector<std::pair<IpAddr, IpAddr>> ranges;  // sorted by start, merged (ip_range)
+  // text: each item's tokens (the standard analyzer), as postings: token -> items, ascending.
+  std::unordered_map<std::string, std::vector<uint32_t>> postings;
+  uint32_t items = 0;
+  mutable std::vector<std::string_view> tokens;
+  void add_text(std::string_view line, std::string& buf) {
+    analyze(line, buf, tokens);
+    for (std::string_view t : tokens) {
+      auto& p = postings[std::string(t)];
+      if (p.empty() || p.back() != items) p.push_back(items);
+    }
+    ++items;
+  }
+  // Kibana's text list search: `match` with operator and: some item holds every token of the value.
+  bool has_text(std::string_view text, std::string& buf) const {
+    analyze(text, buf, tokens);
+    if (tokens.empty()) return false;
+    std::vector<const std::vector<uint32_t>*> lists;
+    for (std::string_view t : tokens) {
+      auto it = postings.find(std::string(t));
+      if (it == postings.end()) return false;
+      lists.push_back(&it->second);
+    }
+    std::sort(lists.begin(), lists.end(), [](auto* a, auto* b) { return a->size() < b->size(); });
+    for (uint32_t item : *lists[0])
+      if (std::all_of(lists.begin() + 1, lists.end(), [&](auto* l) { return std::binary_search(l->begin(), l->end(), item); }))
+        return true;
+    return false;
+  }
   bool has(std::string_view text, ValueKind leaf_kind, std::string& scratch) const {
+    if (kind == ListKind::Text) return has_text(text, scratch);
     if (kind == ListKind::IpRange) {
       if (leaf_kind != ValueKind::String) return false;
       auto ip = parse_ip(text);
@@ -148,6 +181,10 @@ std::unique_ptr<ValueLists> ValueLists::load(const std::vector<std::pair<std::st
           ++line_no;
           if (!line.empty() && line.back() == '\r') line.pop_back();
           if (line.empty()) continue;
+          if (list->kind == ListKind::Text) {
+            list->add_text(line, normalized);
+            continue;
+          }
           std::pair<IpAddr, IpAddr> range;
           const bool ok = list->kind == ListKind::IpRange ? parse_range(line, range) : normalize(list->kind, line, normalized);
           if (!ok) {
@@ -164,7 +201,7 @@ std::unique_ptr<ValueLists> ValueLists::load(const std::vector<std::pair<std::st
           error = fmt::format("cannot read value list {} file {}: {}", e.list_id, f->second, std::strerror(errno));
           return nullptr;
         }
-        if (list->values.empty() && list->ranges.empty()) {
+        if (list->values.empty() && list->ranges.empty() && list->postings.empty()) {
           error = fmt::format("value list {} file {} holds no {} value", e.list_id, f->second, e.list_type);
           return nullptr;
         }
@@ -209,7 +246,7 @@ bool ValueLists::excludes(const RuleInfo& rule, const Event& ev) {
 
 std::string ValueLists::report() const {
   size_t values = 0;
-  for (const auto& l : lists_) values += l->values.size() + l->ranges.size();
+  for (const auto& l : lists_) values += l->values.size() + l->ranges.size() + l->items;
   return fmt::format("value lists: {} loaded, {} values", lists_.size(), values);
 }
 

@@ -17,7 +17,9 @@
 namespace rulec::rt {
 
 // The lists a rule set's value-list exception items name, loaded from `ID=FILE` pairs. A list is
-// read once per type the rules give it: keyword and text lists compare the values' bytes, ip lists
+// read once per type the rules give it: keyword lists compare the values' bytes, text lists their
+// words (Kibana's `match` with operator and: some line holds every word of the value, after the
+// standard analyzer), ip lists
 // addresses, ip_range lists address ranges (CIDR `10.0.0.0/8`, `A-B`, or one address), numeric
 // lists numbers, boolean lists true/false. Not thread-safe (the detector's thread owns it).
 class ValueLists {

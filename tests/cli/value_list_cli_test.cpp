@@ -152,6 +152,32 @@ TEST(ValueLists, ListsNotGivenAreReportedAndBadOnesRefused) {
   EXPECT_NE(empty.out.find("holds no ip_range value"), std::string::npos) << empty.out;
 }
 
+// A text list is searched as Kibana's lists plugin does (getTextQuery): a `match` query with
+// operator and, so an event value is in the list when one line holds every word of it.
+TEST(ValueLists, TextListsMatchEveryWordOfTheValue) {
+  TempDir t;
+  t.write("rules.ndjson",
+          R"({"severity": "low", "risk_score": 21, "rule_id": "tx", "name": "Commands", "type": "query", "language": "kuery", "query": "process.name:*", "max_signals": 1000, "exceptions_list": [{"id": "so-T", "list_id": "T", "type": "detection", "namespace_type": "single"}]})"
+          "\n"
+          R"({"id": "so-T", "list_id": "T", "type": "detection", "namespace_type": "single", "name": "T"})"
+          "\n"
+          R"({"id": "t1-so", "item_id": "t1", "list_id": "T", "type": "simple", "name": "admin commands", "namespace_type": "single", "entries": [{"type": "list", "field": "process.command_line", "operator": "included", "list": {"id": "cmds", "type": "text"}}]})"
+          "\n");
+  t.write("cmds.txt", "net user /add\nwhoami /all\n");
+  std::string events;
+  const char* lines[] = {"NET USER", "net group", "whoami", "!!!", "net user /add extra"};
+  for (size_t i = 0; i < std::size(lines); ++i)
+    events += fmt::format(R"({{"@timestamp":"2026-01-01T00:00:0{}Z","labels":{{"n":{}}},"process":{{"name":"x","command_line":"{}"}}}})", i, i,
+                          lines[i]) + "\n";
+  t.write("events.ndjson", events);
+  auto r = run_rulec("run " + t.str("rules.ndjson") + " --value-list cmds=" + t.str("cmds.txt") + " -e " + t.str("events.ndjson") +
+                     " -o " + t.str("a.ndjson"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  // "NET USER" and "whoami": every word in a line (excluded); "net group", "!!!" (no word) and
+  // "net user /add extra" (extra is in no line): alerts.
+  EXPECT_EQ(alerted(t.str("a.ndjson")), (std::vector<int>{1, 3, 4})) << r.out;
+}
+
 }  // namespace value_list_cli_test
 }  // namespace
 }  // namespace rulec
