@@ -44,6 +44,8 @@ int64_t event_now(const rt::Event& ev, int64_t fallback);
 
 // The wall clock, as epoch milliseconds (UTC).
 int64_t wall_clock_ms();
+// A monotonic clock in milliseconds (intervals: checkpoints, feed checks), unrelated to dates.
+int64_t steady_clock_ms();
 
 // ISO-8601 UTC with milliseconds ("2026-01-01T00:00:00.000Z"), as alerts and generators write it.
 std::string iso8601_ms(int64_t ms);

@@ -37,10 +37,6 @@ using namespace terms;  // the helpers the shared detector (fleet_detector.cpp) 
 
 namespace {
 
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 // Why a checkpoint belongs to another rule set, or empty: it holds rules and shares no rule id
 // with `rules` (a rule set whose rules were edited keeps its ids and its state directory).
 std::string other_rule_set(const Snapshot& snap, const std::vector<RuleInfo>& rules) {
@@ -62,7 +58,7 @@ Detector::Detector(std::vector<RuleInfo> rules, DetectorOptions options)
       options_(std::move(options)),
       counters_(rules_.size()),
       state_(rules_.size()),
-      last_checkpoint_ms_(steady_ms()),
+      last_checkpoint_ms_(steady_clock_ms()),
       program_(options_.program) {
   index_time_fields();
 }
@@ -277,7 +273,7 @@ void Detector::on_threshold(size_t rule, const Event& ev, int64_t t) {
   }
   std::vector<std::string_view>& card = values_[nf];  // scratch another rule may have filled: reset
   card.clear();
-  if (!r.cardinality_field.empty()) field_values(ev, TermField{r.cardinality_field, r.cardinality_ignore_above}, card, seen_);
+  if (!r.cardinality_field.empty()) field_values(ev, r.cardinality_field, r.cardinality_ignore_above, card, seen_);
   int64_t bucket = floor_div(t, r.interval_ms);
   const std::string bucket_text = std::to_string(bucket);
   if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;
@@ -360,7 +356,7 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     return false;
   if (++since_checkpoint_ >= options_.checkpoint_events) return checkpoint();
   // A slow stream still checkpoints: look at the clock every 256 events.
-  if ((since_checkpoint_ & 255) == 0 && steady_ms() - last_checkpoint_ms_ >= static_cast<int64_t>(options_.checkpoint_ms))
+  if ((since_checkpoint_ & 255) == 0 && steady_clock_ms() - last_checkpoint_ms_ >= static_cast<int64_t>(options_.checkpoint_ms))
     return checkpoint();
   return true;
 }
@@ -406,7 +402,7 @@ void Detector::expire_and_cap() {
 bool Detector::checkpoint() {
   if (fleet_ && !flush_shared()) return false;
   since_checkpoint_ = 0;
-  last_checkpoint_ms_ = steady_ms();
+  last_checkpoint_ms_ = steady_clock_ms();
   expire_and_cap();
   if (!sink_->sync()) {
     if (error_.empty()) error_ = sink_->error();
@@ -449,7 +445,7 @@ bool Detector::durable() {
 bool Detector::idle_checkpoint(bool unacknowledged) {
   if (!options_.indicators.empty()) refresh_indicators();
   if (!since_checkpoint_ && !unacknowledged) return true;
-  if (steady_ms() - last_checkpoint_ms_ < std::min<int64_t>(1000, static_cast<int64_t>(options_.checkpoint_ms))) return true;
+  if (steady_clock_ms() - last_checkpoint_ms_ < std::min<int64_t>(1000, static_cast<int64_t>(options_.checkpoint_ms))) return true;
   return checkpoint();
 }
 

@@ -189,7 +189,7 @@ void Detector::fleet_threshold(size_t rule, const Event& ev, int64_t t) {
   }
   std::vector<std::string_view>& card = values_[nf];
   card.clear();
-  if (!r.cardinality_field.empty()) field_values(ev, TermField{r.cardinality_field, r.cardinality_ignore_above}, card, seen_);
+  if (!r.cardinality_field.empty()) field_values(ev, r.cardinality_field, r.cardinality_ignore_above, card, seen_);
   const int64_t bucket = floor_div(t, r.interval_ms);
   const std::string bucket_text = std::to_string(bucket);
   if (tuple_count(values_, nf) > kMaxTuplesPerEvent) counters_[rule].terms_capped++;

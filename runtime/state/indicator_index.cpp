@@ -348,7 +348,7 @@ bool IndicatorIndex::event_keys(const std::vector<ThreatEntry>& entries, const s
   if (values_.size() < 1) values_.resize(1);
   for (size_t k = 0; k < entries.size(); ++k) {
     const ThreatEntry& e = entries[k];
-    terms::field_values(ev, TermField{e.field, e.ignore_above}, values_[0], seen_);
+    terms::field_values(ev, e.field, e.ignore_above, values_[0], seen_);
     keys_[k].clear();
     for (std::string_view v : values_[0]) {
       // field_values gives texts; a number's kind matters only to Ip (never a number).

@@ -39,13 +39,13 @@ inline std::optional<int64_t> event_time(const Event& ev, const std::string& ove
 // set), so an event with a 200,000-element array costs linear time, not quadratic (40 s before).
 constexpr size_t kLinearDedupe = 32;
 
-inline void field_values(const Event& ev, const TermField& f, std::vector<std::string_view>& out,
-                  std::unordered_set<std::string_view>& seen) {
+inline void field_values(const Event& ev, std::string_view path, uint32_t ignore_above, std::vector<std::string_view>& out,
+                         std::unordered_set<std::string_view>& seen) {
   out.clear();
   bool hashed = false;
   for (const Leaf& l : ev.leaves) {
-    if (l.path != f.path || l.kind == ValueKind::Null) continue;
-    if (f.ignore_above && l.kind == ValueKind::String && utf16_length(l.text) > f.ignore_above) continue;
+    if (l.path != path || l.kind == ValueKind::Null) continue;
+    if (ignore_above && l.kind == ValueKind::String && utf16_length(l.text) > ignore_above) continue;
     if (!hashed && out.size() == kLinearDedupe) {
       seen.clear();
       seen.insert(out.begin(), out.end());
@@ -54,6 +54,11 @@ inline void field_values(const Event& ev, const TermField& f, std::vector<std::s
     if (hashed ? seen.insert(l.text).second : std::find(out.begin(), out.end(), l.text) == out.end())
       out.push_back(l.text);
   }
+}
+
+inline void field_values(const Event& ev, const TermField& f, std::vector<std::string_view>& out,
+                         std::unordered_set<std::string_view>& seen) {
+  field_values(ev, f.path, f.ignore_above, out, seen);
 }
 
 inline Key128 key_of(std::pair<uint64_t, uint64_t> h) { return Key128{h.first, h.second}; }

@@ -11,10 +11,6 @@ namespace rulec::rt {
 
 namespace {
 
-int64_t steady_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 // Feeds are looked at (a stat each) at most this often.
 constexpr int64_t kFeedCheckMs = 1000;
 
@@ -47,12 +43,12 @@ bool Detector::load_indicators(std::string& error) {
     for (const RuleInfo& r : rules_)
       if (r.kind == DetectionKind::ThreatMatch) indicators_due_ms_ = std::min(indicators_due_ms_, now + r.interval_ms);
   indicators_ = std::move(x);
-  feeds_checked_ms_ = steady_now_ms();
+  feeds_checked_ms_ = steady_clock_ms();
   return true;
 }
 
 void Detector::refresh_indicators() {
-  const int64_t now = steady_now_ms();
+  const int64_t now = steady_clock_ms();
   if (now < feeds_checked_ms_ + kFeedCheckMs) return;
   feeds_checked_ms_ = now;
   const bool due = wall_clock_ms() >= indicators_due_ms_;

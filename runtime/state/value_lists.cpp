@@ -97,10 +97,16 @@ struct ValueLists::List {
   ValueListKind kind = ValueListKind::Bytes;
   std::unordered_set<std::string> values;
   std::vector<std::pair<IpAddr, IpAddr>> ranges;  // sorted by start, merged (ip_range)
-  // text: each item's tokens (the standard analyzer), as postings: token -> items, ascending.
-  std::unordered_map<std::string, std::vector<uint32_t>> postings;
+  // text: each item's tokens (the standard analyzer), as postings: token -> items, ascending
+  // (looked up by string_view: no allocation per event).
+  struct TokenHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::vector<uint32_t>, TokenHash, std::equal_to<>> postings;
   uint32_t items = 0;
   mutable std::vector<std::string_view> tokens;
+  mutable std::vector<const std::vector<uint32_t>*> lists;
   void add_text(std::string_view line, std::string& buf) {
     analyze(line, buf, tokens);
     for (std::string_view t : tokens) {
@@ -113,9 +119,9 @@ struct ValueLists::List {
   bool has_text(std::string_view text, std::string& buf) const {
     analyze(text, buf, tokens);
     if (tokens.empty()) return false;
-    std::vector<const std::vector<uint32_t>*> lists;
+    lists.clear();
     for (std::string_view t : tokens) {
-      auto it = postings.find(std::string(t));
+      auto it = postings.find(t);
       if (it == postings.end()) return false;
       lists.push_back(&it->second);
     }
@@ -223,7 +229,7 @@ bool ValueLists::excludes(const RuleInfo& rule, const Event& ev) {
     bool all = true;
     for (const ValueListEntry& e : item) {
       const List* list = find(e.list_id, e.list_type);
-      terms::field_values(ev, TermField{e.field, e.ignore_above}, values_, seen_);
+      terms::field_values(ev, e.field, e.ignore_above, values_, seen_);
       if (!list || values_.empty()) {  // a missing field keeps the event (Kibana: eventItem == null)
         all = false;
         break;
