@@ -166,7 +166,9 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
     i.threat_json = r.str(), i.description = r.str();
     i.version = r.i64();
     const uint8_t kind = r.u8();
-    if (kind > static_cast<uint8_t>(DetectionKind::ThreatMatch)) r.fail(fmt::format("unknown detection kind {}", kind));
+    if (kind > static_cast<uint8_t>(DetectionKind::ThreatMatch) ||
+        (kind == static_cast<uint8_t>(DetectionKind::ThreatMatch) && format_version < 6))  // before 6: no threat part
+      r.fail(fmt::format("unknown detection kind {}", kind));
     i.kind = static_cast<DetectionKind>(kind);
     i.interval_ms = r.i64(), i.lookback_ms = r.i64(), i.max_signals = r.i64();
     i.timestamp_field = r.str();

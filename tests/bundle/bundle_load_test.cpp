@@ -15,6 +15,8 @@
 #include "bundle/bundle_test_util.h"
 #include "compiler/bundle/bundle_writer.h"
 #include "compiler/bundle/compile_bundle.h"
+#include "compiler/frontend/ast.h"
+#include "compiler/matchers/generic_plan.h"
 #include "runtime/common/byte_io.h"
 #include "runtime/decoder/decoder.h"
 #include "runtime/loader/bundle_loader.h"
@@ -256,9 +258,9 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
     bundle::BundleParts mixed = old;
     mixed.rules = now.rules;
     mixed.program = now.program;
-    if (version < 4) {  // format 4's rules and program sections are format 5's
-      EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(mixed, nullptr, 0), allow, mixed_error)) << version;
-    }
+    // Every older format's rules section is shorter than format 6's (its threat part, its
+    // carried files): the newer section under an older header is refused.
+    EXPECT_FALSE(rt::load_bundle(bundle::write_bundle(mixed, nullptr, 0), allow, mixed_error)) << version;
     return rt::load_bundle(bundle::write_bundle(old, nullptr, 0), allow, error);
   };
   auto loaded = as_format(1);
@@ -293,6 +295,59 @@ TEST(BundleLoad, FormatOneBundleLoadsWithoutAlertMetadata) {
 // A bundle compiled on this host for a CPU tier this host has loads its Hyperscan databases as
 // they are: none rebuilt (an avx512 bundle on an AVX-512 host once rebuilt them all: its
 // databases named AVX512 without AVX2, which vectorscan's platform check refuses).
+// A rule's threat part and value-list items (format 6) and the files a bundle carries round-trip;
+// a threat_match rule in an older format (no threat part), an unknown comparison or carried-file
+// kind, and a selection that is no program are refused.
+TEST(BundleLoad, ThreatPartsAndCarriedFilesRoundTripAndBadOnesAreRefused) {
+  rt::BundledRule b;
+  b.info.rule_id = "tm";
+  b.info.kind = rt::DetectionKind::ThreatMatch;
+  b.info.threat_mapping = {{{"source.ip", "threat.indicator.ip", rt::ThreatCompare::Ip, 0},
+                            {"destination.port", "threat.indicator.port", rt::ThreatCompare::Number, 0}}};
+  b.info.value_list_items = {{{"user.name", "users", "keyword", false, 1024}}};
+  const kql::NodePtr all = kql::make_match_all();
+  rt::ByteWriter sel;
+  rt::encode_generic(sel, matchers::generic_program_of({all.get()}, testing::builtin_schema()));
+  b.info.threat_selector = sel.take();
+  const std::vector<rt::BundledData> files{{rt::BundledData::Kind::IndicatorFeed, "ti.ndjson", "{}\n"},
+                                           {rt::BundledData::Kind::ValueList, "users", "alice\n"}};
+  auto encoded = [&](const rt::BundledRule& r, uint32_t version, const std::vector<rt::BundledData>& data = {}) {
+    rt::ByteWriter w;
+    rt::encode_rules(w, {r}, version, data);
+    return w.take();
+  };
+  std::vector<rt::BundledRule> back;
+  std::vector<rt::BundledData> carried;
+  std::string error;
+  ASSERT_TRUE(rt::decode_rules(encoded(b, 6, files), back, error, 6, &carried)) << error;
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].info.threat_mapping.size(), 1u);
+  EXPECT_EQ(back[0].info.threat_mapping[0][1].compare, rt::ThreatCompare::Number);
+  EXPECT_EQ(back[0].info.threat_selector, b.info.threat_selector);
+  ASSERT_EQ(back[0].info.value_list_items.size(), 1u);
+  EXPECT_FALSE(back[0].info.value_list_items[0][0].included);
+  ASSERT_EQ(carried.size(), 2u);
+  EXPECT_EQ(carried[1].name, "users");
+  EXPECT_EQ(carried[1].bytes, "alice\n");
+
+  EXPECT_FALSE(rt::decode_rules(encoded(b, 5), back, error, 5));
+  EXPECT_NE(error.find("unknown detection kind 3"), std::string::npos) << error;
+  rt::BundledRule bad = b;
+  bad.info.threat_selector = "garbage";
+  EXPECT_FALSE(rt::decode_rules(encoded(bad, 6), back, error, 6));
+  EXPECT_NE(error.find("indicator selection"), std::string::npos) << error;
+  bad = b;
+  bad.info.threat_mapping.clear();
+  EXPECT_FALSE(rt::decode_rules(encoded(bad, 6), back, error, 6));
+  EXPECT_NE(error.find("threat mapping inconsistent with its type"), std::string::npos) << error;
+  std::string bytes = encoded(b, 6, files);
+  const size_t kind_at = bytes.size() - (1 + 4 + 5 + 4 + 6);  // the last file's kind byte
+  ASSERT_EQ(bytes[kind_at], 2);
+  bytes[kind_at] = 7;
+  EXPECT_FALSE(rt::decode_rules(bytes, back, error, 6, &carried));
+  EXPECT_NE(error.find("unknown kind 7 of a carried file"), std::string::npos) << error;
+}
+
 TEST(BundleLoad, EveryTierThisHostHasLoadsWithoutRebuildingDatabases) {
   const std::string dir = std::string(RULEC_SOURCE_DIR) + "/rules";  // the seed rule: 9 string groups with patterns
   rt::LoadOptions allow;
