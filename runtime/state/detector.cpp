@@ -20,7 +20,6 @@
 #include "runtime/state/detector.h"
 
 #include <algorithm>
-#include <chrono>
 #include <string_view>
 #include <unordered_set>
 

@@ -345,12 +345,11 @@ bool IndicatorIndex::read_line(const Indicator& ind, std::string& out) {
 // cannot match).
 bool IndicatorIndex::event_keys(const std::vector<ThreatEntry>& entries, const std::vector<uint64_t>& ids, const Event& ev) {
   if (keys_.size() < entries.size()) keys_.resize(entries.size());
-  if (values_.size() < 1) values_.resize(1);
   for (size_t k = 0; k < entries.size(); ++k) {
     const ThreatEntry& e = entries[k];
-    terms::field_values(ev, e.field, e.ignore_above, values_[0], seen_);
+    terms::field_values(ev, e.field, e.ignore_above, values_, seen_);
     keys_[k].clear();
-    for (std::string_view v : values_[0]) {
+    for (std::string_view v : values_) {
       // field_values gives texts; a number's kind matters only to Ip (never a number).
       if (threat_value(e.compare, v, ValueKind::String, normalized_)) keys_[k].push_back(value_key(ids[k], normalized_));
     }

@@ -108,7 +108,7 @@ class IndicatorIndex {
   // Per-match scratch.
   Decoder decoder_;
   Event event_;
-  std::vector<std::vector<std::string_view>> values_;
+  std::vector<std::string_view> values_;  // one entry's event values
   std::unordered_set<std::string_view> seen_;
   std::vector<std::vector<uint64_t>> keys_;  // per entry of a mapping: the event's value keys
   std::string normalized_;

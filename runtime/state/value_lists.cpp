@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "runtime/common/text_analysis.h"
+#include "runtime/state/indicator_index.h"
 #include "runtime/state/term_tuples.h"
 
 namespace rulec::rt {
@@ -36,19 +37,9 @@ bool normalize(ListKind kind, std::string_view text, std::string& out) {
   out.clear();
   switch (kind) {
     case ListKind::Bytes: out.assign(text); return true;
-    case ListKind::Ip: {
-      auto ip = parse_ip(text);
-      if (!ip) return false;
-      out.assign(reinterpret_cast<const char*>(ip->bytes.data()), ip->bytes.size());
-      return true;
-    }
-    case ListKind::Number: {
-      auto n = parse_number(text);
-      if (!n || n->d != n->d) return false;
-      const double d = n->d == 0 ? 0.0 : n->d;
-      out.assign(reinterpret_cast<const char*>(&d), sizeof d);
-      return true;
-    }
+    // As an indicator mapping compares them (one definition of an address's and a number's bytes).
+    case ListKind::Ip: return threat_value(ThreatCompare::Ip, text, ValueKind::String, out);
+    case ListKind::Number: return threat_value(ThreatCompare::Number, text, ValueKind::String, out);
     case ListKind::Boolean:
       if (text != "true" && text != "false") return false;
       out.assign(text);

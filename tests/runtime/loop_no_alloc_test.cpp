@@ -46,21 +46,24 @@ uint64_t allocations_of_a_run(const std::vector<RuleInfo>& rules, StreamEngine& 
   return g_allocations.load() - before;
 }
 
+// WORK/large.ndjson: 4,000 events of the web scenario; WORK/small.ndjson: the first 2,000 of them.
+void write_events(const fs::path& work) {
+  std::ofstream small(work / "small.ndjson"), large(work / "large.ndjson");
+  gen::WebScenario web;
+  web.events = 4000;
+  size_t n = 0;
+  gen::generate_web(web, [&](std::string_view line) {
+    if (n++ < 2000) small << line << '\n';
+    large << line << '\n';
+  });
+}
+
 // Runs over 2,000 and over 4,000 events (the first 2,000 the same) differ by what 2,000 more
 // events allocate: nothing but a few buffers' growth.
 TEST(LoopNoAlloc, TheWholeLoopAllocatesNothingPerEvent) {
   const fs::path work = fs::temp_directory_path() / ("rulec-loop-noalloc-" + std::to_string(::getpid()));
   fs::create_directories(work);
-  {
-    std::ofstream small(work / "small.ndjson"), large(work / "large.ndjson");
-    gen::WebScenario web;
-    web.events = 4000;
-    size_t n = 0;
-    gen::generate_web(web, [&](std::string_view line) {
-      if (n++ < 2000) small << line << '\n';
-      large << line << '\n';
-    });
-  }
+  write_events(work);
   const Schema schema = testing::load_builtin_schema();
   pipeline::LoadedRules loaded;
   loaded.quiet = true;
@@ -100,14 +103,7 @@ TEST(LoopNoAlloc, IndicatorLookupsAndValueListsAllocateNothingPerEvent) {
   const fs::path work = fs::temp_directory_path() / ("rulec-loop-noalloc-ti-" + std::to_string(::getpid()));
   fs::create_directories(work / "rules");
   {
-    std::ofstream small(work / "small.ndjson"), large(work / "large.ndjson");
-    gen::WebScenario web;
-    web.events = 4000;
-    size_t n = 0;
-    gen::generate_web(web, [&](std::string_view line) {
-      if (n++ < 2000) small << line << '\n';
-      large << line << '\n';
-    });
+    write_events(work);
     std::ofstream feed(work / "feed.ndjson"), names(work / "names.txt"), words(work / "words.txt");
     for (int i = 0; i < 1000; ++i) {
       feed << R"({"threat":{"indicator":{"process":{"name":"implant-)" << i << R"(.bin","executable":"/opt/x/implant-)" << i
