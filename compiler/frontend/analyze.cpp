@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/frontend/eql_lower.h"
+#include "compiler/frontend/eql_parser.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/semantic.h"
 #include "compiler/frontend/unknown_fields.h"
@@ -48,12 +50,15 @@ namespace {
 // Why the engine will not run a rule of this type/language, or empty when it will.
 std::string ineligible_reason(const Rule& rule) {
   switch (rule.type) {
-    case RuleType::Eql: return "EQL rules are not run by rulec (type eql)";
     case RuleType::Esql: return "ES|QL rules are not run by rulec (type esql)";
     case RuleType::MachineLearning: return "machine learning rules need Elastic's anomaly jobs (type machine_learning)";
     case RuleType::Saved: return "saved-query rules reference a Kibana saved object (type saved_query)";
     case RuleType::Unknown: return {};  // reported as an error by the loader
     default: break;
+  }
+  if (rule.type == RuleType::Eql) {
+    if (rule.language != "eql") return fmt::format("an eql rule with query language '{}'", rule.language);
+    return {};
   }
   if (rule.language != "kuery")
     return fmt::format("query language '{}' is not KQL", rule.language.empty() ? "(none)" : rule.language);
@@ -126,6 +131,41 @@ void add_rule_key_fields(AnalyzedRule& out, const Rule& rule, const Schema& sche
     for (const auto& f : *group_by) check(&f, "alert_suppression.group_by");
 }
 
+// The category field of an EQL rule: event_category_override, else event.category.
+std::string eql_category_field(const Rule& rule) {
+  const nlohmann::json* o = json_member(rule.raw, "event_category_override");
+  if (o && o->is_string() && !o->get_ref<const std::string&>().empty()) return o->get<std::string>();
+  return "event.category";
+}
+
+// An EQL rule's query: parsed, lowered to the KQL tree family (eql_lower.h), checked. False when
+// the rule is unsupported (out.status and the reason are set; nothing else is checked).
+bool analyze_eql(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
+  auto parsed = eql::parse(rule.query);
+  if (!parsed) {
+    out.diagnostics.push_back({RulePart::Query, std::move(*parsed.error)});
+    return true;
+  }
+  const eql::Query& q = *parsed.query;
+  auto unsupported = [&](std::string why) {
+    out.status = RuleStatus::Unsupported;
+    out.unsupported_reason = std::move(why);
+    return false;
+  };
+  if (q.kind == eql::QueryKind::Sequence) return unsupported("EQL sequences are not run by rulec yet");
+  if (q.kind == eql::QueryKind::Sample) return unsupported("EQL samples are not run by rulec yet");
+  if (!q.pipes.empty()) return unsupported("an EQL rule with head/tail pipes (Kibana takes max_signals instead)");
+  eql::LoweredFilter low = eql::lower_filter(q.event, schema, eql_category_field(rule));
+  if (!low.unsupported.empty()) return unsupported("EQL: " + low.unsupported);
+  for (auto& d : low.diagnostics) out.diagnostics.push_back({RulePart::Query, std::move(d)});
+  if (low.tree) {
+    for (auto& d : check_field_names(*low.tree, schema, rule.query, out.unmapped_fields))
+      out.diagnostics.push_back({RulePart::Query, std::move(d)});
+    out.query = std::move(low.tree);
+  }
+  return true;
+}
+
 }  // namespace
 
 AnalyzedRule analyze(const Rule& rule, const Schema& schema, const std::vector<std::string>& value_lists) {
@@ -140,8 +180,9 @@ AnalyzedRule analyze(const Rule& rule, const Schema& schema, const std::vector<s
     return out;
   }
 
-  auto parsed = kql::parse(rule.query);
-  if (!parsed) {
+  if (rule.type == RuleType::Eql) {
+    if (!analyze_eql(out, rule, schema)) return out;
+  } else if (auto parsed = kql::parse(rule.query); !parsed) {
     out.diagnostics.push_back({RulePart::Query, std::move(*parsed.error)});
   } else {
     add_semantics(out, RulePart::Query, *parsed.ast, schema, rule.query);

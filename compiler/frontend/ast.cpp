@@ -28,6 +28,7 @@ bool equal(const Node& a, const Node& b) {
   if (a.kind != b.kind || a.children.size() != b.children.size()) return false;
   switch (a.kind) {
     case NodeKind::Is:
+    case NodeKind::Regexp:
       if (!(a.field == b.field) || !(a.value == b.value)) return false;
       break;
     case NodeKind::Range:
@@ -74,6 +75,14 @@ NodePtr make_range(Pattern field, RangeOp op, Value value) {
 NodePtr make_exists(Pattern field) {
   auto n = make(NodeKind::Exists);
   n->field = std::move(field);
+  return n;
+}
+
+NodePtr make_regexp(Pattern field, std::string regex, bool case_insensitive) {
+  auto n = make(NodeKind::Regexp);
+  n->field = std::move(field);
+  n->value.pattern = literal(std::move(regex), true);
+  n->value.pattern.case_insensitive = case_insensitive;
   return n;
 }
 
@@ -136,6 +145,7 @@ void for_each_field(const Node& root,
       case NodeKind::Is:
       case NodeKind::Range:
       case NodeKind::Exists:
+      case NodeKind::Regexp:
         visit(n, item.prefix + n.field.joined(), item.wild || n.field.has_wildcard());
         break;
       case NodeKind::Nested: {
@@ -169,6 +179,7 @@ const char* to_string(NodeKind k) {
     case NodeKind::And: return "and";
     case NodeKind::Or: return "or";
     case NodeKind::Not: return "not";
+    case NodeKind::Regexp: return "regexp";
   }
   return "?";
 }

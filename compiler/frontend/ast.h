@@ -63,6 +63,8 @@ enum class NodeKind : uint8_t {
   And,       // n-ary
   Or,        // n-ary
   Not,       // one child
+  Regexp,    // field matches a Lucene regular expression (EQL regex): value.pattern.segments[0] is
+             // the regex as written, value.pattern.case_insensitive for regex~; never from KQL text
 };
 
 struct Node;
@@ -70,6 +72,7 @@ using NodePtr = std::unique_ptr<Node>;
 
 // One node; which members are meaningful depends on `kind`:
 //   Is:       field, value          Range:  field, op, value       Exists: field
+//   Regexp:   field, value (the regex)
 //   Nested:   field, children[0]     FreeText: value
 //   And/Or:   children (>= 2)        Not: children[0]              MatchAll: nothing
 // Inside Nested, field names are relative to the nested path (as written).
@@ -92,6 +95,7 @@ NodePtr make_match_all();
 NodePtr make_is(Pattern field, Value value);
 NodePtr make_range(Pattern field, RangeOp op, Value value);
 NodePtr make_exists(Pattern field);
+NodePtr make_regexp(Pattern field, std::string regex, bool case_insensitive);
 NodePtr make_nested(Pattern field, NodePtr child);
 NodePtr make_free_text(Value value);
 NodePtr make_not(NodePtr child);

@@ -23,6 +23,7 @@ enum class Severity : uint8_t { Error, Warning, Note };
 // Stable diagnostic codes. Never renumber; add new ones at the end of their group.
 //   KQL1xx  syntax            KQL2xx  semantic (schema/type)
 //   RUL3xx  rule files        SCH4xx  schema files
+//   EQL1xx  EQL syntax        EQL2xx  EQL semantic (schema/type/functions)
 namespace diag {
 inline constexpr std::string_view kSyntax = "KQL100";          // generic syntax error
 inline constexpr std::string_view kBadEscape = "KQL101";       // backslash before a non-escapable char
@@ -48,6 +49,18 @@ inline constexpr std::string_view kUnsupported = "RUL310";     // rule type/lang
 inline constexpr std::string_view kOverLimit = "RUL311";       // rule over a compile limit (left out)
 inline constexpr std::string_view kCostly = "RUL312";          // estimated per-event cost over the threshold
 inline constexpr std::string_view kSchemaFile = "SCH400";
+inline constexpr std::string_view kEqlSyntax = "EQL100";       // generic EQL syntax error
+inline constexpr std::string_view kEqlBadEscape = "EQL101";    // a \u escape naming NUL, a surrogate, bad digits
+inline constexpr std::string_view kEqlUnsupported = "EQL102";  // syntax Elasticsearch refuses (join, f[0], pipes)
+inline constexpr std::string_view kEqlTooDeep = "EQL103";
+inline constexpr std::string_view kEqlTooLong = "EQL104";
+inline constexpr std::string_view kEqlBadUtf8 = "EQL105";
+inline constexpr std::string_view kEqlStructure = "EQL106";    // sequence/sample rules: maxspan, runs, keys
+inline constexpr std::string_view kEqlNotConstant = "EQL200";  // a field or expression where a constant is needed
+inline constexpr std::string_view kEqlType = "EQL201";         // operand type the operator or field cannot take
+inline constexpr std::string_view kEqlFunction = "EQL202";     // unknown function, wrong arity or argument
+inline constexpr std::string_view kEqlRegex = "EQL203";        // invalid regular expression
+inline constexpr std::string_view kEqlUnknownField = "EQL204"; // a field in no loaded schema (not `?f`)
 }  // namespace diag
 
 struct Diagnostic {

@@ -48,6 +48,7 @@ bool relativize(kql::Node& n, const std::string& prefix) {
     case kql::NodeKind::Is:
     case kql::NodeKind::Range:
     case kql::NodeKind::Exists:
+    case kql::NodeKind::Regexp:
     case kql::NodeKind::Nested: {
       if (n.field.has_wildcard()) return false;
       std::string& f = n.field.segments.front();

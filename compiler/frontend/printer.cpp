@@ -283,6 +283,10 @@ void emit(const Node& n, std::string& out, bool tail_space) {
     case NodeKind::FreeText:
       out += value_text(n.value, tail_space);
       return;
+    case NodeKind::Regexp:  // not KQL: Lucene's query_string form, for display
+      out += pattern_text(n.field, false) + ":/" + n.value.pattern.segments.front() + "/";
+      if (n.value.pattern.case_insensitive) out += "i";
+      return;
     case NodeKind::Not:
     case NodeKind::And:
     case NodeKind::Or:
@@ -341,7 +345,8 @@ void dump_node(const Node& n, std::string& out, size_t depth) {
   out.append(depth * 2, ' ');
   out += to_string(n.kind);
   switch (n.kind) {
-    case NodeKind::Is: out += " " + dump_field(n.field) + " " + dump_value(n.value); break;
+    case NodeKind::Is:
+    case NodeKind::Regexp: out += " " + dump_field(n.field) + " " + dump_value(n.value); break;
     case NodeKind::Range:
       out += " " + dump_field(n.field) + " " + to_string(n.op) + " " + dump_value(n.value);
       break;
@@ -380,6 +385,7 @@ nlohmann::json json_node(const Node& n) {
   j["kind"] = to_string(n.kind);
   switch (n.kind) {
     case NodeKind::Is:
+    case NodeKind::Regexp:
     case NodeKind::Range:
     case NodeKind::FreeText: {
       if (n.kind != NodeKind::FreeText) j["field"] = json_pattern(n.field);

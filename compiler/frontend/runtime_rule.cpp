@@ -102,6 +102,10 @@ std::optional<rt::RuleInfo> lower_rule_info(const Rule& rule, const Schema& sche
       r.kind = rt::DetectionKind::ThreatMatch;
       r.rule_type_id = "siem.indicatorRule";
       break;
+    case RuleType::Eql:  // an event query (the front end leaves sequences and samples out): one alert per event
+      r.kind = rt::DetectionKind::Query;
+      r.rule_type_id = "siem.eqlRule";
+      break;
     default:
       error = fmt::format("rule type '{}' is not run on a stream", rule.type_name);
       return std::nullopt;

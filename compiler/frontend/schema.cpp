@@ -423,8 +423,16 @@ std::optional<Schema> Schema::builtin(Diagnostic& error, const std::string& dir_
 
 FieldInfo Schema::lookup(std::string_view field) const {
   auto it = fields_.find(field);
-  if (it == fields_.end()) return FieldInfo{};
-  return it->second;
+  if (it != fields_.end()) return it->second;
+  if (auto inf = inferred_.find(field); inf != inferred_.end()) return inf->second;
+  return FieldInfo{};
+}
+
+void Schema::infer(std::string name, FieldType type) const {
+  if (fields_.count(name)) return;
+  FieldInfo info;
+  info.type = type;
+  inferred_.emplace(std::move(name), info);
 }
 
 std::vector<std::string> Schema::expand(const kql::Pattern& pattern) const {

@@ -47,6 +47,12 @@ class Schema {
   // Every known field name, in order (for suggestions).
   const std::map<std::string, FieldInfo, std::less<>>& fields() const { return fields_; }
   void set(std::string name, FieldInfo info);
+  // A type for a field in no loaded schema, inferred from how a rule uses it: an EQL rule compares
+  // it with a number or a boolean, which Elasticsearch refuses on a keyword, so the rule's indices
+  // map it that way. Later lookups of the name return the type (with known = false: it is still
+  // reported as unmapped). Const because rules are analysed against the shared schema; the first
+  // inference of a name wins.
+  void infer(std::string name, FieldType type) const;
 
  private:
   // The two loaders on a file's text; `name` says where it came from in errors.
@@ -54,6 +60,7 @@ class Schema {
   [[nodiscard]] bool load_fields_yml_text(const std::string& name, const std::string& text, Diagnostic& error);
 
   std::map<std::string, FieldInfo, std::less<>> fields_;
+  mutable std::map<std::string, FieldInfo, std::less<>> inferred_;
 };
 
 // Glob match of a whole string against a pattern ('*' any sequence, '?' one code point;

@@ -26,7 +26,8 @@ bool Matcher::eval(const kql::Node& n, uint32_t elem) {
     case kql::NodeKind::Not:
       return !n.children.empty() && n.children[0] && !eval(*n.children[0], elem);
     case kql::NodeKind::Is:
-    case kql::NodeKind::Range: return field_test(n, elem);
+    case kql::NodeKind::Range:
+    case kql::NodeKind::Regexp: return field_test(n, elem);
     case kql::NodeKind::Exists: return exists_test(n, elem);
     case kql::NodeKind::Nested: return nested_test(n, elem);
     case kql::NodeKind::FreeText: return free_text(n, elem);
@@ -39,11 +40,23 @@ const Prepared& Matcher::prepared(const kql::Node& n, const FieldInfo& info) {
   auto it = prepared_.find(key);
   if (it == prepared_.end()) {
     it = prepared_.emplace(key, Prepared{}).first;
-    prepare(it->second, n, info.type, info.lowercase, now_ms_);
+    if (n.kind == kql::NodeKind::Regexp) prepare_regexp(it->second, n, info);
+    else prepare(it->second, n, info.type, info.lowercase, now_ms_);
   } else {
     rt::refresh_now(it->second, now_ms_);
   }
   return it->second;
+}
+
+void Matcher::prepare_regexp(Prepared& p, const kql::Node& n, const FieldInfo& info) {
+  p = Prepared{};
+  if (rt::value_class(info.type) != rt::ValueClass::String) return;  // the front end refuses others
+  auto it = regexes_.find(&n);
+  if (it == regexes_.end())
+    it = regexes_.emplace(&n, RegexPredicate::make(n.value.pattern.segments.front(), n.value.pattern.case_insensitive)).first;
+  if (!it->second) return;
+  p.mode = Prepared::Mode::Predicate;
+  p.predicate = it->second.get();
 }
 
 const Matcher::Expansion& Matcher::expansion(const kql::Node& n) {

@@ -12,6 +12,7 @@
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/schema.h"
+#include "compiler/interp/regex_predicate.h"
 #include "compiler/semantics/field_resolution.h"
 #include "compiler/semantics/query_values.h"
 #include "runtime/decoder/event.h"
@@ -77,6 +78,7 @@ class Matcher final : private rt::FieldFacts {
   bool test_field(const kql::Node& n, std::string_view name, uint32_t elem);
 
   const Prepared& prepared(const kql::Node& n, const FieldInfo& info);
+  void prepare_regexp(Prepared& p, const kql::Node& n, const FieldInfo& info);
   const Expansion& expansion(const kql::Node& n);
   // rt::FieldFacts over the schema.
   FieldInfo lookup(std::string_view name) const override { return schema_.lookup(name); }
@@ -89,6 +91,7 @@ class Matcher final : private rt::FieldFacts {
   std::string name_;    // scratch: a full field name
   std::unordered_map<PrepKey, Prepared, PrepKeyHash> prepared_;
   std::unordered_map<const kql::Node*, Expansion> expansions_;
+  std::unordered_map<const kql::Node*, std::unique_ptr<RegexPredicate>> regexes_;
   bool multi_built_ = false;
   std::vector<std::string> multi_names_;                                        // every multi-field
   std::map<std::string, std::vector<std::string_view>, std::less<>> multi_;  // parent -> its multi-fields

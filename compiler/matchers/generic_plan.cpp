@@ -52,6 +52,10 @@ class Lowering {
       case kql::NodeKind::Is:
       case kql::NodeKind::Range:
       case kql::NodeKind::Exists: return field_node(*n, prefix);
+      case kql::NodeKind::Regexp:
+        // The runtime has no regex engine of its own: a regexp runs only as a Hyperscan pattern atom
+        // (optimizer/lower.cpp); screen_patterns reports one it had to demote.
+        return constant(false);
       case kql::NodeKind::FreeText: {
         whole_schema_ = true;
         rt::GenericNode g;

@@ -15,6 +15,7 @@ void fields_of(const kql::Node& n, const Schema& schema, std::set<std::string>& 
   switch (n.kind) {
     case kql::NodeKind::Is:
     case kql::NodeKind::Range:
+    case kql::NodeKind::Regexp:
     case kql::NodeKind::Exists: {
       if (n.field.has_wildcard()) {
         // Every path the pattern can match (and the parent a matching multi-field reads) lies

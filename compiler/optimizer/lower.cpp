@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/frontend/lucene_regex.h"
 #include "compiler/frontend/printer.h"
 #include "compiler/frontend/values.h"
 #include "compiler/optimizer/passes.h"
@@ -82,6 +83,7 @@ class Builder {
       case kql::NodeKind::Is:
       case kql::NodeKind::Range:
       case kql::NodeKind::Exists: return leaf(n);
+      case kql::NodeKind::Regexp: return regexp(n);
       case kql::NodeKind::Nested:
       case kql::NodeKind::FreeText: return generic(n);
     }
@@ -167,6 +169,27 @@ class Builder {
       }
       default: return generic(n);
     }
+  }
+
+  // A Lucene regex on a string field: a Hyperscan pattern atom (the front end allows regexps on
+  // string fields only, and only those it could translate).
+  uint32_t regexp(const kql::Node& n) {
+    const std::string name = n.field.segments.front();
+    const semantics::FieldRef r = semantics::resolve_field(schema_, name);
+    const RegexTranslation t = lucene_regex_to_hyperscan(n.value.pattern.segments.front());
+    if (!t.ok() || !string_class(r.info.type)) return false_;
+    Atom a;
+    a.kind = AtomKind::StrPattern;
+    a.source = std::string(r.source);
+    a.lower = r.info.lowercase;
+    a.ignore_above = r.info.ignore_above;
+    a.node = &n;
+    a.display = kql::print(n);
+    a.text = t.expression;
+    a.caseless = n.value.pattern.case_insensitive;
+    a.utf8 = true;
+    a.key = fmt::format("X|{}|{}|{}|{}|{}", a.source, a.lower ? 1 : 0, a.ignore_above, a.caseless ? "i" : "", a.text);
+    return atom(std::move(a));
   }
 
   // A test on a numeric, ip or boolean field: evaluated by the runtime's typed tests.

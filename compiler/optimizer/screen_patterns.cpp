@@ -30,6 +30,8 @@ matchers::PatternScreen screen_patterns(Plan& plan, const matchers::ScreenOption
   }
   const auto t0 = std::chrono::steady_clock::now();
   auto demote = [&](uint32_t atom) {
+    if (const kql::Node* n = plan.atoms[atom].node; n && n->kind == kql::NodeKind::Regexp)
+      out.stats.over_budget.push_back(plan.atoms[atom].display + ": a regex Hyperscan refused cannot run on demand (never matches)");
     plan.atoms[atom].kind = AtomKind::Generic;
     ++out.stats.demoted;
   };

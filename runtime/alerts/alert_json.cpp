@@ -314,7 +314,9 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   a["kibana.alert.rule.name"] = over.name;
   a["kibana.alert.rule.type"] = rule.type_name;
   a["kibana.alert.rule.rule_type_id"] = rule.rule_type_id;
-  a["kibana.alert.rule.category"] = std::string(rule_category(rule.kind));
+  // An EQL event query runs as a query rule here; Kibana names its type after EQL.
+  a["kibana.alert.rule.category"] =
+      std::string(rule.rule_type_id == "siem.eqlRule" ? "Event Correlation Rule" : rule_category(rule.kind));
   a["kibana.alert.rule.consumer"] = "siem";
   a["kibana.alert.rule.producer"] = "siem";
   a["kibana.alert.rule.revision"] = 0;

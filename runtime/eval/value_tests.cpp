@@ -114,6 +114,7 @@ bool test(const Prepared& p, const FieldInfo& info, const Leaf& leaf, Scratch& s
     case Mode::Any: return indexed(info, leaf);
     case Mode::Exact:
     case Mode::Pattern:
+    case Mode::Predicate:
     case Mode::StrRange: {
       if (!keyword_indexed(info, leaf)) return false;
       std::string_view v = leaf.text;
@@ -123,6 +124,7 @@ bool test(const Prepared& p, const FieldInfo& info, const Leaf& leaf, Scratch& s
       }
       if (p.mode == Mode::Exact) return p.ascii_ci ? ascii_iequal(v, p.text) : v == p.text;
       if (p.mode == Mode::Pattern) return p.glob.match(v);
+      if (p.mode == Mode::Predicate) return p.predicate && p.predicate->match(v);
       return range_ok(v.compare(p.text), p.op);
     }
     case Mode::Match:

@@ -55,6 +55,14 @@ struct NumValue {
   double d = 0;
 };
 
+// A keyword test the runtime does not build itself (the reference evaluator's regular expressions):
+// asked about each indexed keyword value, after normalization.
+class ValuePredicate {
+ public:
+  virtual ~ValuePredicate() = default;
+  virtual bool match(std::string_view value) const = 0;
+};
+
 // One query value made ready for one field type (built once by the compiler side, reused for every
 // event). Plain data: the runtime's on-demand tests receive it serialized.
 struct Prepared {
@@ -76,6 +84,7 @@ struct Prepared {
     IpCidr,      // cidr
     IpRange,     // ip bound
     DateIn,      // dates (recomputed when now changes)
+    Predicate,   // keyword: predicate->match (never serialized: the compiled engine uses atoms)
   };
   struct Piece {
     bool wildcard = false;
@@ -98,6 +107,7 @@ struct Prepared {
   IpAddr ip;
   Cidr cidr;
   DateInterval dates;
+  const ValuePredicate* predicate = nullptr;  // Predicate: owned by whoever prepared it
 };
 
 // How a field type's values are tested.

@@ -1,0 +1,360 @@
+// EQL event filters -> KQL-family trees: query leaves mapped one to one, type checks, script leaves reported.
+#include "compiler/frontend/eql_lower.h"
+
+#include <fmt/format.h>
+
+#include "compiler/frontend/eql_printer.h"
+#include "compiler/frontend/lucene_regex.h"
+#include "compiler/frontend/semantic.h"
+
+namespace rulec::eql {
+
+namespace {
+
+// Thrown when a leaf needs script evaluation: lowering stops, the filter is unsupported.
+struct NeedsScript {
+  std::string why;
+};
+
+bool string_like(FieldType t) {
+  return !is_numeric(t) && !is_analyzed(t) && t != FieldType::Boolean && t != FieldType::Ip && t != FieldType::Date &&
+         t != FieldType::DateNanos && t != FieldType::Object && t != FieldType::Nested;
+}
+
+const char* literal_type_name(const Literal& l) {
+  switch (l.type) {
+    case LitType::Null: return "null";
+    case LitType::Bool: return "boolean";
+    case LitType::Long: return "integer";
+    case LitType::Double: return "double";
+    case LitType::String: return "string";
+  }
+  return "?";
+}
+
+// A glob Pattern from an EQL wildcard string: `*` and `?` are wildcards, nothing escapes them.
+kql::Pattern eql_glob(std::string_view s, bool case_insensitive) {
+  kql::Pattern p;
+  for (char c : s) {
+    if (c == '*' || c == '?') p.add_wildcard(c);
+    else p.segments.back() += c;
+  }
+  p.quoted = true;
+  p.case_insensitive = case_insensitive;
+  return p;
+}
+
+// A Lucene wildcard query's pattern: `*` `?` wildcards, `\` escapes the next character.
+void add_lucene_wildcard(kql::Pattern& p, std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) p.segments.back() += s[++i];
+    else if (s[i] == '*' || s[i] == '?') p.add_wildcard(s[i]);
+    else p.segments.back() += s[i];
+  }
+}
+
+class Lowerer {
+ public:
+  Lowerer(const Schema& schema, LoweredFilter& out) : schema_(schema), out_(out) {}
+
+  kql::NodePtr expr(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::And:
+      case ExprKind::Or: {
+        std::vector<kql::NodePtr> kids;
+        for (const auto& k : e.kids) kids.push_back(expr(*k));
+        return e.kind == ExprKind::And ? kql::make_and(std::move(kids)) : kql::make_or(std::move(kids));
+      }
+      case ExprKind::Not: return at(kql::make_not(expr(*e.kids[0])), e);
+      case ExprKind::Compare: return compare(e);
+      case ExprKind::In: return in(e);
+      case ExprKind::Match: return match(e);
+      case ExprKind::Function: return function(e);
+      case ExprKind::Literal:
+        if (e.lit.type == LitType::Bool) return e.lit.b ? kql::make_match_all() : kql::make_not(kql::make_match_all());
+        error(diag::kEqlType, e, fmt::format("A {} constant is not a condition.", literal_type_name(e.lit)));
+        return kql::make_match_all();
+      case ExprKind::Field:
+        throw NeedsScript{fmt::format("a field alone as a condition ({}) needs script evaluation", print(e))};
+      case ExprKind::Arith:
+      case ExprKind::Neg: throw NeedsScript{fmt::format("arithmetic ({}) needs script evaluation", print(e))};
+    }
+    return kql::make_match_all();
+  }
+
+  void error(std::string_view code, const Expr& at_expr, std::string message) {
+    Diagnostic d;
+    d.code = std::string(code);
+    d.pos = at_expr.pos;
+    d.message = std::move(message);
+    d.offending = print(at_expr);
+    out_.diagnostics.push_back(std::move(d));
+  }
+
+ private:
+  static kql::NodePtr at(kql::NodePtr n, const Expr& e) {
+    n->pos = e.pos;
+    return n;
+  }
+
+  // The field a leaf tests, as the tree names it: a text field through its keyword multi-field.
+  struct LeafField {
+    std::string name;
+    FieldInfo info;
+  };
+  LeafField leaf_field(const Expr& f) {
+    LeafField lf{f.field, schema_.lookup(f.field)};
+    if (lf.info.known && is_analyzed(lf.info.type)) {
+      const std::string prefix = f.field + ".";
+      for (auto it = schema_.fields().lower_bound(prefix); it != schema_.fields().end() && it->first.starts_with(prefix);
+           ++it) {
+        if (it->first.find('.', prefix.size()) == std::string::npos && string_like(it->second.type)) {
+          lf.name = it->first;
+          lf.info = it->second;
+          return lf;
+        }
+      }
+      error(diag::kEqlType, f,
+            fmt::format("Field '{}' is {} and has no keyword sub-field to compare exactly.", f.field,
+                        to_string(lf.info.type)));
+    }
+    return lf;
+  }
+
+  // A constant as a KQL value for a field of type `t`, after checking the two are compatible.
+  kql::Value value_for(const Expr& lit, LeafField& lf, const Expr& whole) {
+    const Literal& l = lit.lit;
+    kql::Value v;
+    if (!lf.info.known && lf.info.type == FieldType::Keyword && l.type != LitType::String && l.type != LitType::Null) {
+      schema_.infer(lf.name, l.type == LitType::Bool ? FieldType::Boolean : FieldType::Double);
+      lf.info = schema_.lookup(lf.name);
+    }
+    const FieldType t = lf.info.type;
+    auto mismatch = [&] {
+      error(diag::kEqlType, whole,
+            fmt::format("Field '{}' is {} and cannot be compared with a {} constant.", lf.name, to_string(t),
+                        literal_type_name(l)));
+    };
+    switch (l.type) {
+      case LitType::String:
+        if (is_numeric(t) || t == FieldType::Boolean) mismatch();
+        v.pattern = kql::literal(l.s, true);
+        break;
+      case LitType::Long:
+      case LitType::Double:
+        if (!is_numeric(t) && t != FieldType::Date && t != FieldType::DateNanos) mismatch();
+        v.pattern = kql::literal(l.type == LitType::Long ? std::to_string(l.i) : fmt::format("{}", l.d), true);
+        break;
+      case LitType::Bool:
+        if (t != FieldType::Boolean) mismatch();
+        v.type = l.b ? kql::LiteralType::True : kql::LiteralType::False;
+        v.pattern = kql::literal(l.b ? "true" : "false");
+        break;
+      case LitType::Null: v.type = kql::LiteralType::Null; break;
+    }
+    return v;
+  }
+
+  const Expr* constant_or_error(const Expr& x, const Expr& whole) {
+    if (x.kind == ExprKind::Literal) return &x;
+    if (x.kind == ExprKind::Field) {
+      error(diag::kEqlNotConstant, whole, "Comparing a field with another field is not supported by Elasticsearch's EQL.");
+      return nullptr;
+    }
+    throw NeedsScript{fmt::format("comparing with an expression ({}) needs script evaluation", print(whole))};
+  }
+
+  kql::NodePtr compare(const Expr& e) {
+    const Expr* field = e.kids[0].get();
+    const Expr* other = e.kids[1].get();
+    CmpOp op = e.cmp;
+    if (field->kind != ExprKind::Field && other->kind == ExprKind::Field) {
+      std::swap(field, other);
+      switch (op) {  // 5 < f  ==  f > 5
+        case CmpOp::Lt: op = CmpOp::Gt; break;
+        case CmpOp::Le: op = CmpOp::Ge; break;
+        case CmpOp::Gt: op = CmpOp::Lt; break;
+        case CmpOp::Ge: op = CmpOp::Le; break;
+        default: break;
+      }
+    }
+    if (field->kind != ExprKind::Field)
+      throw NeedsScript{fmt::format("a comparison of {} needs script evaluation", print(*field))};
+    const Expr* c = constant_or_error(*other, e);
+    if (!c) return kql::make_match_all();
+    LeafField lf = leaf_field(*field);
+    kql::Pattern fp = kql::literal(lf.name);
+    if (c->lit.type == LitType::Null) {
+      if (op == CmpOp::Eq) return at(kql::make_not(at(kql::make_exists(fp), e)), e);
+      if (op == CmpOp::Ne) return at(kql::make_exists(fp), e);
+      error(diag::kEqlType, e, "null can only be compared with == or !=.");
+      return kql::make_match_all();
+    }
+    kql::Value v = value_for(*c, lf, e);
+    switch (op) {
+      case CmpOp::Eq: return at(kql::make_is(fp, std::move(v)), e);
+      case CmpOp::Ne: return at(kql::make_not(at(kql::make_is(fp, std::move(v)), e)), e);
+      case CmpOp::Lt: return at(kql::make_range(fp, RangeOp::Lt, std::move(v)), e);
+      case CmpOp::Le: return at(kql::make_range(fp, RangeOp::Le, std::move(v)), e);
+      case CmpOp::Gt: return at(kql::make_range(fp, RangeOp::Gt, std::move(v)), e);
+      case CmpOp::Ge: return at(kql::make_range(fp, RangeOp::Ge, std::move(v)), e);
+    }
+    return kql::make_match_all();
+  }
+
+  const Expr& subject_field(const Expr& e, const char* what) {
+    const Expr& s = *e.kids[0];
+    if (s.kind != ExprKind::Field)
+      throw NeedsScript{fmt::format("{} on {} needs script evaluation", what, print(s))};
+    return s;
+  }
+
+  kql::NodePtr in(const Expr& e) {
+    const Expr& f = subject_field(e, e.insensitive ? "in~" : "in");
+    LeafField lf = leaf_field(f);
+    if (e.insensitive && !string_like(lf.info.type))
+      error(diag::kEqlType, e, fmt::format("in~ needs a string field; '{}' is {}.", lf.name, to_string(lf.info.type)));
+    std::vector<kql::NodePtr> items;
+    for (size_t i = 1; i < e.kids.size(); ++i) {
+      const Expr* c = constant_or_error(*e.kids[i], e);
+      if (!c || c->lit.type == LitType::Null) continue;  // null items are dropped
+      kql::Value v = value_for(*c, lf, e);
+      v.pattern.case_insensitive = e.insensitive;
+      items.push_back(at(kql::make_is(kql::literal(lf.name), std::move(v)), *e.kids[i]));
+    }
+    kql::NodePtr any = items.empty() ? kql::make_not(kql::make_match_all()) : kql::make_or(std::move(items));
+    if (!any->pos.known()) any->pos = e.pos;
+    if (e.negated) return at(kql::make_not(std::move(any)), e);
+    return any;
+  }
+
+  kql::NodePtr match(const Expr& e) {
+    const char* name = e.match == MatchOp::Seq ? ":" : e.match == MatchOp::Like ? "like" : "regex";
+    const Expr& f = subject_field(e, name);
+    const LeafField lf = leaf_field(f);
+    if (!string_like(lf.info.type) && !is_analyzed(lf.info.type))
+      error(diag::kEqlType, e,
+            fmt::format("'{}' needs a string field; '{}' is {}.", name, lf.name, to_string(lf.info.type)));
+    std::vector<kql::NodePtr> items;
+    for (size_t i = 1; i < e.kids.size(); ++i) {
+      const Expr& c = *e.kids[i];
+      if (c.lit.type != LitType::String) {
+        error(diag::kEqlType, e, fmt::format("'{}' takes string constants, not {}.", name, literal_type_name(c.lit)));
+        continue;
+      }
+      const std::string& s = c.lit.s;
+      kql::Pattern fp = kql::literal(lf.name);
+      if (e.match == MatchOp::Regex) {
+        const RegexTranslation t = lucene_regex_to_hyperscan(s);
+        if (!t.error.empty()) error(diag::kEqlRegex, c, fmt::format("Invalid regular expression: {}.", t.error));
+        if (!t.unsupported.empty())
+          throw NeedsScript{fmt::format("regular expression {}: {}", quote(s), t.unsupported)};
+        items.push_back(at(kql::make_regexp(fp, s, e.insensitive), c));
+        continue;
+      }
+      kql::Value v;
+      const bool ci = e.match == MatchOp::Seq || e.insensitive;
+      if (e.match == MatchOp::Like || s.find_first_of("*?") != std::string::npos) {
+        v.pattern = eql_glob(s, ci);
+      } else {
+        v.pattern = kql::literal(s, true);
+        v.pattern.case_insensitive = ci;
+      }
+      items.push_back(at(kql::make_is(fp, std::move(v)), c));
+    }
+    if (items.empty()) return at(kql::make_not(kql::make_match_all()), e);
+    kql::NodePtr any = kql::make_or(std::move(items));
+    if (!any->pos.known()) any->pos = e.pos;
+    return any;
+  }
+
+  kql::NodePtr function(const Expr& e) {
+    const bool pushdown = e.fn == "startsWith" || e.fn == "endsWith" || e.fn == "stringContains" || e.fn == "cidrMatch";
+    if (!pushdown) throw NeedsScript{fmt::format("function {} needs script evaluation", e.fn)};
+    check_arity(e);
+    if (e.kids.empty() || e.kids[0]->kind != ExprKind::Field)
+      throw NeedsScript{fmt::format("{} of an expression needs script evaluation", e.fn)};
+    const LeafField lf = leaf_field(*e.kids[0]);
+    std::vector<kql::NodePtr> items;
+    for (size_t i = 1; i < e.kids.size(); ++i) {
+      const Expr& c = *e.kids[i];
+      if (c.kind != ExprKind::Literal)
+        throw NeedsScript{fmt::format("{} with a computed argument needs script evaluation", e.fn)};
+      if (c.lit.type == LitType::Null) continue;  // a null argument: the result is null, no match
+      if (c.lit.type != LitType::String) {
+        error(diag::kEqlFunction, e, fmt::format("{} takes string arguments, not {}.", e.fn, literal_type_name(c.lit)));
+        continue;
+      }
+      kql::Value v;
+      if (e.fn == "cidrMatch") {
+        if (lf.info.known && lf.info.type != FieldType::Ip && !string_like(lf.info.type))
+          error(diag::kEqlFunction, e, fmt::format("cidrMatch needs an ip field; '{}' is {}.", lf.name, to_string(lf.info.type)));
+        v.pattern = kql::literal(c.lit.s, true);
+      } else {
+        if (!string_like(lf.info.type))
+          error(diag::kEqlFunction, e,
+                fmt::format("{} needs a string field; '{}' is {}.", e.fn, lf.name, to_string(lf.info.type)));
+        if (e.fn == "startsWith") {
+          v.pattern = kql::literal(c.lit.s, true);  // a prefix query: the text is literal
+          v.pattern.add_wildcard('*');
+        } else {
+          v.pattern.add_wildcard('*');
+          add_lucene_wildcard(v.pattern, c.lit.s);
+          if (e.fn == "stringContains") v.pattern.add_wildcard('*');
+          v.pattern.quoted = true;
+        }
+        v.pattern.case_insensitive = e.insensitive;
+      }
+      items.push_back(at(kql::make_is(kql::literal(lf.name), std::move(v)), c));
+    }
+    if (items.empty()) return at(kql::make_not(kql::make_match_all()), e);
+    kql::NodePtr any = kql::make_or(std::move(items));
+    if (!any->pos.known()) any->pos = e.pos;
+    return any;
+  }
+
+  void check_arity(const Expr& e) {
+    const size_t n = e.kids.size();
+    const bool ok = e.fn == "cidrMatch" ? n >= 2 : n == 2;
+    if (!ok)
+      error(diag::kEqlFunction, e,
+            fmt::format("{} takes {} arguments, not {}.", e.fn, e.fn == "cidrMatch" ? "2 or more" : "2", n));
+  }
+
+  const Schema& schema_;
+  LoweredFilter& out_;
+};
+
+}  // namespace
+
+LoweredFilter lower_filter(const EventFilter& f, const Schema& schema, std::string_view category_field) {
+  LoweredFilter out;
+  Lowerer l(schema, out);
+  kql::NodePtr cond;
+  try {
+    cond = f.condition ? l.expr(*f.condition) : kql::make_match_all();
+  } catch (const NeedsScript& s) {
+    out.unsupported = s.why;
+    return out;
+  }
+  std::vector<kql::NodePtr> parts;
+  if (!f.any) {
+    kql::Value v;
+    v.pattern = kql::literal(f.category, true);
+    auto cat = kql::make_is(kql::literal(std::string(category_field)), std::move(v));
+    cat->pos = f.pos;
+    parts.push_back(std::move(cat));
+  }
+  if (cond->kind != kql::NodeKind::MatchAll || parts.empty()) parts.push_back(std::move(cond));
+  kql::NodePtr tree = kql::make_and(std::move(parts));
+  // The value checks of the KQL tree (numbers, addresses, dates on typed fields); KQL206 is about
+  // KQL's query_string splitting, which EQL never does.
+  for (auto& d : check_semantics(*tree, schema, {}))
+    if (d.code != diag::kWildcardSpaces) out.diagnostics.push_back(std::move(d));
+  for (const auto& d : out.diagnostics)
+    if (d.severity == Severity::Error) return out;
+  out.tree = std::move(tree);
+  return out;
+}
+
+}  // namespace rulec::eql
