@@ -152,17 +152,47 @@ bool analyze_eql(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
     out.unsupported_reason = std::move(why);
     return false;
   };
-  if (q.kind == eql::QueryKind::Sequence) return unsupported("EQL sequences are not run by rulec yet");
   if (q.kind == eql::QueryKind::Sample) return unsupported("EQL samples are not run by rulec yet");
   if (!q.pipes.empty()) return unsupported("an EQL rule with head/tail pipes (Kibana takes max_signals instead)");
-  eql::LoweredFilter low = eql::lower_filter(q.event, schema, eql_category_field(rule));
-  if (!low.unsupported.empty()) return unsupported("EQL: " + low.unsupported);
-  for (auto& d : low.diagnostics) out.diagnostics.push_back({RulePart::Query, std::move(d)});
-  if (low.tree) {
-    for (auto& d : check_field_names(*low.tree, schema, rule.query, out.unmapped_fields))
-      out.diagnostics.push_back({RulePart::Query, std::move(d)});
-    out.query = std::move(low.tree);
+  const std::string category = eql_category_field(rule);
+  // One filter lowered and checked; its tree, or null (errors, or unsupported: `why` is set).
+  std::string why;
+  auto lower = [&](const eql::EventFilter& f) -> kql::NodePtr {
+    eql::LoweredFilter low = eql::lower_filter(f, schema, category);
+    if (!low.unsupported.empty()) {
+      if (why.empty()) why = "EQL: " + low.unsupported;
+      return nullptr;
+    }
+    for (auto& d : low.diagnostics) out.diagnostics.push_back({RulePart::Query, std::move(d)});
+    if (low.tree)
+      for (auto& d : check_field_names(*low.tree, schema, rule.query, out.unmapped_fields))
+        out.diagnostics.push_back({RulePart::Query, std::move(d)});
+    return std::move(low.tree);
+  };
+  if (q.kind == eql::QueryKind::Event) {
+    out.query = lower(q.event);
+    return why.empty() ? true : unsupported(std::move(why));
   }
+  // A sequence: every term (and the until term) is a filter of its own.
+  auto check_keys = [&](const std::vector<eql::ExprPtr>& keys) {
+    for (const auto& k : keys)
+      for (auto& d : check_field_names(*kql::make_exists(kql::literal(k->field)), schema, rule.query, out.unmapped_fields)) {
+        d.pos = k->pos;
+        out.diagnostics.push_back({RulePart::Query, std::move(d)});
+      }
+  };
+  check_keys(q.keys);
+  for (const eql::Term& t : q.terms) {
+    out.sequence_terms.push_back(lower(t.filter));
+    check_keys(t.keys);
+  }
+  if (q.until) {
+    out.sequence_terms.push_back(lower(q.until->filter));
+    check_keys(q.until->keys);
+  }
+  if (!why.empty()) return unsupported(std::move(why));
+  out.query = kql::make_not(kql::make_match_all());  // the sequence rule's own query never matches
+  out.eql_sequence = std::make_shared<eql::Query>(std::move(*parsed.query));
   return true;
 }
 

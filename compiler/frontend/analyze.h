@@ -1,11 +1,13 @@
 // Front-end verdict for one loaded rule: parse its query, check it against the schema, classify it.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "compiler/frontend/ast.h"
 #include "compiler/frontend/diagnostic.h"
+#include "compiler/frontend/eql_ast.h"
 #include "compiler/frontend/rule.h"
 #include "compiler/frontend/schema.h"
 
@@ -32,6 +34,10 @@ struct AnalyzedRule {
   // Fields the rule reads that are in no loaded schema and close to none of its fields
   // (FieldVerdict::Unmapped: integration fields, typed keyword), sorted, each once.
   std::vector<std::string> unmapped_fields;
+  // An EQL sequence: its query (keys, maxspan, runs), and each term's filter as a tree (the terms
+  // in order, then the until term). `query` is then a tree that never matches.
+  std::shared_ptr<const eql::Query> eql_sequence;
+  std::vector<kql::NodePtr> sequence_terms;
 
   bool has_errors() const { return status == RuleStatus::Error; }
 };

@@ -83,6 +83,47 @@ bool lower_threat_mapping(const Rule& rule, const Schema& schema, rt::RuleInfo& 
 
 }  // namespace
 
+void lower_sequence(const eql::Query& q, const Schema& schema, rt::RuleInfo& r) {
+  auto spec = [&](const eql::Term& t) {
+    rt::SequenceTermSpec s;
+    auto add = [&](const eql::Expr& k) {
+      s.keys.push_back(term_field(k.field, schema));
+      s.optional.push_back(k.optional ? 1 : 0);
+    };
+    for (const auto& k : q.keys) add(*k);
+    for (const auto& k : t.keys) add(*k);
+    s.missing = t.missing;
+    s.runs = t.runs;
+    return s;
+  };
+  r.kind = rt::DetectionKind::Sequence;
+  r.sequence = {};
+  for (const eql::Term& t : q.terms) r.sequence.terms.push_back(spec(t));
+  if (q.until) {
+    r.sequence.has_until = true;
+    r.sequence.until = spec(*q.until);
+  }
+  r.sequence.maxspan_ms = q.maxspan_ms.value_or(0);
+}
+
+rt::RuleInfo sequence_term_info(const rt::RuleInfo& owner, uint32_t owner_index, uint32_t term) {
+  rt::RuleInfo t;
+  const bool until = term == owner.sequence.terms.size();
+  t.rule_id = until ? owner.rule_id + "/until" : fmt::format("{}/term-{}", owner.rule_id, term + 1);
+  t.name = until ? owner.name + " (until)" : fmt::format("{} (sequence term {})", owner.name, term + 1);
+  t.type_name = owner.type_name;
+  t.rule_type_id = owner.rule_type_id;
+  t.kind = rt::DetectionKind::SequenceTerm;
+  t.interval_ms = owner.interval_ms;
+  t.lookback_ms = owner.lookback_ms;
+  t.max_signals = owner.max_signals;
+  t.timestamp_field = owner.timestamp_field;
+  t.sequence_owner = owner_index;
+  t.sequence_term = term;
+  t.definition_hash = owner.definition_hash;
+  return t;
+}
+
 std::optional<rt::RuleInfo> lower_rule_info(const Rule& rule, const Schema& schema, std::string& error) {
   rt::RuleInfo r;
   switch (rule.type) {

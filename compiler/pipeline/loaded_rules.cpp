@@ -28,6 +28,9 @@ plan::RuleAsts plan_rule(const RuleTrees& trees, const rt::RuleInfo& info) {
     for (const auto& e : mapping) r.extra_fields.push_back(e.field);
   for (const auto& item : info.value_list_items)
     for (const auto& e : item) r.extra_fields.push_back(e.field);
+  for (const auto& term : info.sequence.terms)
+    for (const auto& k : term.keys) r.extra_fields.push_back(k.path);
+  for (const auto& k : info.sequence.until.keys) r.extra_fields.push_back(k.path);
   return r;
 }
 
@@ -93,6 +96,29 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
       why = screen_rule(plan_rule(c, *info), schema, out.limits, cost);
       if (!why.empty()) out.over_limits.emplace_back(&rule, cost);
     }
+    // An EQL sequence: its terms become rules of their own (SequenceTerm) right after it.
+    std::vector<AnalyzedRule> term_rules;
+    std::vector<RuleTrees> term_trees;
+    std::vector<rt::RuleInfo> term_infos;
+    std::vector<RuleCost> term_costs;
+    if (info && why.empty() && a.eql_sequence) {
+      lower_sequence(*a.eql_sequence, schema, *info);
+      const auto owner = static_cast<uint32_t>(out.infos.size());
+      for (size_t k = 0; k < a.sequence_terms.size() && why.empty(); ++k) {
+        AnalyzedRule t;
+        t.rule = &rule;
+        t.query = std::move(a.sequence_terms[k]);
+        RuleTrees tc{t.query.get(), rule.filters_ast.get(), c.exceptions};
+        rt::RuleInfo ti = sequence_term_info(*info, owner, static_cast<uint32_t>(k));
+        RuleCost tcost;
+        why = screen_rule(plan_rule(tc, ti), schema, out.limits, tcost);
+        if (!why.empty()) out.over_limits.emplace_back(&rule, tcost);
+        term_rules.push_back(std::move(t));
+        term_trees.push_back(std::move(tc));
+        term_infos.push_back(std::move(ti));
+        term_costs.push_back(tcost);
+      }
+    }
     if (!why.empty()) info.reset();
     if (!info) {
       rt::Progress::clear_shown();  // a progress line (on a terminal) is drawn again after the message
@@ -105,6 +131,13 @@ bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, 
     out.rules.push_back(&rule);
     out.infos.push_back(std::move(*info));
     out.analyzed.push_back(std::move(a));
+    for (size_t k = 0; k < term_rules.size(); ++k) {
+      out.trees.push_back(std::move(term_trees[k]));
+      out.costs.push_back(term_costs[k]);
+      out.rules.push_back(&rule);
+      out.infos.push_back(std::move(term_infos[k]));
+      out.analyzed.push_back(std::move(term_rules[k]));
+    }
   }
   if (out.on_rule) out.on_rule(out.set.rules.size(), out.set.rules.size());
   if (out.infos.empty()) {

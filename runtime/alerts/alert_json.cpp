@@ -47,6 +47,8 @@ std::string_view rule_category(DetectionKind kind) {
     case DetectionKind::NewTerms: return "New Terms Rule";
     case DetectionKind::Threshold: return "Threshold Rule";
     case DetectionKind::ThreatMatch: return "Indicator Match Rule";
+    case DetectionKind::Sequence:
+    case DetectionKind::SequenceTerm: return "Event Correlation Rule";
   }
   return "";
 }
@@ -288,7 +290,12 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
   a["kibana.alert.workflow_status"] = "open";
   a["kibana.alert.workflow_tags"] = ojson::array();
   a["kibana.alert.workflow_assignee_ids"] = ojson::array();
-  a["kibana.alert.depth"] = 1;
+  a["kibana.alert.depth"] = f.group_ancestors.empty() ? 1 : 2;
+  if (!f.group_id.empty()) {
+    if (f.group_index >= 0) a["kibana.alert.building_block_type"] = "default";
+    a["kibana.alert.group.id"] = f.group_id;
+    if (f.group_index >= 0) a["kibana.alert.group.index"] = f.group_index;
+  }
   a["kibana.alert.start"] = stamp;
   a["kibana.alert.last_detected"] = stamp;
   a["kibana.alert.intended_timestamp"] = stamp;
@@ -372,6 +379,13 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
     return;
   }
   for (auto it = original_event.begin(); it != original_event.end(); ++it) a[it.key()] = it.value();
+  if (!f.group_ancestors.empty()) {  // a sequence's shell alert: its building blocks
+    ojson ancestors = ojson::array();
+    for (const auto& id : f.group_ancestors)
+      ancestors.push_back({{"id", id}, {"type", "signal"}, {"index", std::string(kAlertsIndex)}, {"depth", 1}});
+    a["kibana.alert.ancestors"] = std::move(ancestors);
+    return;
+  }
   a["kibana.alert.ancestors"] = ojson::array({{{"id", s.id}, {"type", "event"}, {"index", s.index}, {"depth", 0}}});
 }
 
@@ -379,6 +393,11 @@ void alert_tail(ojson& a, const RuleInfo& rule, const AlertFacts& f, const Alert
 std::string open_alert(int64_t alert_time_ms) { return fmt::format("{{\"@timestamp\":\"{}\",", iso8601_ms(alert_time_ms)); }
 
 }  // namespace
+
+std::pair<std::string, std::string> event_ancestor(std::string_view event_json) {
+  AlertSource s = parse_source(event_json);
+  return {std::move(s.id), std::move(s.index)};
+}
 
 std::string alert_json(const RuleInfo& rule, const AlertFacts& f) {
   AlertBuilder b;

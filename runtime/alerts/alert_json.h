@@ -40,6 +40,13 @@ struct AlertFacts {
   int64_t cardinality = -1;               // distinct values of the cardinality field, -1 when none
   // threat_match rules: the matches, in the order of the enrichments (views valid during build)
   const std::vector<ThreatMatchFact>* threat_matches = nullptr;
+  // EQL sequences (Kibana's buildAlertGroupFromSequence): kibana.alert.group.id of a building
+  // block (group_index >= 0: its place, with building_block_type "default") or of the shell
+  // alert, whose source is the fields its events share and whose ancestors are the building
+  // blocks (group_ancestors: their ids).
+  std::string group_id;
+  int64_t group_index = -1;
+  std::vector<std::string> group_ancestors;
 };
 
 // What every alert says of the deployment it stands for (Kibana writes these for its space).
@@ -72,5 +79,12 @@ class AlertBuilder {
 // `event_hash` is Hash128 of the event's bytes (computed once per event, whatever the alerts).
 std::string alert_uuid(std::pair<uint64_t, uint64_t> event_hash, std::string_view rule_id,
                        const std::vector<std::string>& terms);
+
+// The ancestor an event stands for in an alert: its _id and _index (a search hit's), or the
+// id rulec derives from its bytes and the index from its data_stream fields.
+std::pair<std::string, std::string> event_ancestor(std::string_view event_json);
+
+// The index Kibana writes alerts to, as a building block's ancestor entry names it.
+inline constexpr std::string_view kAlertsIndex = ".internal.alerts-security.alerts-default-000001";
 
 }  // namespace rulec::rt

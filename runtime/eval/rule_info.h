@@ -7,7 +7,10 @@
 
 namespace rulec::rt {
 
-enum class DetectionKind : uint8_t { Query, NewTerms, Threshold, ThreatMatch };
+// Sequence: an EQL sequence rule, whose own query never matches; each of its terms (and its until
+// term) is a SequenceTerm rule of its own, whose matches feed the sequence's state machine.
+enum class DetectionKind : uint8_t { Query, NewTerms, Threshold, ThreatMatch, Sequence, SequenceTerm };
+inline constexpr uint8_t kLastDetectionKind = static_cast<uint8_t>(DetectionKind::SequenceTerm);
 
 // A term field of a new-terms rule or a group-by field of a threshold rule, with the schema fact
 // the runtime needs: keyword values longer than ignore_above behave as missing (0: no limit).
@@ -42,6 +45,25 @@ struct ValueListEntry {
   std::string list_type;      // keyword, text, ip, ip_range, long, double...: how values compare
   bool included = true;       // "is in list" (included) or "is not in list" (excluded)
   uint32_t ignore_above = 0;  // keyword event field: longer values are not indexed (missing)
+};
+
+// One term of an EQL sequence: its join keys (the sequence's `by` keys, then the term's own), which
+// of them are optional (`?k`: a missing value is a value), whether it is a missing event `![…]`,
+// and how many consecutive stages it stands for (`with runs=N`).
+struct SequenceTermSpec {
+  std::vector<TermField> keys;
+  std::vector<uint8_t> optional;  // per key
+  bool missing = false;
+  int64_t runs = 1;
+  bool operator==(const SequenceTermSpec&) const = default;
+};
+
+struct SequenceSpec {
+  std::vector<SequenceTermSpec> terms;  // as written, runs not expanded
+  bool has_until = false;
+  SequenceTermSpec until;               // has_until: the until term (its keys)
+  int64_t maxspan_ms = 0;               // 0: none
+  bool operator==(const SequenceSpec&) const = default;
 };
 
 struct RuleInfo {
@@ -93,6 +115,12 @@ struct RuleInfo {
   // Exception items made of value-list entries (entries ANDed, items ORed): an event they match
   // raises nothing.
   std::vector<std::vector<ValueListEntry>> value_list_items;
+
+  // EQL sequences (bundle format 7). A Sequence rule holds its terms; the SequenceTerm rules
+  // that follow it in the rule list (one per term, then the until term) name it and their place.
+  SequenceSpec sequence;
+  uint32_t sequence_owner = 0;  // SequenceTerm: the sequence rule's index in the rule list
+  uint32_t sequence_term = 0;   // SequenceTerm: its term's index (== terms.size(): the until term)
 
   // Hash of everything that defines the rule's state (type, query text, terms, window...): state
   // is kept across reloads only for rules whose id and definition hash are unchanged.

@@ -99,6 +99,68 @@ void read_threat(ByteReader& r, RuleInfo& i) {
     r.fail(fmt::format("rule \"{}\": indicator selection: {}", i.rule_id, why.empty() ? "trailing bytes" : why));
 }
 
+// An EQL sequence's terms and a sequence term's place (format 7).
+void put_sequence_term(ByteWriter& w, const SequenceTermSpec& t) {
+  put_fields(w, t.keys);
+  for (uint8_t o : t.optional) w.u8(o);
+  w.boolean(t.missing);
+  w.i64(t.runs);
+}
+
+void get_sequence_term(ByteReader& r, SequenceTermSpec& t) {
+  t.keys = get_fields(r);
+  t.optional.clear();
+  for (size_t k = 0; k < t.keys.size() && r.ok(); ++k) t.optional.push_back(r.u8());
+  t.missing = r.boolean();
+  t.runs = r.i64();
+  if (r.ok() && (t.runs < 1 || t.runs > 100)) r.fail(fmt::format("a sequence term with runs={}", t.runs));
+}
+
+void put_sequence(ByteWriter& w, const RuleInfo& r) {
+  const SequenceSpec& s = r.sequence;
+  w.u32(static_cast<uint32_t>(s.terms.size()));
+  for (const auto& t : s.terms) put_sequence_term(w, t);
+  w.boolean(s.has_until);
+  if (s.has_until) put_sequence_term(w, s.until);
+  w.i64(s.maxspan_ms);
+  w.u32(r.sequence_owner), w.u32(r.sequence_term);
+}
+
+void read_sequence(ByteReader& r, RuleInfo& i) {
+  constexpr size_t kMaxTerms = 256;
+  SequenceSpec& s = i.sequence;
+  s.terms.resize(r.count(8));
+  if (s.terms.size() > kMaxTerms) r.fail("too many sequence terms");
+  for (auto& t : s.terms) {
+    if (!r.ok()) break;
+    get_sequence_term(r, t);
+  }
+  s.has_until = r.boolean();
+  if (s.has_until) get_sequence_term(r, s.until);
+  s.maxspan_ms = r.i64();
+  i.sequence_owner = r.u32(), i.sequence_term = r.u32();
+  if (!r.ok()) return;
+  const bool seq = i.kind == DetectionKind::Sequence;
+  if (seq != !s.terms.empty() || s.maxspan_ms < 0)
+    return r.fail(fmt::format("rule \"{}\": sequence part inconsistent with its type", i.rule_id));
+  for (const auto& t : s.terms)
+    if (t.keys.size() != s.terms.front().keys.size() || (s.has_until && s.until.keys.size() != t.keys.size()))
+      return r.fail(fmt::format("rule \"{}\": sequence terms with different key counts", i.rule_id));
+}
+
+// Each sequence term names a sequence rule before it and one of its terms.
+void check_sequence_links(ByteReader& r, const std::vector<BundledRule>& rules) {
+  for (size_t k = 0; k < rules.size() && r.ok(); ++k) {
+    const RuleInfo& i = rules[k].info;
+    if (i.kind != DetectionKind::SequenceTerm) continue;
+    if (i.sequence_owner >= k || rules[i.sequence_owner].info.kind != DetectionKind::Sequence)
+      return r.fail(fmt::format("sequence term \"{}\" names no sequence rule before it", i.rule_id));
+    const SequenceSpec& s = rules[i.sequence_owner].info.sequence;
+    if (i.sequence_term > s.terms.size() || (i.sequence_term == s.terms.size() && !s.has_until))
+      return r.fail(fmt::format("sequence term \"{}\" names a term its sequence does not have", i.rule_id));
+  }
+}
+
 bool finish(ByteReader& r, const char* section, std::string& error) {
   if (r.ok() && !r.at_end()) r.fail("unexpected bytes after the last record");
   if (!r.ok()) error = fmt::format("{} section: {}", section, r.error());
@@ -147,6 +209,8 @@ void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t
       w.u32(static_cast<uint32_t>(item.size()));
       for (const auto& e : item) w.str(e.field), w.str(e.list_id), w.str(e.list_type), w.boolean(e.included), w.u32(e.ignore_above);
     }
+    if (format_version < 7) continue;
+    put_sequence(w, r);  // Format 7: EQL sequences.
   }
   if (format_version < 6) return;
   w.u32(static_cast<uint32_t>(data.size()));
@@ -166,8 +230,9 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
     i.threat_json = r.str(), i.description = r.str();
     i.version = r.i64();
     const uint8_t kind = r.u8();
-    if (kind > static_cast<uint8_t>(DetectionKind::ThreatMatch) ||
-        (kind == static_cast<uint8_t>(DetectionKind::ThreatMatch) && format_version < 6))  // before 6: no threat part
+    if (kind > kLastDetectionKind ||
+        (kind == static_cast<uint8_t>(DetectionKind::ThreatMatch) && format_version < 6) ||  // before 6: no threat part
+        (kind > static_cast<uint8_t>(DetectionKind::ThreatMatch) && format_version < 7))     // before 7: no sequences
       r.fail(fmt::format("unknown detection kind {}", kind));
     i.kind = static_cast<DetectionKind>(kind);
     i.interval_ms = r.i64(), i.lookback_ms = r.i64(), i.max_signals = r.i64();
@@ -192,11 +257,13 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
         r.fail(fmt::format("rule \"{}\": its saved-object fields are not a JSON object", i.rule_id));
     }
     if (format_version >= 6) read_threat(r, i);
+    if (format_version >= 7) read_sequence(r, i);
     if (r.ok() && (i.rule_id.empty() || i.interval_ms <= 0 || i.max_signals < 0 || i.lookback_ms < 0))
       r.fail(fmt::format("rule \"{}\": invalid identity or schedule", i.rule_id));
     if (r.ok() && i.kind == DetectionKind::NewTerms && i.new_terms_fields.empty())
       r.fail(fmt::format("new-terms rule \"{}\" has no term field", i.rule_id));
   }
+  check_sequence_links(r, rules);
   std::vector<BundledData> carried;
   if (format_version >= 6 && r.ok()) {
     carried.resize(r.count(9));

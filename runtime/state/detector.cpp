@@ -60,6 +60,7 @@ Detector::Detector(std::vector<RuleInfo> rules, DetectorOptions options)
       last_checkpoint_ms_(steady_clock_ms()),
       program_(options_.program) {
   index_time_fields();
+  make_sequences({}, {});
 }
 
 Detector::~Detector() = default;
@@ -151,12 +152,14 @@ Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
   for (size_t i = 0; i < rules_.size(); ++i) old_index.emplace(rules_[i].rule_id, i);
   std::vector<RuleCounters> counters(rules.size());
   std::vector<RuleState> state(rules.size());
+  std::vector<size_t> kept_from(rules.size(), SIZE_MAX);
   for (size_t i = 0; i < rules.size(); ++i) {
     auto it = old_index.find(rules[i].rule_id);
     if (it == old_index.end() || rules_[it->second].definition_hash != rules[i].definition_hash) {
       ++st.added;
       continue;
     }
+    kept_from[i] = it->second;
     state[i] = std::move(state_[it->second]);
     counters[i] = counters_[it->second];
     ++st.kept;
@@ -164,6 +167,7 @@ Detector::ReloadStats Detector::replace_rules(std::vector<RuleInfo> rules) {
   st.dropped = rules_.size() - st.kept;
   rules_ = std::move(rules);
   index_time_fields();
+  make_sequences(std::move(sequences_), kept_from);
   if (std::string why; !load_value_lists(why)) {
     fmt::print(stderr, "{}: value lists not reloaded for the new rules ({}): rules with value-list exceptions raise nothing\n",
                program_, why);
@@ -312,6 +316,10 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
     if (i >= rules_.size()) return;
     RuleCounters& c = counters_[i];
     ++c.matched;
+    if (rules_[i].kind == DetectionKind::SequenceTerm) {  // fed to its sequence after this loop
+      seq_terms_.push_back(static_cast<uint32_t>(i));
+      return;
+    }
     if (!rules_[i].value_list_items.empty() && listed_out(i, ev)) return;
     auto t = time_of(ev, i);
     if (!t) {
@@ -335,6 +343,8 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
           break;
         case DetectionKind::NewTerms: fleet_new_terms(i, ev, *t); break;
         case DetectionKind::Threshold: fleet_threshold(i, ev, *t); break;
+        case DetectionKind::Sequence:
+        case DetectionKind::SequenceTerm: break;  // sequences are this process's own
       }
       return;
     }
@@ -347,8 +357,14 @@ bool Detector::on_event(const Event& ev, const RuleBits& matched) {
         if ((f.threat_matches = threat_matches(i, ev))) raise(i, ev, *t, std::move(f), {});
         break;
       }
+      case DetectionKind::Sequence:  // its own query never matches; its terms feed it
+      case DetectionKind::SequenceTerm: break;
     }
   });
+  if (!seq_terms_.empty()) {
+    on_sequence_terms(ev);
+    seq_terms_.clear();
+  }
   if (!error_.empty()) return false;
   if (fleet_ && (++batch_->events_seen >= kFleetBatchEvents || batch_->building->candidates.size() >= kFleetBatchCandidates) &&
       !submit_shared())
@@ -459,6 +475,10 @@ void Detector::set_replay(const std::string* owner) {
   replay_owner_ = owner ? *owner : std::string();
 }
 
-bool Detector::finish() { return checkpoint(); }
+bool Detector::finish() {
+  advance_sequences(/*flush=*/true);  // the input ended: sequences waiting on a trailing missing event are decided
+  if (!error_.empty()) return false;
+  return checkpoint();
+}
 
 }  // namespace rulec::rt

@@ -20,6 +20,7 @@
 #include "runtime/state/indicator_index.h"
 #include "runtime/state/value_lists.h"
 #include "runtime/state/rule_state.h"
+#include "runtime/state/sequence_machine.h"
 
 namespace rulec::rt {
 
@@ -133,6 +134,12 @@ class Detector {
   const std::vector<RuleInfo>& rules() const { return rules_; }
   const std::vector<RuleCounters>& counters() const { return counters_; }
   uint64_t evictions() const { return evictions_; }
+  // EQL sequences: partial sequences held, their bytes, and partials evicted over the caps.
+  struct SequenceStats {
+    size_t partials = 0, bytes = 0;
+    uint64_t evictions = 0;
+  };
+  SequenceStats sequence_stats() const;
   // Events that matched a rule but had no readable event time (the rule's timestamp_override or
   // @timestamp), so raised nothing; each event counted once.
   uint64_t events_without_time() const { return events_without_time_; }
@@ -146,6 +153,12 @@ class Detector {
   void on_new_terms(size_t rule, const Event& ev, int64_t t);
   void on_threshold(size_t rule, const Event& ev, int64_t t);
   void expire_and_cap();
+  // EQL sequences (sequence_detector.cpp).
+  // One machine per Sequence rule; old_index[i]: the index in `old` of rule i when it is kept.
+  void make_sequences(std::vector<std::unique_ptr<SequenceMachine>> old, const std::vector<size_t>& old_index);
+  void on_sequence_terms(const Event& ev);
+  void advance_sequences(bool flush);
+  void raise_sequence(size_t rule, const SequenceMachine::Completed& steps);
   // threat_match (threat_detector.cpp).
   bool load_indicators(std::string& error);
   bool load_value_lists(std::string& error);
@@ -204,6 +217,13 @@ class Detector {
   std::string program_;
   Decoder threat_decoder_;           // shared state: the event of a decided alert, decoded again
   Event threat_event_;
+  std::vector<std::unique_ptr<SequenceMachine>> sequences_;  // per rule: a Sequence rule's state
+  std::vector<uint32_t> seq_terms_;                         // this event's matched sequence terms
+  std::vector<SequenceMachine::Completed> completed_;
+  std::vector<std::string_view> seq_tuple_values_;
+  std::string seq_key_;
+  int64_t seq_now_ = INT64_MIN;    // the largest @timestamp a sequence saw
+  uint64_t seq_advanced_at_ = 0;   // events_ when the machines last moved on
   std::unique_ptr<FleetState> fleet_;
   std::unique_ptr<FleetBatch> batch_;
   std::function<bool(std::string&)> on_durable_;

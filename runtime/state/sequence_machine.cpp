@@ -1,0 +1,211 @@
+// EQL sequence state machine: stages per join key, newest partial wins, maxspan, until, missing events.
+#include "runtime/state/sequence_machine.h"
+
+#include <algorithm>
+
+namespace rulec::rt {
+
+SequenceMachine::SequenceMachine(const SequenceSpec& spec) : spec_(spec) {
+  for (uint32_t t = 0; t < spec_.terms.size(); ++t) {
+    if (spec_.terms[t].missing) {
+      missing_terms_.push_back({t, stage_term_.size()});
+      continue;
+    }
+    for (int64_t r = 0; r < spec_.terms[t].runs; ++r) stage_term_.push_back(t);
+  }
+  for (const auto& m : missing_terms_) has_trailing_ = has_trailing_ || m.before_stage == stage_term_.size();
+}
+
+void SequenceMachine::join_key(const std::vector<std::string_view>& values, std::string& out) {
+  out.clear();
+  for (std::string_view v : values) {
+    const auto n = static_cast<uint32_t>(v.size());
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out.append(v);
+  }
+}
+
+void SequenceMachine::add_bytes(const Partial& p) {
+  ++partials_;
+  for (const Step& s : p.steps) bytes_ += s.raw.size() + sizeof(Step);
+}
+
+void SequenceMachine::forget(Partial& p) {
+  --partials_;
+  for (const Step& s : p.steps) bytes_ -= std::min(bytes_, s.raw.size() + sizeof(Step));
+}
+
+bool SequenceMachine::rejected_by_missing(const KeyState& ks, const Partial& p, bool trailing_too) const {
+  const int64_t span = spec_.maxspan_ms;
+  for (size_t m = 0; m < missing_terms_.size(); ++m) {
+    const size_t b = missing_terms_[m].before_stage;
+    const auto& times = ks.missing[m];
+    if (b > 0 && b < stage_term_.size()) {  // between two positive events
+      const int64_t lo = p.steps[b - 1].time, hi = p.steps[b].time;
+      if (std::any_of(times.begin(), times.end(), [&](int64_t t) { return t > lo && t < hi; })) return true;
+    } else if (b == 0) {  // leading: the latest one before the first event
+      int64_t latest = INT64_MIN;
+      for (int64_t t : times)
+        if (t < p.first_time()) latest = std::max(latest, t);
+      if (latest != INT64_MIN && p.last_time() - latest <= span) return true;
+    } else if (trailing_too) {  // trailing: the earliest one after the last event
+      int64_t earliest = INT64_MAX;
+      for (int64_t t : times)
+        if (t > p.last_time()) earliest = std::min(earliest, t);
+      if (earliest != INT64_MAX && earliest - p.first_time() <= span) return true;
+    }
+  }
+  return false;
+}
+
+void SequenceMachine::accept(KeyState& ks, Partial p, std::vector<Completed>& out) {
+  if (!missing_terms_.empty()) {
+    if (rejected_by_missing(ks, p, false)) return;
+    if (has_trailing_) {  // wait until no trailing missing event can still come within maxspan
+      add_bytes(p);
+      ks.pending.push_back(Pending{std::move(p)});
+      return;
+    }
+  }
+  out.push_back(std::move(p.steps));
+}
+
+void SequenceMachine::on_term(uint32_t term, std::string_view key, std::string_view raw, int64_t time, uint64_t arrival,
+                              std::vector<Completed>& out) {
+  now_ = std::max(now_, time);
+  auto it = keys_.find(std::string(key));
+  if (it == keys_.end()) {
+    if (keys_.size() >= kMaxKeys) evict_stalest_key();
+    it = keys_.emplace(std::string(key), KeyState{}).first;
+    it->second.stages.resize(stage_term_.empty() ? 0 : stage_term_.size() - 1);
+    it->second.missing.resize(missing_terms_.size());
+  }
+  KeyState& ks = it->second;
+  ks.touched = std::max(ks.touched, time);
+  if (term == spec_.terms.size()) {  // the until term
+    ks.until.emplace_back(time, arrival);
+    return;
+  }
+  if (spec_.terms[term].missing) {
+    for (size_t m = 0; m < missing_terms_.size(); ++m)
+      if (missing_terms_[m].term == term) ks.missing[m].push_back(time);
+    // A trailing missing event within maxspan of a waiting sequence's first event rejects it.
+    for (auto p = ks.pending.begin(); p != ks.pending.end();) {
+      if (rejected_by_missing(ks, p->p, true)) {
+        forget(p->p);
+        p = ks.pending.erase(p);
+      } else {
+        ++p;
+      }
+    }
+    return;
+  }
+  const size_t last = stage_term_.size() - 1;
+  auto insert_sorted = [&](std::deque<Partial>& list, Partial p) {
+    auto pos = list.end();
+    while (pos != list.begin() && later(p.steps.back(), std::prev(pos)->last_time(), std::prev(pos)->last_arrival())) --pos;
+    add_bytes(p);
+    list.insert(pos, std::move(p));
+    if (list.size() > kMaxPartials) {
+      forget(list.front());
+      list.pop_front();
+      ++evictions_;
+    }
+  };
+  for (size_t s = stage_term_.size(); s-- > 0;) {
+    if (stage_term_[s] != term) continue;
+    Step step{std::string(raw), time, arrival};
+    if (s == 0) {
+      Partial p;
+      p.steps.push_back(std::move(step));
+      if (last == 0) accept(ks, std::move(p), out);
+      else insert_sorted(ks.stages[0], std::move(p));
+      continue;
+    }
+    std::deque<Partial>& prev = ks.stages[s - 1];
+    // The newest partial strictly before this event.
+    auto found = prev.end();
+    for (auto k = prev.end(); k != prev.begin();) {
+      --k;
+      if (later(k->steps.back(), time, arrival)) {
+        found = k;
+        break;
+      }
+    }
+    if (found == prev.end()) continue;
+    Partial p = std::move(*found);
+    for (auto k = prev.begin(); k != found; ++k) forget(*k);
+    forget(p);
+    prev.erase(prev.begin(), std::next(found));
+    if (spec_.maxspan_ms > 0 && time - p.first_time() > spec_.maxspan_ms) continue;
+    const Step& lastp = p.steps.back();
+    const bool cut = std::any_of(ks.until.begin(), ks.until.end(), [&](const std::pair<int64_t, uint64_t>& u) {
+      const bool from = u.first > lastp.time || (u.first == lastp.time && u.second >= lastp.arrival);
+      const bool before = u.first < time || (u.first == time && u.second < arrival);
+      return from && before;
+    });
+    if (cut) continue;
+    p.steps.push_back(std::move(step));
+    if (s == last) accept(ks, std::move(p), out);
+    else insert_sorted(ks.stages[s], std::move(p));
+  }
+}
+
+void SequenceMachine::advance(int64_t now, std::vector<Completed>& out) {
+  now_ = std::max(now_, now);
+  const int64_t span = spec_.maxspan_ms;
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    KeyState& ks = it->second;
+    for (auto p = ks.pending.begin(); p != ks.pending.end();) {
+      if (now_ <= p->p.first_time() + span) {
+        ++p;
+        continue;
+      }
+      forget(p->p);
+      if (!rejected_by_missing(ks, p->p, true)) out.push_back(std::move(p->p.steps));
+      p = ks.pending.erase(p);
+    }
+    bool empty = ks.pending.empty();
+    if (span > 0) {
+      for (auto& list : ks.stages) {
+        while (!list.empty() && list.front().first_time() + span < now_) {
+          forget(list.front());
+          list.pop_front();
+        }
+      }
+      // Until and missing events matter only within maxspan of a partial that can still complete.
+      const int64_t horizon = now_ - 2 * span;
+      std::erase_if(ks.until, [&](const std::pair<int64_t, uint64_t>& u) { return u.first < horizon; });
+      for (auto& times : ks.missing) std::erase_if(times, [&](int64_t t) { return t < horizon; });
+    } else if (ks.until.size() > kMaxPartials) {
+      ks.until.erase(ks.until.begin(), ks.until.end() - static_cast<ptrdiff_t>(kMaxPartials));
+    }
+    for (const auto& list : ks.stages) empty = empty && list.empty();
+    for (const auto& times : ks.missing) empty = empty && times.empty();
+    empty = empty && ks.until.empty();
+    it = empty ? keys_.erase(it) : std::next(it);
+  }
+}
+
+void SequenceMachine::flush(std::vector<Completed>& out) {
+  for (auto& [key, ks] : keys_) {
+    for (auto& p : ks.pending) {
+      forget(p.p);
+      if (!rejected_by_missing(ks, p.p, true)) out.push_back(std::move(p.p.steps));
+    }
+    ks.pending.clear();
+  }
+}
+
+void SequenceMachine::evict_stalest_key() {
+  auto stalest = keys_.begin();
+  for (auto it = keys_.begin(); it != keys_.end(); ++it)
+    if (it->second.touched < stalest->second.touched) stalest = it;
+  if (stalest == keys_.end()) return;
+  for (auto& list : stalest->second.stages)
+    for (auto& p : list) forget(p), ++evictions_;
+  for (auto& p : stalest->second.pending) forget(p.p), ++evictions_;
+  keys_.erase(stalest);
+}
+
+}  // namespace rulec::rt
