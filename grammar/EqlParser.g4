@@ -20,8 +20,10 @@ query
   | eventFilter
   ;
 
+// Elasticsearch's pipe takes expressions (`| unique process.name`, `| filter a == 1`), so every
+// pipe parses and the builder refuses the ones other than head/tail by name.
 pipe
-  : PIPE IDENTIFIER (constant (COMMA? constant)*)?
+  : PIPE IDENTIFIER (expression (COMMA? expression)*)?
   ;
 
 sequenceParams

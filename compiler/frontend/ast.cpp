@@ -18,6 +18,7 @@ NodePtr Node::clone() const {
   n->field = field;
   n->value = value;
   n->op = op;
+  n->program = program;
   n->pos = pos;
   n->children.reserve(children.size());
   for (const auto& c : children) n->children.push_back(c->clone());
@@ -40,6 +41,9 @@ bool equal(const Node& a, const Node& b) {
       break;
     case NodeKind::FreeText:
       if (!(a.value == b.value)) return false;
+      break;
+    case NodeKind::Script:
+      if (a.program != b.program) return false;
       break;
     default:
       break;
@@ -83,6 +87,13 @@ NodePtr make_regexp(Pattern field, std::string regex, bool case_insensitive) {
   n->field = std::move(field);
   n->value.pattern = literal(std::move(regex), true);
   n->value.pattern.case_insensitive = case_insensitive;
+  return n;
+}
+
+NodePtr make_script(std::string eql_text, std::string program) {
+  auto n = make(NodeKind::Script);
+  n->value.pattern = literal(std::move(eql_text), true);
+  n->program = std::move(program);
   return n;
 }
 
@@ -180,6 +191,7 @@ const char* to_string(NodeKind k) {
     case NodeKind::Or: return "or";
     case NodeKind::Not: return "not";
     case NodeKind::Regexp: return "regexp";
+    case NodeKind::Script: return "script";
   }
   return "?";
 }

@@ -65,6 +65,8 @@ enum class NodeKind : uint8_t {
   Not,       // one child
   Regexp,    // field matches a Lucene regular expression (EQL regex): value.pattern.segments[0] is
              // the regex as written, value.pattern.case_insensitive for regex~; never from KQL text
+  Script,    // an EQL script leaf (runtime/eval/eql_script.h): `program` holds it encoded,
+             // value.pattern.segments[0] its EQL text (for display); never from KQL text
 };
 
 struct Node;
@@ -82,6 +84,7 @@ struct Node {
   Value value;
   RangeOp op = RangeOp::Lt;
   std::vector<NodePtr> children;
+  std::string program;  // Script: the encoded rt::EqlScript
   SourcePos pos;  // where the node starts in the query (not part of equality)
 
   NodePtr clone() const;
@@ -96,6 +99,7 @@ NodePtr make_is(Pattern field, Value value);
 NodePtr make_range(Pattern field, RangeOp op, Value value);
 NodePtr make_exists(Pattern field);
 NodePtr make_regexp(Pattern field, std::string regex, bool case_insensitive);
+NodePtr make_script(std::string eql_text, std::string program);
 NodePtr make_nested(Pattern field, NodePtr child);
 NodePtr make_free_text(Value value);
 NodePtr make_not(NodePtr child);

@@ -1,20 +1,42 @@
 // EQL event filters -> KQL-family trees: query leaves mapped one to one, type checks, script leaves reported.
 #include "compiler/frontend/eql_lower.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/frontend/eql_printer.h"
 #include "compiler/frontend/lucene_regex.h"
 #include "compiler/frontend/semantic.h"
+#include "runtime/eval/eql_script.h"
 
 namespace rulec::eql {
 
 namespace {
 
-// Thrown when a leaf needs script evaluation: lowering stops, the filter is unsupported.
+// Thrown when a leaf is no query leaf: it becomes a script leaf (EqlScript).
 struct NeedsScript {
   std::string why;
 };
+// Thrown when rulec cannot run a leaf at all: the filter is unsupported.
+struct Unsupported {
+  std::string why;
+};
+// Thrown when a function has the wrong number of arguments (EQL202; the filter is not lowered).
+struct ArityError {
+  std::string message;
+};
+
+// Argument counts per function (eql.md §3): minimum, maximum (SIZE_MAX: any).
+std::pair<size_t, size_t> function_arity(std::string_view fn) {
+  if (fn == "between") return {3, 4};
+  if (fn == "cidrMatch") return {2, SIZE_MAX};
+  if (fn == "concat") return {1, SIZE_MAX};
+  if (fn == "indexOf" || fn == "substring") return {2, 3};
+  if (fn == "length" || fn == "string") return {1, 1};
+  if (fn == "number") return {1, 2};
+  return {2, 2};
+}
 
 bool string_like(FieldType t) {
   return !is_numeric(t) && !is_analyzed(t) && t != FieldType::Boolean && t != FieldType::Ip && t != FieldType::Date &&
@@ -65,21 +87,108 @@ class Lowerer {
         for (const auto& k : e.kids) kids.push_back(expr(*k));
         return e.kind == ExprKind::And ? kql::make_and(std::move(kids)) : kql::make_or(std::move(kids));
       }
-      case ExprKind::Not: return at(kql::make_not(expr(*e.kids[0])), e);
-      case ExprKind::Compare: return compare(e);
-      case ExprKind::In: return in(e);
-      case ExprKind::Match: return match(e);
-      case ExprKind::Function: return function(e);
+      case ExprKind::Not: {
+        const Expr& k = *e.kids[0];
+        if (k.kind == ExprKind::And || k.kind == ExprKind::Or || k.kind == ExprKind::Not)
+          return at(kql::make_not(expr(k)), e);
+        try {  // a query leaf's negation is must_not; a script leaf's stays inside the script
+          return at(kql::make_not(leaf(k)), e);
+        } catch (const NeedsScript&) {
+          return script(e);
+        }
+      }
+      case ExprKind::Compare:
+      case ExprKind::In:
+      case ExprKind::Match:
+      case ExprKind::Function:
+      case ExprKind::Field:
+      case ExprKind::Arith:
+      case ExprKind::Neg:
+        try {
+          return leaf(e);
+        } catch (const NeedsScript&) {
+          return script(e);
+        }
       case ExprKind::Literal:
         if (e.lit.type == LitType::Bool) return e.lit.b ? kql::make_match_all() : kql::make_not(kql::make_match_all());
         error(diag::kEqlType, e, fmt::format("A {} constant is not a condition.", literal_type_name(e.lit)));
         return kql::make_match_all();
-      case ExprKind::Field:
-        throw NeedsScript{fmt::format("a field alone as a condition ({}) needs script evaluation", print(e))};
-      case ExprKind::Arith:
-      case ExprKind::Neg: throw NeedsScript{fmt::format("arithmetic ({}) needs script evaluation", print(e))};
     }
     return kql::make_match_all();
+  }
+
+  // A leaf Elasticsearch runs as a query; NeedsScript when it runs as a script.
+  kql::NodePtr leaf(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Compare: return compare(e);
+      case ExprKind::In: return in(e);
+      case ExprKind::Match: return match(e);
+      case ExprKind::Function: return function(e);
+      case ExprKind::Field:
+        throw NeedsScript{fmt::format("a field alone as a condition ({}) needs script evaluation", print(e))};
+      default: throw NeedsScript{fmt::format("{} needs script evaluation", print(e))};
+    }
+  }
+
+  // A script leaf: `e` as an EqlScript (SQL null logic over value combinations).
+  kql::NodePtr script(const Expr& e) {
+    rt::EqlScript s;
+    script_node(e, s);
+    return at(kql::make_script(print(e), s.bytes()), e);
+  }
+
+  uint32_t script_node(const Expr& e, rt::EqlScript& s) {
+    rt::ScriptNode n;
+    using Op = rt::ScriptNode::Op;
+    for (const auto& k : e.kids) n.kids.push_back(script_node(*k, s));
+    switch (e.kind) {
+      case ExprKind::Literal:
+        switch (e.lit.type) {
+          case LitType::Null: n.op = Op::Null; break;
+          case LitType::Bool: n.op = Op::Bool, n.b = e.lit.b; break;
+          case LitType::Long: n.op = Op::Long, n.i = e.lit.i; break;
+          case LitType::Double: n.op = Op::Double, n.d = e.lit.d; break;
+          case LitType::String: n.op = Op::String, n.s = e.lit.s; break;
+        }
+        break;
+      case ExprKind::Field: {
+        n.op = Op::Field;
+        auto it = std::find_if(s.fields.begin(), s.fields.end(), [&](const rt::ScriptField& f) { return f.path == e.field; });
+        if (it == s.fields.end()) {
+          const FieldInfo info = schema_.lookup(e.field);
+          rt::ScriptField f;
+          f.path = e.field;
+          f.cls = is_numeric(info.type)              ? rt::ScriptField::Class::Number
+                  : info.type == FieldType::Boolean ? rt::ScriptField::Class::Bool
+                                                     : rt::ScriptField::Class::String;
+          s.fields.push_back(std::move(f));
+          it = s.fields.end() - 1;
+        }
+        n.i = it - s.fields.begin();
+        break;
+      }
+      case ExprKind::Not: n.op = Op::Not; break;
+      case ExprKind::And: n.op = Op::And; break;
+      case ExprKind::Or: n.op = Op::Or; break;
+      case ExprKind::Compare: n.op = Op::Compare, n.sub = static_cast<uint8_t>(e.cmp); break;
+      case ExprKind::In: n.op = Op::In, n.insensitive = e.insensitive, n.negated = e.negated; break;
+      case ExprKind::Match:
+        if (e.match == MatchOp::Regex)
+          throw Unsupported{fmt::format("a regular expression inside a script leaf ({})", print(e))};
+        n.op = Op::Match, n.sub = e.match == MatchOp::Seq ? 0 : 1, n.insensitive = e.insensitive;
+        break;
+      case ExprKind::Function: {
+        check_arity(e);
+        n.op = Op::Function, n.insensitive = e.insensitive;
+        n.sub = rt::script_function_id(e.fn);
+        if (n.sub >= rt::ScriptNode::kFunctionCount) throw Unsupported{fmt::format("function {}", e.fn)};
+        break;
+      }
+      case ExprKind::Arith: n.op = Op::Arith, n.sub = static_cast<uint8_t>(e.arith); break;
+      case ExprKind::Neg: n.op = Op::Neg; break;
+    }
+    s.nodes.push_back(std::move(n));
+    return static_cast<uint32_t>(s.nodes.size() - 1);
   }
 
   void error(std::string_view code, const Expr& at_expr, std::string message) {
@@ -248,7 +357,7 @@ class Lowerer {
         const RegexTranslation t = lucene_regex_to_hyperscan(s);
         if (!t.error.empty()) error(diag::kEqlRegex, c, fmt::format("Invalid regular expression: {}.", t.error));
         if (!t.unsupported.empty())
-          throw NeedsScript{fmt::format("regular expression {}: {}", quote(s), t.unsupported)};
+          throw Unsupported{fmt::format("regular expression {}: {}", quote(s), t.unsupported)};
         items.push_back(at(kql::make_regexp(fp, s, e.insensitive), c));
         continue;
       }
@@ -315,10 +424,12 @@ class Lowerer {
 
   void check_arity(const Expr& e) {
     const size_t n = e.kids.size();
-    const bool ok = e.fn == "cidrMatch" ? n >= 2 : n == 2;
-    if (!ok)
-      error(diag::kEqlFunction, e,
-            fmt::format("{} takes {} arguments, not {}.", e.fn, e.fn == "cidrMatch" ? "2 or more" : "2", n));
+    const auto [lo, hi] = function_arity(e.fn);
+    if (n >= lo && n <= hi) return;
+    const std::string want = hi == SIZE_MAX ? fmt::format("at least {}", lo)
+                             : lo == hi     ? std::to_string(lo)
+                                            : fmt::format("{} to {}", lo, hi);
+    throw ArityError{fmt::format("{} takes {} arguments, not {}.", e.fn, want, n)};
   }
 
   const Schema& schema_;
@@ -333,8 +444,15 @@ LoweredFilter lower_filter(const EventFilter& f, const Schema& schema, std::stri
   kql::NodePtr cond;
   try {
     cond = f.condition ? l.expr(*f.condition) : kql::make_match_all();
-  } catch (const NeedsScript& s) {
+  } catch (const Unsupported& s) {
     out.unsupported = s.why;
+    return out;
+  } catch (const ArityError& a) {
+    Diagnostic d;
+    d.code = std::string(diag::kEqlFunction);
+    d.message = a.message;
+    d.pos = f.pos;
+    out.diagnostics.push_back(std::move(d));
     return out;
   }
   std::vector<kql::NodePtr> parts;

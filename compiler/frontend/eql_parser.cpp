@@ -124,13 +124,13 @@ class TreeBuilder {
            fmt::format("Pipe '{}' is not supported: Elasticsearch's EQL has only the head and tail pipes.", name), at,
            name);
     if (q.kind == QueryKind::Sample) fail(diag::kEqlUnsupported, "Samples take no pipes.", at, name);
-    const auto cs = ctx->constant();
-    if (cs.size() != 1) fail(diag::kEqlSyntax, fmt::format("Pipe '{}' takes one positive integer.", name), at, name);
-    const Literal n = constant(cs[0]);
-    if (n.type != LitType::Long || n.i <= 0)
-      fail(diag::kEqlSyntax, fmt::format("Pipe '{}' takes one positive integer.", name), pos(cs[0]),
-           token_text(cs[0]->getStart()));
-    return Pipe{name == "head", n.i};
+    const auto args = ctx->expression();
+    if (args.size() != 1) fail(diag::kEqlSyntax, fmt::format("Pipe '{}' takes one positive integer.", name), at, name);
+    const ExprPtr n = expression(args[0]);
+    if (n->kind != ExprKind::Literal || n->lit.type != LitType::Long || n->lit.i <= 0)
+      fail(diag::kEqlSyntax, fmt::format("Pipe '{}' takes one positive integer.", name), pos(args[0]),
+           token_text(args[0]->getStart()));
+    return Pipe{name == "head", n->lit.i};
   }
 
   Query query(EqlParser::QueryContext* ctx) {

@@ -283,6 +283,9 @@ void emit(const Node& n, std::string& out, bool tail_space) {
     case NodeKind::FreeText:
       out += value_text(n.value, tail_space);
       return;
+    case NodeKind::Script:  // not KQL: the EQL expression, for display
+      out += "eql_script:(" + n.value.pattern.segments.front() + ")";
+      return;
     case NodeKind::Regexp:  // not KQL: Lucene's query_string form, for display
       out += pattern_text(n.field, false) + ":/" + n.value.pattern.segments.front() + "/";
       if (n.value.pattern.case_insensitive) out += "i";
@@ -352,7 +355,8 @@ void dump_node(const Node& n, std::string& out, size_t depth) {
       break;
     case NodeKind::Exists:
     case NodeKind::Nested: out += " " + dump_field(n.field); break;
-    case NodeKind::FreeText: out += " " + dump_value(n.value); break;
+    case NodeKind::FreeText:
+    case NodeKind::Script: out += " " + dump_value(n.value); break;
     default: break;
   }
   out += "\n";
@@ -396,6 +400,7 @@ nlohmann::json json_node(const Node& n) {
       break;
     }
     case NodeKind::Exists: j["field"] = json_pattern(n.field); break;
+    case NodeKind::Script: j["eql"] = n.value.pattern.segments.front(); break;
     case NodeKind::Nested:
       j["field"] = json_pattern(n.field);
       if (!n.children.empty()) j["child"] = json_node(*n.children[0]);

@@ -31,6 +31,7 @@ bool Matcher::eval(const kql::Node& n, uint32_t elem) {
     case kql::NodeKind::Exists: return exists_test(n, elem);
     case kql::NodeKind::Nested: return nested_test(n, elem);
     case kql::NodeKind::FreeText: return free_text(n, elem);
+    case kql::NodeKind::Script: return script_test(n);
   }
   return false;
 }
@@ -46,6 +47,18 @@ const Prepared& Matcher::prepared(const kql::Node& n, const FieldInfo& info) {
     rt::refresh_now(it->second, now_ms_);
   }
   return it->second;
+}
+
+bool Matcher::script_test(const kql::Node& n) {
+  auto it = scripts_.find(&n);
+  if (it == scripts_.end()) {
+    auto s = std::make_unique<rt::EqlScript>();
+    rt::ByteReader r(n.program);
+    std::string why;
+    if (!s->decode(r, why)) s.reset();
+    it = scripts_.emplace(&n, std::move(s)).first;
+  }
+  return it->second && it->second->eval(walk_.index().event());
 }
 
 void Matcher::prepare_regexp(Prepared& p, const kql::Node& n, const FieldInfo& info) {

@@ -16,6 +16,7 @@
 #include "compiler/semantics/field_resolution.h"
 #include "compiler/semantics/query_values.h"
 #include "runtime/decoder/event.h"
+#include "runtime/eval/eql_script.h"
 #include "runtime/eval/field_walk.h"
 
 namespace rulec::interp {
@@ -79,6 +80,7 @@ class Matcher final : private rt::FieldFacts {
 
   const Prepared& prepared(const kql::Node& n, const FieldInfo& info);
   void prepare_regexp(Prepared& p, const kql::Node& n, const FieldInfo& info);
+  bool script_test(const kql::Node& n);  // an EQL script leaf on the whole event
   const Expansion& expansion(const kql::Node& n);
   // rt::FieldFacts over the schema.
   FieldInfo lookup(std::string_view name) const override { return schema_.lookup(name); }
@@ -92,6 +94,7 @@ class Matcher final : private rt::FieldFacts {
   std::unordered_map<PrepKey, Prepared, PrepKeyHash> prepared_;
   std::unordered_map<const kql::Node*, Expansion> expansions_;
   std::unordered_map<const kql::Node*, std::unique_ptr<RegexPredicate>> regexes_;
+  std::unordered_map<const kql::Node*, std::unique_ptr<rt::EqlScript>> scripts_;
   bool multi_built_ = false;
   std::vector<std::string> multi_names_;                                        // every multi-field
   std::map<std::string, std::vector<std::string_view>, std::less<>> multi_;  // parent -> its multi-fields

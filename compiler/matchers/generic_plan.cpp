@@ -52,6 +52,12 @@ class Lowering {
       case kql::NodeKind::Is:
       case kql::NodeKind::Range:
       case kql::NodeKind::Exists: return field_node(*n, prefix);
+      case kql::NodeKind::Script: {
+        rt::GenericNode g;
+        g.kind = Kind::Script;
+        g.field = n->program;
+        return add(std::move(g));
+      }
       case kql::NodeKind::Regexp:
         // The runtime has no regex engine of its own: a regexp runs only as a Hyperscan pattern atom
         // (optimizer/lower.cpp); screen_patterns reports one it had to demote.

@@ -4,6 +4,7 @@
 
 #include "compiler/optimizer/passes.h"
 #include "compiler/semantics/field_resolution.h"
+#include "runtime/eval/eql_script.h"
 
 namespace rulec::plan {
 
@@ -39,6 +40,14 @@ void fields_of(const kql::Node& n, const Schema& schema, std::set<std::string>& 
       subtrees.insert(n.field.segments.front());
       return;
     case kql::NodeKind::FreeText: all = true; return;
+    case kql::NodeKind::Script: {  // the fields the script reads
+      rt::EqlScript s;
+      rt::ByteReader r(n.program);
+      std::string why;
+      if (!s.decode(r, why)) return;
+      for (const auto& f : s.fields) paths.emplace(f.path);
+      return;
+    }
     case kql::NodeKind::MatchAll: return;
     case kql::NodeKind::And:
     case kql::NodeKind::Or:

@@ -85,7 +85,8 @@ class Builder {
       case kql::NodeKind::Exists: return leaf(n);
       case kql::NodeKind::Regexp: return regexp(n);
       case kql::NodeKind::Nested:
-      case kql::NodeKind::FreeText: return generic(n);
+      case kql::NodeKind::FreeText:
+      case kql::NodeKind::Script: return generic(n);
     }
     return false_;
   }

@@ -1,6 +1,8 @@
 // The native evaluator of on-demand atoms: walks a GenericProgram's test trees over one event.
 #include "runtime/eval/generic_tests.h"
 
+#include "runtime/eval/eql_script.h"
+
 #include <algorithm>
 
 
@@ -53,6 +55,12 @@ bool validate_generic(const GenericProgram& p, uint32_t atom_count, std::string&
       if (f >= p.fields.size()) return fail("a field index is out of range");
     for (uint32_t v : n.values)
       if (v >= p.values.size()) return fail("a value index is out of range");
+    if (n.kind == GenericNode::Kind::Script) {
+      EqlScript s;
+      ByteReader r(n.field);
+      std::string why;
+      if (!s.decode(r, why) || !r.at_end()) return fail("a script leaf: " + (why.empty() ? std::string("trailing bytes") : why));
+    }
   }
   for (uint32_t r : p.roots) {
     if (r == GenericProgram::kNoNode) continue;
@@ -76,8 +84,15 @@ class GenericEvaluator final : public OnDemandAtoms, private FieldFacts {
       if (pi.known && is_leaf_type(pi.type)) multi_[parent].push_back(f.name);
     }
     nested_dot_.resize(p_.nodes.size());
-    for (size_t i = 0; i < p_.nodes.size(); ++i)
+    scripts_.resize(p_.nodes.size());
+    for (size_t i = 0; i < p_.nodes.size(); ++i) {
       if (p_.nodes[i].kind == GenericNode::Kind::Nested) nested_dot_[i] = p_.nodes[i].field + '.';
+      if (p_.nodes[i].kind == GenericNode::Kind::Script) {  // validated before: decodes
+        ByteReader r(p_.nodes[i].field);
+        std::string why;
+        if (!scripts_[i].decode(r, why)) scripts_[i] = EqlScript{};
+      }
+    }
   }
 
   void reset(const Event& ev, int64_t now_ms) override {
@@ -121,6 +136,7 @@ class GenericEvaluator final : public OnDemandAtoms, private FieldFacts {
         return walk_.nested(nested_dot_[i], n.field.size(), elem, [&](uint32_t e) { return eval_node(n.kids[0], e); });
       case Kind::FreeText:
         return walk_.any_field([&](std::string_view name) { return test_name(n, name, elem); });
+      case Kind::Script: return !scripts_[i].nodes.empty() && scripts_[i].eval(walk_.index().event());
     }
     return false;
   }
@@ -162,6 +178,7 @@ class GenericEvaluator final : public OnDemandAtoms, private FieldFacts {
   bool primed_ = false;
   std::unordered_map<std::string_view, std::vector<std::string_view>> multi_;  // parent -> multi-fields
   std::vector<std::string> nested_dot_;  // per Nested node: its path followed by '.'
+  std::vector<EqlScript> scripts_;       // per Script node: its program
 };
 
 }  // namespace

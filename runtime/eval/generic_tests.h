@@ -41,12 +41,13 @@ struct GenericNode {
     Exists,    // `field` (or every field matching `glob`) has an indexed value, object paths included
     Nested,    // one element of the nested path `field` satisfies kids[0]
     FreeText,  // some leaf path of the event (or one of its multi-fields) satisfies one of `values`
+    Script,    // an EQL script leaf (eql_script.h), encoded in `field`, is true
   };
-  static constexpr uint8_t kKindCount = 7;
+  static constexpr uint8_t kKindCount = 8;
 
   Kind kind = Kind::And;
   std::vector<uint32_t> kids;       // node indexes, each below this node's own index
-  std::string field;                // literal full field name; Nested: the full nested path
+  std::string field;                // literal full field name; Nested: the full nested path; Script: the program
   bool wildcard = false;            // Test/Exists: a field-name pattern (glob, expansion)
   Glob glob;                        // the full field-name pattern (matched against event paths)
   std::vector<uint32_t> expansion;  // the schema fields matching it (indexes into fields)
