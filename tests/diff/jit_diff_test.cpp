@@ -56,6 +56,47 @@ TEST(JitDiff, CorpusRulesOnSynthesizedEvents) {
   EXPECT_GT(rep.matches_a, 2000u) << "the events must exercise the rules";
 }
 
+// Every EQL corpus rule (event queries and each sequence term, lowered to the KQL tree family
+// with Regexp and script leaves): the compiled engine against the interpreter on the events
+// synthesized from the trees, their near misses and random events over their vocabulary.
+TEST(JitDiff, EqlCorpusRulesOnSynthesizedEvents) {
+  pipeline::LoadedRules loaded;
+  loaded.quiet = true;
+  ASSERT_TRUE(pipeline::load_runnable({std::string(RULEC_SHARED_DIR) + "/corpus/detection-rules-eql"}, schema(), loaded));
+  size_t sequences = 0, terms = 0;
+  for (const auto& i : loaded.infos) {
+    sequences += i.kind == rt::DetectionKind::Sequence;
+    terms += i.kind == rt::DetectionKind::SequenceTerm;
+  }
+  EXPECT_GT(sequences, 190u);
+  EXPECT_GT(terms, 2 * sequences - 1);
+  EXPECT_GT(loaded.infos.size() - sequences - terms, 800u) << "event queries";
+  const auto rules = loaded.plan_rules();
+  std::string error;
+  auto built = pipeline::build(rules, schema(), error);
+  ASSERT_TRUE(built) << error;
+  interp::Interpreter interp(loaded.trees, schema());
+  EventSynth synth(schema());
+  std::vector<std::string> events;
+  append_rule_events(synth, loaded.trees, events, /*learn=*/false);
+  for (auto& e : synth.random_events(2000, 19)) events.push_back(std::move(e));
+  std::vector<DiffRule> names;
+  for (size_t r = 0; r < rules.size(); ++r)
+    names.push_back({rules[r].name, rules[r].query ? kql::print(*rules[r].query) : ""});
+  rt::Decoder filtered;
+  filtered.set_filter(&built->engine->filter());
+  DiffOptions opt;
+  opt.a_name = "interpreter";
+  opt.b_name = "jit";
+  opt.decoder_b = &filtered;
+  opt.before_each = [&](const rt::Event&) {
+    interp.set_now_ms(kNow);
+    built->engine->set_now_ms(kNow);
+  };
+  const DiffReport rep = compare_engines(interp, *built->engine, events, names, opt);
+  EXPECT_GT(rep.matches_a, 1000u) << "the events must exercise the rules";
+}
+
 // Random KQL queries from the grammar over a vocabulary of every field type, on random events:
 // the property "compiled == interpreted" for queries no rule author wrote.
 TEST(JitDiff, RandomQueriesOnRandomEvents) {
