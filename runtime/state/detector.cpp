@@ -116,7 +116,18 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
           continue;
         }
         entries += snap.states[i].entries();
-        d->state_[static_cast<size_t>(it - d->rules_.begin())] = std::move(snap.states[i]);
+        const auto at = static_cast<size_t>(it - d->rules_.begin());
+        d->state_[at] = std::move(snap.states[i]);
+        if (d->sequences_[at] && !d->state_[at].sequence.empty()) {
+          ByteReader r(d->state_[at].sequence);
+          std::string why;
+          if (!d->sequences_[at]->decode(r, why) || !r.at_end()) {
+            error = fmt::format("state {}: the sequence state of rule {} is not usable: {}", d->options_.state_dir,
+                                it->rule_id, why.empty() ? "trailing bytes" : why);
+            return nullptr;
+          }
+          std::string().swap(d->state_[at].sequence);
+        }
         ++kept;
       }
       d->dedupe_ = std::move(snap.dedupe);
@@ -429,6 +440,12 @@ bool Detector::checkpoint() {
   s.alerts_path = sink_->path();
   s.watermark = replay_ ? std::max(watermark_, saved_watermark_) : watermark_;
   for (size_t i = 0; i < rules_.size(); ++i) s.rule_ids.emplace_back(rules_[i].rule_id, rules_[i].definition_hash);
+  for (size_t i = 0; i < sequences_.size(); ++i) {  // sequences: their machines as bytes
+    if (!sequences_[i]) continue;
+    ByteWriter w;
+    sequences_[i]->encode(w);
+    state_[i].sequence = w.take();
+  }
   // Lent, not copied: the snapshot is encoded and written before this returns, and the state
   // comes back whatever happens (no deep copy of every term and group at each checkpoint).
   s.states = std::move(state_);
@@ -436,7 +453,10 @@ bool Detector::checkpoint() {
   struct GiveBack {
     Snapshot& s;
     Detector& d;
-    ~GiveBack() { d.state_ = std::move(s.states), d.dedupe_ = std::move(s.dedupe); }
+    ~GiveBack() {
+      d.state_ = std::move(s.states), d.dedupe_ = std::move(s.dedupe);
+      for (auto& st : d.state_) std::string().swap(st.sequence);  // the machines hold it
+    }
   };
   s.region_start = settled_offset_;
   s.claims = unsettled_;

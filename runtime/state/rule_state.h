@@ -32,6 +32,7 @@ struct RuleState {
   std::map<int64_t, int64_t> signal_buckets;                   // interval bucket -> alerts written
   std::unordered_map<Key128, int64_t, Key128Hash> terms;       // new terms: tuple -> last seen (ms)
   std::unordered_map<Key128, ThresholdGroup, Key128Hash> groups;  // threshold: group -> counts
+  std::string sequence;  // EQL sequence: the state machine's bytes (SequenceMachine::encode), at checkpoints
   size_t entries() const { return terms.size() + groups.size() + signal_buckets.size(); }
 };
 
@@ -42,8 +43,9 @@ struct DedupeSet {
 
 // What a checkpoint holds. `rule_ids[i]` = (rule_id, definition_hash) of `states[i]`.
 struct Snapshot {
-  // 2: region_start and claims; 3: a threshold group's first and last event time (1 and 2 are read too)
-  static constexpr uint32_t kFormatVersion = 3;
+  // 2: region_start and claims; 3: a threshold group's first and last event time; 4: a rule's
+  // EQL sequence state (1 to 3 are read too)
+  static constexpr uint32_t kFormatVersion = 4;
   uint64_t alerts_offset = 0;  // durable size of the alerts file at the checkpoint
   std::string alerts_path;
   int64_t watermark = INT64_MIN;

@@ -73,6 +73,8 @@ void SequenceMachine::accept(KeyState& ks, Partial p, std::vector<Completed>& ou
 void SequenceMachine::on_term(uint32_t term, std::string_view key, std::string_view raw, int64_t time, uint64_t arrival,
                               std::vector<Completed>& out) {
   now_ = std::max(now_, time);
+  arrival += arrival_base_;
+  max_arrival_ = std::max(max_arrival_, arrival);
   auto it = keys_.find(std::string(key));
   if (it == keys_.end()) {
     if (keys_.size() >= kMaxKeys) evict_stalest_key();
@@ -195,6 +197,97 @@ void SequenceMachine::flush(std::vector<Completed>& out) {
     }
     ks.pending.clear();
   }
+}
+
+namespace {
+void put_steps(ByteWriter& w, const std::vector<SequenceMachine::Step>& steps) {
+  w.u32(static_cast<uint32_t>(steps.size()));
+  for (const auto& s : steps) w.str(s.raw), w.i64(s.time), w.u64(s.arrival);
+}
+}  // namespace
+
+void SequenceMachine::encode(ByteWriter& w) const {
+  w.u32(static_cast<uint32_t>(stage_term_.size())), w.u32(static_cast<uint32_t>(missing_terms_.size()));
+  w.i64(now_), w.u64(evictions_), w.u64(max_arrival_);
+  w.u32(static_cast<uint32_t>(keys_.size()));
+  for (const auto& [key, ks] : keys_) {
+    w.str(key), w.i64(ks.touched);
+    for (const auto& list : ks.stages) {
+      w.u32(static_cast<uint32_t>(list.size()));
+      for (const auto& p : list) put_steps(w, p.steps);
+    }
+    w.u32(static_cast<uint32_t>(ks.until.size()));
+    for (const auto& [t, a] : ks.until) w.i64(t), w.u64(a);
+    for (const auto& times : ks.missing) {
+      w.u32(static_cast<uint32_t>(times.size()));
+      for (int64_t t : times) w.i64(t);
+    }
+    w.u32(static_cast<uint32_t>(ks.pending.size()));
+    for (const auto& p : ks.pending) put_steps(w, p.p.steps);
+  }
+}
+
+bool SequenceMachine::decode(ByteReader& r, std::string& error) {
+  keys_.clear();
+  partials_ = bytes_ = 0;
+  const uint32_t stages = r.u32(), missing = r.u32();
+  if (r.ok() && (stages != stage_term_.size() || missing != missing_terms_.size())) r.fail("state of another sequence shape");
+  now_ = r.i64(), evictions_ = r.u64(), max_arrival_ = r.u64();
+  // A partial at stage s holds s + 1 steps; a pending one every positive stage.
+  auto get_partial = [&](size_t steps_expected, Partial& p) {
+    const uint32_t n = r.u32();
+    if (r.ok() && n != steps_expected) return r.fail("a partial sequence of the wrong length");
+    for (uint32_t k = 0; k < n && r.ok(); ++k) {
+      Step s;
+      s.raw = r.str(), s.time = r.i64(), s.arrival = r.u64();
+      if (r.ok() && s.arrival > max_arrival_) return r.fail("an arrival past the last one recorded");
+      p.steps.push_back(std::move(s));
+    }
+  };
+  const uint32_t nkeys = r.count(8);
+  for (uint32_t k = 0; k < nkeys && r.ok(); ++k) {
+    std::string key = r.str();
+    KeyState ks;
+    ks.touched = r.i64();
+    ks.stages.resize(stage_term_.empty() ? 0 : stage_term_.size() - 1);
+    for (size_t s = 0; s < ks.stages.size() && r.ok(); ++s) {
+      const uint32_t n = r.count(4);
+      if (n > kMaxPartials) r.fail("too many partial sequences at one stage");
+      for (uint32_t j = 0; j < n && r.ok(); ++j) {
+        Partial p;
+        get_partial(s + 1, p);
+        add_bytes(p);
+        ks.stages[s].push_back(std::move(p));
+      }
+    }
+    const uint32_t nu = r.count(16);
+    for (uint32_t j = 0; j < nu && r.ok(); ++j) {
+      const int64_t t = r.i64();
+      const uint64_t a = r.u64();
+      ks.until.emplace_back(t, a);
+    }
+    ks.missing.resize(missing_terms_.size());
+    for (auto& times : ks.missing) {
+      const uint32_t n = r.count(8);
+      for (uint32_t j = 0; j < n && r.ok(); ++j) times.push_back(r.i64());
+    }
+    const uint32_t np = r.count(4);
+    for (uint32_t j = 0; j < np && r.ok(); ++j) {
+      Pending p;
+      get_partial(stage_term_.size(), p.p);
+      add_bytes(p.p);
+      ks.pending.push_back(std::move(p));
+    }
+    if (r.ok() && !keys_.emplace(std::move(key), std::move(ks)).second) r.fail("a join key twice");
+  }
+  if (!r.ok()) {
+    error = r.error();
+    keys_.clear();
+    partials_ = bytes_ = 0;
+    return false;
+  }
+  arrival_base_ = max_arrival_ + 1;
+  return true;
 }
 
 void SequenceMachine::evict_stalest_key() {

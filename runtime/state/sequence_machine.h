@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "runtime/common/byte_io.h"
 #include "runtime/eval/rule_info.h"
 
 namespace rulec::rt {
@@ -45,6 +46,7 @@ class SequenceMachine {
 
   // Event `raw` (time, arrival) matched term `term` (terms.size(): the until term) with join key
   // `key` (the key values joined by join_key). Completed sequences are appended to `out`.
+  // Arrivals count from where the restored state left off (the caller's counter restarts at 0).
   void on_term(uint32_t term, std::string_view key, std::string_view raw, int64_t time, uint64_t arrival,
                std::vector<Completed>& out);
   // Time moved on to `now` (the largest event time seen): sequences waiting on a trailing
@@ -52,6 +54,11 @@ class SequenceMachine {
   void advance(int64_t now, std::vector<Completed>& out);
   // The input ended: every sequence waiting on a trailing missing event is released.
   void flush(std::vector<Completed>& out);
+
+  // The whole state as bytes (a checkpoint's), and back. decode validates every count and index
+  // against the spec the machine was made for; false with the reason leaves the machine empty.
+  void encode(ByteWriter& w) const;
+  [[nodiscard]] bool decode(ByteReader& r, std::string& error);
 
   size_t partials() const { return partials_; }
   size_t bytes() const { return bytes_; }
@@ -101,6 +108,8 @@ class SequenceMachine {
   size_t partials_ = 0, bytes_ = 0;
   uint64_t evictions_ = 0;
   int64_t now_ = INT64_MIN;
+  uint64_t arrival_base_ = 0;  // added to the caller's arrivals: past every restored one
+  uint64_t max_arrival_ = 0;
 };
 
 }  // namespace rulec::rt

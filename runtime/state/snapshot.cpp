@@ -101,6 +101,7 @@ bool save_snapshot(const std::string& dir, const Snapshot& s, std::string& error
       w.u64(g.distinct.size());
       for (const auto& d : g.distinct) w.key(d);
     }
+    w.str(st.sequence);
   }
   w.u64(s.dedupe.seen.size());
   for (const auto& [k, t] : s.dedupe.seen) w.key(k), w.i64(t);
@@ -209,6 +210,7 @@ LoadStatus load_snapshot(const std::string& dir, Snapshot& s, std::string& error
       }
       st.groups.emplace(k, std::move(g));
     }
+    if (version >= 4 && !r.str(st.sequence)) return bad("truncated sequence state");
     out.rule_ids.push_back(std::move(id));
     out.states.push_back(std::move(st));
   }
