@@ -317,8 +317,8 @@ Runner add_bench_command(CLI::App& app) {
         j["costliest_rules"].push_back({{"rule", plan_rules[r].name}, {"ns_per_event", np ? cost[r] / np : 0.0}});
       fmt::print("{}\n", j.dump(2));
     } else {
-      fmt::print("rulec bench: {} events, {:.1f} MB (avg {:.0f} bytes/event), {} rules\n", n, in.bytes / 1e6,
-                 static_cast<double>(in.bytes) / n, plan_rules.size());
+      fmt::print("rulec bench: {} events, {:.1f} MB (avg {:.0f} bytes/event), {}\n", n, in.bytes / 1e6,
+                 static_cast<double>(in.bytes) / n, loaded.rules_text());
       fmt::print("compile: {:.2f} s (plan {:.0f} ms, hyperscan {:.0f} ms, llvm ir {:.0f} ms, jit {:.0f} ms)\n",
                  compile_s, built->stats.plan_ms, built->stats.strings_ms, built->stats.codegen_ms, built->stats.jit_ms);
       fmt::print("{:<28} {:>9} {:>12} {:>9} {:>10} {:>14}\n", "", "events", "events/s", "MB/s", "ns/event",

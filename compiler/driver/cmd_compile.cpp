@@ -172,8 +172,8 @@ Runner add_compile_command(CLI::App& app) {
     for (const auto& [who, why] : rep.excluded) fmt::print(stderr, "rulec: left out {}: {}\n", who, why);
     std::string variants;
     for (const auto& v : rep.variants) variants += (variants.empty() ? "" : " + ") + v;
-    fmt::print(stderr, "rulec compile: {} rules -> {} ({} bytes, {}, code {} bytes, {} Hyperscan databases{}), {}, {:.0f} ms; {} rules left out\n",
-               rep.rules, opts->output, bytes.size(), variants, rep.code_bytes, rep.databases,
+    fmt::print(stderr, "rulec compile: {} -> {} ({} bytes, {}, code {} bytes, {} Hyperscan databases{}), {}, {:.0f} ms; {} rules left out\n",
+               loaded.rules_text(), opts->output, bytes.size(), variants, rep.code_bytes, rep.databases,
                rep.databases_rebuilt_at_load ? fmt::format(" built at load on the target", rep.databases_rebuilt_at_load) : "",
                co.key ? "signed by " + rt::key_fingerprint(key.public_key()) : std::string("unsigned"), rep.ms,
                rep.excluded.size());

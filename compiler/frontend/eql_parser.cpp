@@ -33,34 +33,6 @@ Diagnostic eql_error(std::string_view code, std::string message, SourcePos pos =
   return d;
 }
 
-// Offset of the first `(` or `[` nested deeper than max_depth, skipping strings, quoted
-// identifiers and comments as the lexer does; nullopt within the limit.
-std::optional<size_t> eql_too_deep(std::string_view q, size_t max_depth) {
-  size_t depth = 0;
-  for (size_t i = 0; i < q.size(); ++i) {
-    const char c = q[i];
-    if (q.compare(i, 3, "\"\"\"") == 0) {
-      const size_t end = q.find("\"\"\"", i + 3);
-      if (end == std::string_view::npos) return std::nullopt;
-      i = end + 2;
-    } else if (c == '"' || c == '\'' || c == '`') {
-      for (++i; i < q.size() && q[i] != c; ++i)
-        if (q[i] == '\\' && c != '`') ++i;
-    } else if (q.compare(i, 2, "//") == 0) {
-      while (i < q.size() && q[i] != '\n') ++i;
-    } else if (q.compare(i, 2, "/*") == 0) {
-      const size_t end = q.find("*/", i + 2);
-      if (end == std::string_view::npos) return std::nullopt;
-      i = end + 1;
-    } else if (c == '(' || c == '[') {
-      if (++depth > max_depth) return i;
-    } else if ((c == ')' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
-
 // Stops the parse at the first syntax error and keeps it.
 class FirstError final : public antlr4::BaseErrorListener {
  public:
@@ -86,7 +58,7 @@ int hex_digit(char c) {
 
 class TreeBuilder {
  public:
-  explicit TreeBuilder(std::string_view text) : text_(text) {
+  TreeBuilder(std::string_view text, size_t max_depth) : text_(text), max_depth_(max_depth) {
     // Code point index -> byte offset (ANTLR's token indices count code points).
     for (size_t i = 0; i < text.size(); ++i)
       if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) cp_offset_.push_back(static_cast<uint32_t>(i));
@@ -300,8 +272,9 @@ class TreeBuilder {
       fail(diag::kEqlUnsupported,
            fmt::format("'{} of' is not supported by Elasticsearch's EQL.", token_text(pc->relationship)), pos(pc),
            token_text(pc->relationship));
-    ExprPtr e = comparison(ctx->comparison());
     const size_t nots = ctx->NOT().size();
+    Nesting nest(*this, nots, pos(ctx));
+    ExprPtr e = comparison(ctx->comparison());
     for (size_t i = 0; i < nots; ++i) {
       e = make_not(std::move(e));
       e->pos = pos(ctx->NOT()[nots - 1 - i]->getSymbol());
@@ -339,6 +312,7 @@ class TreeBuilder {
 
   ExprPtr additive(EqlParser::AdditiveContext* ctx) {
     const auto parts = ctx->multiplicative();
+    Nesting nest(*this, parts.size() - 1, pos(ctx));
     ExprPtr e = multiplicative(parts[0]);
     // The operators are the children between the operands.
     for (size_t i = 1; i < parts.size(); ++i) {
@@ -351,6 +325,7 @@ class TreeBuilder {
 
   ExprPtr multiplicative(EqlParser::MultiplicativeContext* ctx) {
     const auto parts = ctx->unary();
+    Nesting nest(*this, parts.size() - 1, pos(ctx));
     ExprPtr e = unary(parts[0]);
     for (size_t i = 1; i < parts.size(); ++i) {
       auto* op = dynamic_cast<antlr4::tree::TerminalNode*>(ctx->children[2 * i - 1]);
@@ -507,8 +482,30 @@ class TreeBuilder {
     return std::move(*v);
   }
 
+  // Operators nested on the path being built (each `not`, each arithmetic operator of a chain):
+  // they nest the tree as parentheses do, so they share the depth limit (Elasticsearch's parser
+  // limits the depth of its left-recursive rules the same way).
+  class Nesting {
+   public:
+    Nesting(TreeBuilder& b, size_t levels, SourcePos at) : b_(b), levels_(levels) {
+      b_.operators_ += levels;
+      if (b_.operators_ > b_.max_depth_)
+        b_.fail(diag::kEqlTooDeep,
+                fmt::format("Operators (not, + - * / %) are nested deeper than {} levels.", b_.max_depth_), at);
+    }
+    ~Nesting() { b_.operators_ -= levels_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    TreeBuilder& b_;
+    size_t levels_;
+  };
+
   std::string_view text_;
   std::vector<uint32_t> cp_offset_;
+  size_t max_depth_;
+  size_t operators_ = 0;
 };
 
 ParseResult eql_fail(Diagnostic d) {
@@ -526,20 +523,31 @@ ParseResult parse_checked(std::string_view text, const ParseLimits& limits) {
                               position_of(text, static_cast<uint32_t>(*bad)),
                               fmt::format("\\x{:02X}", static_cast<unsigned char>(text[*bad]))));
   }
-  if (auto deep = eql_too_deep(text, limits.max_depth))
-    return eql_fail(eql_error(diag::kEqlTooDeep,
-                              fmt::format("Parentheses and brackets are nested deeper than {} levels.", limits.max_depth),
-                              position_of(text, static_cast<uint32_t>(*deep)), std::string(1, text[*deep])));
-
   antlr4::ANTLRInputStream chars(text.data(), text.size());
   EqlLexer lexer(&chars);
   lexer.removeErrorListeners();  // UNRECOGNIZED takes any character: the lexer never fails
   antlr4::CommonTokenStream tokens(&lexer);
+  TreeBuilder builder(text, limits.max_depth);
+  // The nesting depth, on the tokens the parser will see (strings and comments are single tokens,
+  // exactly as the lexer delimits them), before the recursive-descent parser meets it.
+  tokens.fill();
+  size_t depth = 0;
+  for (antlr4::Token* t : tokens.getTokens()) {
+    const size_t type = t->getType();
+    if (type == EqlLexer::LP || type == EqlLexer::LB || type == EqlLexer::MISSING_EVENT_OPEN) {
+      if (++depth > limits.max_depth)
+        return eql_fail(eql_error(diag::kEqlTooDeep,
+                                  fmt::format("Parentheses and brackets are nested deeper than {} levels.",
+                                              limits.max_depth),
+                                  builder.pos(t), builder.token_text(t)));
+    } else if ((type == EqlLexer::RP || type == EqlLexer::RB) && depth > 0) {
+      --depth;
+    }
+  }
   EqlParser parser(&tokens);
   parser.removeErrorListeners();
   FirstError errors;
   parser.addErrorListener(&errors);
-  TreeBuilder builder(text);
   EqlParser::StatementContext* tree = nullptr;
   try {
     tree = parser.statement();

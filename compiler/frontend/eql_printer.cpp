@@ -206,6 +206,7 @@ std::string quote(std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
+      case '\0': out += '\0'; break;  // as written: an escape cannot name NUL (EQL101)
       default:
         if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{{{:02X}}}", c);
         else out += static_cast<char>(c);

@@ -40,6 +40,18 @@ std::vector<plan::RuleAsts> LoadedRules::plan_rules() const {
   return out;
 }
 
+size_t LoadedRules::sequence_terms() const {
+  return static_cast<size_t>(std::count_if(infos.begin(), infos.end(), [](const rt::RuleInfo& i) {
+    return i.kind == rt::DetectionKind::SequenceTerm;
+  }));
+}
+
+std::string LoadedRules::rules_text() const {
+  const size_t terms = sequence_terms();
+  if (!terms) return fmt::format("{} rules", infos.size());
+  return fmt::format("{} rules (+{} EQL sequence terms)", infos.size() - terms, terms);
+}
+
 BuildOptions LoadedRules::build_options() const {
   BuildOptions bo;
   bo.strings.budget = set_budget(limits, infos.size());

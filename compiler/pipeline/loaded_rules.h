@@ -33,6 +33,10 @@ struct LoadedRules {
   std::vector<std::pair<const Rule*, RuleCost>> over_limits;  // left out by screen_rule (also in left_out)
   // Set before load_runnable: called before each rule is analysed (done, total), then (total, total).
   std::function<void(size_t done, size_t total)> on_rule;
+  // How many of `infos` are EQL sequence terms (rules of the list, not rules the user wrote).
+  size_t sequence_terms() const;
+  // "N rules" as a message says it: the user's rules, then the sequence terms compiled with them.
+  std::string rules_text() const;
   // The same rules as the optimizer takes them (with the fields the runtime reads).
   std::vector<plan::RuleAsts> plan_rules() const;
   // Build options whose Hyperscan budget follows `limits` (see set_budget).

@@ -259,12 +259,18 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
     out["program"] = program;
     for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
     out["state_evictions"] = d.evictions();
+    const Detector::SequenceStats seq = d.sequence_stats();
+    out["sequence_partials"] = seq.partials;
+    out["sequence_bytes"] = seq.bytes;
+    out["sequence_evictions"] = seq.evictions;
     fmt::print(stderr, "{}\n", out.dump());
     return;
   }
   uint64_t alerts = 0, suppressed = 0;
+  size_t rules = 0;  // an EQL sequence's terms are rules of the rule list, not rules of the user's
   for (size_t i = 0; i < d.rules().size(); ++i) {
     const auto& c = d.counters()[i];
+    rules += d.rules()[i].kind != DetectionKind::SequenceTerm;
     alerts += c.alerts;
     suppressed += c.suppressed;
     if (!c.matched) continue;
@@ -282,7 +288,7 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
   fmt::print(stderr,
              "{}: {} events read, {} lines skipped, {} rules, {} alerts ({} suppressed by max_signals), "
              "{}{:.0f} events/s, {:.1f} MB/s, {:.0f} ns/event, {:.2f} s\n",
-             program, reader.events_read(), reader.lines_skipped(), d.rules().size(), alerts, suppressed,
+             program, reader.events_read(), reader.lines_skipped(), rules, alerts, suppressed,
              d.events_without_time() ? fmt::format("{} matched events without an event time, ", d.events_without_time()) : "",
              seconds > 0 ? n / seconds : 0.0, seconds > 0 ? mb / seconds : 0.0, n > 0 ? seconds * 1e9 / n : 0.0, seconds);
   if (d.events_without_time())
@@ -295,6 +301,9 @@ void print_summary(const char* program, const Detector& d, const EventReader& re
                program, reader.lines_passed_over(), reader.events_read());
   if (d.shared()) fmt::print(stderr, "{}: {}\n", program, d.shared_report());
   if (d.evictions()) fmt::print(stderr, "{}: {} state entries evicted by --max-state-mb\n", program, d.evictions());
+  if (const Detector::SequenceStats seq = d.sequence_stats(); seq.partials || seq.evictions)
+    fmt::print(stderr, "{}: EQL sequences: {} partial sequences held ({:.1f} KB, events included), {} evicted over the caps\n",
+               program, seq.partials, static_cast<double>(seq.bytes) / 1024.0, seq.evictions);
 }
 
 void print_shared_usage(const char* program, Detector& d) {
