@@ -42,7 +42,7 @@ _rulec() {
     case "$cmd" in
         check) opts="$_rulec_rule_opts -v --verbose --no-warnings --cost --cost-threshold --report --value-list --json" ;;
         parse) opts="-f --file --json --canonical" ;;
-        match) opts="-q --query -e --events -c --count --invert-match -v --verbose --engine -s --schema --schema-dir" ;;
+        match) opts="-q --query -l --language -e --events -c --count --invert-match -v --verbose --engine -s --schema --schema-dir" ;;
         run) opts="$_rulec_stream_opts --engine $_rulec_rule_opts" ;;
         explain) opts="--ir --prefilter --emit -o --output --target --cpu --all --json $_rulec_rule_opts" ;;
         bench) opts="-e --events --repeat --interp-events --profile-events --json $_rulec_rule_opts" ;;
