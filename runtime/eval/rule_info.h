@@ -17,6 +17,7 @@ inline constexpr uint8_t kLastDetectionKind = static_cast<uint8_t>(DetectionKind
 struct TermField {
   std::string path;
   uint32_t ignore_above = 0;
+  bool operator==(const TermField&) const = default;
 };
 
 // How a threat_match entry compares an event's value with an indicator's (Kibana sends a `match`

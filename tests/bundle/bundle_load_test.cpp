@@ -348,6 +348,62 @@ TEST(BundleLoad, ThreatPartsAndCarriedFilesRoundTripAndBadOnesAreRefused) {
   EXPECT_NE(error.find("unknown kind 7 of a carried file"), std::string::npos) << error;
 }
 
+// Format 7: a sequence rule's terms, keys, runs, until and maxspan, and its term rules' links,
+// round-trip; a term naming no sequence before it, or a term its sequence lacks, is refused, and
+// so is a sequence kind in an older format.
+TEST(BundleLoad, SequencePartsRoundTripAndBadLinksAreRefused) {
+  std::vector<rt::BundledRule> rules(3);
+  rt::RuleInfo& seq = rules[0].info;
+  seq.rule_id = "seq";
+  seq.kind = rt::DetectionKind::Sequence;
+  rt::SequenceTermSpec t;
+  t.keys = {{"host.id", 1024}, {"user.name", 0}};
+  t.optional = {0, 1};
+  seq.sequence.terms = {t, t};
+  seq.sequence.terms[1].runs = 3;
+  seq.sequence.has_until = true;
+  seq.sequence.until = t;
+  seq.sequence.maxspan_ms = 60'000;
+  for (uint32_t k = 1; k < 3; ++k) {
+    rules[k].info.rule_id = "seq/term-" + std::to_string(k);
+    rules[k].info.kind = rt::DetectionKind::SequenceTerm;
+    rules[k].info.sequence_owner = 0;
+    rules[k].info.sequence_term = k == 2 ? 2 : 0;  // 2: the until term
+  }
+  auto encoded = [](const std::vector<rt::BundledRule>& r, uint32_t version) {
+    rt::ByteWriter w;
+    rt::encode_rules(w, r, version, {});
+    return w.take();
+  };
+  std::vector<rt::BundledRule> back;
+  std::string error;
+  ASSERT_TRUE(rt::decode_rules(encoded(rules, 7), back, error, 7)) << error;
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[0].info.sequence, seq.sequence);
+  EXPECT_EQ(back[2].info.sequence_term, 2u);
+  EXPECT_EQ(back[2].info.kind, rt::DetectionKind::SequenceTerm);
+
+  EXPECT_FALSE(rt::decode_rules(encoded(rules, 6), back, error, 6));
+  EXPECT_NE(error.find("unknown detection kind 4"), std::string::npos) << error;
+  auto bad = rules;
+  bad[1].info.sequence_owner = 2;  // not before it
+  EXPECT_FALSE(rt::decode_rules(encoded(bad, 7), back, error, 7));
+  EXPECT_NE(error.find("names no sequence rule before it"), std::string::npos) << error;
+  bad = rules;
+  bad[0].info.sequence.has_until = false;  // the until term's sequence has none
+  EXPECT_FALSE(rt::decode_rules(encoded(bad, 7), back, error, 7));
+  EXPECT_NE(error.find("names a term its sequence does not have"), std::string::npos) << error;
+  bad = rules;
+  bad[0].info.sequence.terms[1].keys.pop_back();
+  bad[0].info.sequence.terms[1].optional.pop_back();
+  EXPECT_FALSE(rt::decode_rules(encoded(bad, 7), back, error, 7));
+  EXPECT_NE(error.find("different key counts"), std::string::npos) << error;
+  bad = rules;
+  bad[0].info.sequence.terms[0].runs = 101;
+  EXPECT_FALSE(rt::decode_rules(encoded(bad, 7), back, error, 7));
+  EXPECT_NE(error.find("runs=101"), std::string::npos) << error;
+}
+
 TEST(BundleLoad, EveryTierThisHostHasLoadsWithoutRebuildingDatabases) {
   const std::string dir = std::string(RULEC_SOURCE_DIR) + "/rules";  // the seed rule: 9 string groups with patterns
   rt::LoadOptions allow;
