@@ -218,8 +218,11 @@ int64_t& Detector::signal_count(size_t rule, int64_t t) {
   int64_t bucket = floor_div(t, r.interval_ms);
   auto& buckets = state_[rule].signal_buckets;
   int64_t& n = buckets[bucket];
-  // Keep only the buckets late events can still reach.
-  int64_t oldest = floor_div(watermark_ - r.lookback_ms - r.interval_ms, r.interval_ms);
+  // Keep only the buckets late events can still reach (the watermark, or for sequences the
+  // latest time a sequence saw: a rule set of sequences alone moves no watermark).
+  const int64_t now = std::max(watermark_, seq_now_);
+  if (now == INT64_MIN) return n;
+  int64_t oldest = floor_div(now - r.lookback_ms - r.interval_ms, r.interval_ms);
   while (!buckets.empty() && buckets.begin()->first < oldest && buckets.begin()->first != bucket) buckets.erase(buckets.begin());
   return n;
 }

@@ -220,7 +220,6 @@ class Detector {
   std::vector<std::unique_ptr<SequenceMachine>> sequences_;  // per rule: a Sequence rule's state
   std::vector<uint32_t> seq_terms_;                         // this event's matched sequence terms
   std::vector<SequenceMachine::Completed> completed_;
-  std::vector<std::string_view> seq_tuple_values_;
   std::string seq_key_;
   int64_t seq_now_ = INT64_MIN;    // the largest @timestamp a sequence saw
   uint64_t seq_advanced_at_ = 0;   // events_ when the machines last moved on
