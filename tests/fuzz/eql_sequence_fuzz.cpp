@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else if (i / 3 > half) {
       b.on_term(term, key, raw, time, arrival, db);
     }
-    if (i % 30 == 0) a.advance(time, da), (i / 3 > half ? b.advance(time, db) : void());
+    if (i % 30 == 0) a.advance(time, da), (i / 3 >= half ? b.advance(time, db) : void());
   }
   a.flush(da);
   b.flush(db);
