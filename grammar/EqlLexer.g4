@@ -73,7 +73,11 @@ IDENTIFIER: (LETTER | '_' | '@') (LETTER | DIGIT | '_')*;
 QUOTED_IDENTIFIER: '`' (~'`' | '``')* '`';
 
 LINE_COMMENT: '//' ~[\r\n]* -> skip;
-BRACKETED_COMMENT: '/*' (BRACKETED_COMMENT | .)*? '*/' -> skip;
+// Bracketed comments nest: /* a /* b */ c */ is one comment. One lexer mode per open comment keeps
+// lexing linear (a recursive rule makes the lexer's prediction cubic in the nesting depth: a
+// thousand nested comments took minutes). The opening and closing tokens go to the hidden channel,
+// where the parser checks that every comment is closed.
+COMMENT_OPEN: '/*' -> channel(HIDDEN), pushMode(COMMENT);
 WS: [ \r\n\t]+ -> skip;
 
 // Anything else is one token the parser cannot take: the error names it.
@@ -82,3 +86,10 @@ UNRECOGNIZED: .;
 fragment EXPONENT: [Ee] [+-]? DIGIT+;
 fragment DIGIT: [0-9];
 fragment LETTER: [A-Za-z];
+
+mode COMMENT;
+COMMENT_NESTED_OPEN: '/*' -> type(COMMENT_OPEN), channel(HIDDEN), pushMode(COMMENT);
+COMMENT_CLOSE: '*/' -> channel(HIDDEN), popMode;
+COMMENT_TEXT: ~[/*]+ -> skip;
+COMMENT_SLASH: '/' -> skip;
+COMMENT_STAR: '*' -> skip;

@@ -21,9 +21,12 @@ query
   ;
 
 // Elasticsearch's pipe takes expressions (`| unique process.name`, `| filter a == 1`), so every
-// pipe parses and the builder refuses the ones other than head/tail by name.
+// pipe parses and the builder refuses the ones other than head/tail by name. The arguments are
+// comma-separated here (Elasticsearch's comma is optional): with an optional comma, `a + 1` could
+// also be the two arguments `a` and `+1`, and that ambiguity made the parser's prediction scan
+// ahead at every + and - of every expression (a long sum took seconds).
 pipe
-  : PIPE IDENTIFIER (expression (COMMA? expression)*)?
+  : PIPE IDENTIFIER (expression (COMMA expression)*)?
   ;
 
 sequenceParams

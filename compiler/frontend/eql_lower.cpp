@@ -407,9 +407,10 @@ class Lowerer {
           v.pattern = kql::literal(c.lit.s, true);  // a prefix query: the text is literal
           v.pattern.add_wildcard('*');
         } else {
-          v.pattern.add_wildcard('*');
-          add_lucene_wildcard(v.pattern, c.lit.s);
-          if (e.fn == "stringContains") v.pattern.add_wildcard('*');
+          // The wildcard query's text is "*" + c (+ "*"), parsed whole: a trailing `\` in c escapes the
+          // closing star.
+          v.pattern = kql::Pattern{};
+          add_lucene_wildcard(v.pattern, "*" + c.lit.s + (e.fn == "stringContains" ? "*" : ""));
           v.pattern.quoted = true;
         }
         v.pattern.case_insensitive = e.insensitive;

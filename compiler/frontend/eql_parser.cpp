@@ -71,10 +71,14 @@ class TreeBuilder {
     return q;
   }
 
+  // The token's own line and column (ANTLR counts lines at '\n' and columns in code points, as
+  // position_of does): O(1), where position_of from the start of the text made a long query's
+  // parse quadratic.
   SourcePos pos(antlr4::Token* t) {
     const size_t cp = t->getStartIndex();
     const size_t off = cp < cp_offset_.size() ? cp_offset_[cp] : text_.size();
-    return position_of(text_, static_cast<uint32_t>(off));
+    return SourcePos{static_cast<uint32_t>(off), static_cast<uint32_t>(t->getLine()),
+                     static_cast<uint32_t>(t->getCharPositionInLine() + 1)};
   }
   SourcePos pos(antlr4::ParserRuleContext* c) { return pos(c->getStart()); }
   std::string token_text(antlr4::Token* t) {
@@ -531,10 +535,15 @@ ParseResult parse_checked(std::string_view text, const ParseLimits& limits) {
   // The nesting depth, on the tokens the parser will see (strings and comments are single tokens,
   // exactly as the lexer delimits them), before the recursive-descent parser meets it.
   tokens.fill();
-  size_t depth = 0;
+  size_t depth = 0, comments = 0;
+  antlr4::Token* open_comment = nullptr;  // the outermost comment not closed yet
   for (antlr4::Token* t : tokens.getTokens()) {
     const size_t type = t->getType();
-    if (type == EqlLexer::LP || type == EqlLexer::LB || type == EqlLexer::MISSING_EVENT_OPEN) {
+    if (type == EqlLexer::COMMENT_OPEN) {
+      if (comments++ == 0) open_comment = t;
+    } else if (type == EqlLexer::COMMENT_CLOSE) {
+      --comments;
+    } else if (type == EqlLexer::LP || type == EqlLexer::LB || type == EqlLexer::MISSING_EVENT_OPEN) {
       if (++depth > limits.max_depth)
         return eql_fail(eql_error(diag::kEqlTooDeep,
                                   fmt::format("Parentheses and brackets are nested deeper than {} levels.",
@@ -544,6 +553,9 @@ ParseResult parse_checked(std::string_view text, const ParseLimits& limits) {
       --depth;
     }
   }
+  if (comments > 0)
+    return eql_fail(eql_error(diag::kEqlSyntax, "Unterminated comment: this /* is never closed by */.",
+                              builder.pos(open_comment), "/*"));
   EqlParser parser(&tokens);
   parser.removeErrorListeners();
   FirstError errors;
