@@ -364,6 +364,11 @@ TEST(EqlParser, Comments) {
   EXPECT_EQ(sx(*parsed("any where /* a /* nested */ still a comment */ a == 1").event.condition), "(== a 1)");
   EXPECT_EQ(sx(*parsed("any /*x*/where/**/a==1").event.condition), "(== a 1)");
   EXPECT_EQ(code_of("any where a == 1 /* never closed"), diag::kEqlSyntax);
+  // A nested comment left open leaves the outer one open too (not closed by the inner */).
+  const Diagnostic d = error_of("any where a == 1\n  /* a /* b */");
+  EXPECT_EQ(d.code, diag::kEqlSyntax);
+  EXPECT_EQ(d.pos.line, 2u);  // at the outer /*
+  EXPECT_EQ(d.pos.column, 3u);
   EXPECT_EQ(string_of("\"// not a comment /* */\""), "// not a comment /* */");
 }
 
@@ -551,6 +556,16 @@ TEST(EqlParser, LongNotAndArithmeticChainsAreTooDeep) {
   std::string comments = "any where a == 1 ";
   for (int i = 0; i < 100000; ++i) comments += "/*";
   EXPECT_FALSE(parse(comments));  // never closed: an error, not a crash
+  // Deeply nested comments and long lists parse (in time linear in their length).
+  std::string nested = "any where a == 1 ";
+  for (int i = 0; i < 20000; ++i) nested += "/* ";
+  for (int i = 0; i < 20000; ++i) nested += "*/ ";
+  EXPECT_TRUE(parse(nested));
+  std::string list = "any where a in (\"x\"";
+  for (int i = 0; i < 50000; ++i) list += ", \"x" + std::to_string(i) + "\"";
+  ParseResult big = parse(list + ")");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big.query->event.condition->kids.size(), 50002u);
   // Within the limit they parse.
   std::string few = "any where ";
   for (int i = 0; i < 100; ++i) few += "not ";

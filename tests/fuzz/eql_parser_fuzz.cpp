@@ -26,14 +26,22 @@ const Schema& builtin_schema() {
   return schema;
 }
 
-// Every string constant of an expression tree.
-void strings_of(const eql::Expr& e, std::vector<const std::string*>& out) {
-  if (e.kind == eql::ExprKind::Literal && e.lit.type == eql::LitType::String) out.push_back(&e.lit.s);
+struct Strings {
+  std::vector<const std::string*> all;    // every string constant
+  std::vector<const std::string*> regex;  // the operands of regex / regex~
+};
+
+void strings_of(const eql::Expr& e, Strings& out) {
+  if (e.kind == eql::ExprKind::Literal && e.lit.type == eql::LitType::String) out.all.push_back(&e.lit.s);
+  if (e.kind == eql::ExprKind::Match && e.match == eql::MatchOp::Regex)
+    for (size_t i = 1; i < e.kids.size(); ++i)
+      if (e.kids[i] && e.kids[i]->kind == eql::ExprKind::Literal && e.kids[i]->lit.type == eql::LitType::String)
+        out.regex.push_back(&e.kids[i]->lit.s);
   for (const auto& k : e.kids)
     if (k) strings_of(*k, out);
 }
 
-void check_filter(const eql::EventFilter& f, std::vector<const std::string*>& strings) {
+void check_filter(const eql::EventFilter& f, Strings& strings) {
   if (!f.condition) std::abort();  // every filter has a condition
   strings_of(*f.condition, strings);
   // A fresh copy: the lowering records inferred field types in the schema it is given.
@@ -65,19 +73,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   eql::ParseResult again = eql::parse(printed);
   if (!again || eql::print(*again.query) != printed) std::abort();  // the printer's output must round-trip
 
-  std::vector<const std::string*> strings;
+  Strings strings;
   const eql::Query& query = *r.query;
   if (query.kind == eql::QueryKind::Event) check_filter(query.event, strings);
   for (const auto& t : query.terms) check_filter(t.filter, strings);
   if (query.until) check_filter(query.until->filter, strings);
-  for (const std::string* s : strings) {
+  // Every string constant through the translation (cheap); the regex operands, a few per input (a
+  // Hyperscan compile each), also compiled and run as the reference evaluator does.
+  for (const std::string* s : strings.all) {
     const RegexTranslation t = lucene_regex_to_hyperscan(*s);
     if (!t.error.empty() && !t.unsupported.empty()) std::abort();  // one reason at most
     if (t.ok() && t.expression.empty()) std::abort();                // a translation is never empty
-    if (t.ok()) {
-      // The reference evaluator compiles it with Hyperscan; when it does, matching never crashes.
-      if (auto p = interp::RegexPredicate::make(*s, false)) (void)p->match(*s);
-    }
+  }
+  for (size_t i = 0; i < strings.regex.size() && i < 4; ++i) {
+    const std::string& s = *strings.regex[i];
+    if (!lucene_regex_to_hyperscan(s).ok()) continue;
+    if (auto p = interp::RegexPredicate::make(s, false)) (void)p->match(s);
   }
   return 0;
 }
