@@ -70,15 +70,15 @@ void SequenceMachine::accept(KeyState& ks, Partial p, std::vector<Completed>& ou
   out.push_back(std::move(p.steps));
 }
 
-void SequenceMachine::on_term(uint32_t term, std::string_view key, std::string_view raw, int64_t time, uint64_t arrival,
+void SequenceMachine::on_term(uint32_t term, const std::string& key, std::string_view raw, int64_t time, uint64_t arrival,
                               std::vector<Completed>& out) {
   now_ = std::max(now_, time);
   arrival += arrival_base_;
   max_arrival_ = std::max(max_arrival_, arrival);
-  auto it = keys_.find(std::string(key));
+  auto it = keys_.find(key);  // the caller's reused key: no copy unless the key is new
   if (it == keys_.end()) {
     if (keys_.size() >= kMaxKeys) evict_stalest_key();
-    it = keys_.emplace(std::string(key), KeyState{}).first;
+    it = keys_.emplace(key, KeyState{}).first;
     it->second.stages.resize(stage_term_.empty() ? 0 : stage_term_.size() - 1);
     it->second.missing.resize(missing_terms_.size());
   }

@@ -47,7 +47,7 @@ class SequenceMachine {
   // Event `raw` (time, arrival) matched term `term` (terms.size(): the until term) with join key
   // `key` (the key values joined by join_key). Completed sequences are appended to `out`.
   // Arrivals count from where the restored state left off (the caller's counter restarts at 0).
-  void on_term(uint32_t term, std::string_view key, std::string_view raw, int64_t time, uint64_t arrival,
+  void on_term(uint32_t term, const std::string& key, std::string_view raw, int64_t time, uint64_t arrival,
                std::vector<Completed>& out);
   // Time moved on to `now` (the largest event time seen): sequences waiting on a trailing
   // missing event are released once now > first + maxspan; partials too old to complete dropped.

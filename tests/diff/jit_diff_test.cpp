@@ -1,6 +1,7 @@
 // Differential tests: the compiled engine against the reference interpreter on rule-derived and random input.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,21 +25,21 @@ constexpr int64_t kNow = 1715774400000;  // the synthesizer's `now`
 
 // Every corpus rule: the events that satisfy it, its near misses (one predicate flipped) and random
 // events over the rules' own vocabulary; the JIT engine decodes through its own field filter.
-TEST(JitDiff, CorpusRulesOnSynthesizedEvents) {
-  pipeline::LoadedRules loaded;
-  ASSERT_TRUE(load_corpus_rules(schema(), loaded));
+// The compiled engine against the interpreter on `loaded`'s rules: each rule's synthesized events
+// and near misses, then `random` random events over their vocabulary (seeded by `seed`). The
+// interpreter's match count (with at least `min_events` events), or nullopt when the engine could not be built (a test failure).
+std::optional<uint64_t> diff_loaded(const pipeline::LoadedRules& loaded, size_t random, uint32_t seed,
+                                    size_t min_events = 0) {
   const auto rules = loaded.plan_rules();
   std::string error;
   auto built = pipeline::build(rules, schema(), error);
-  ASSERT_TRUE(built) << error;
+  EXPECT_TRUE(built) << error;
+  if (!built) return std::nullopt;
   interp::Interpreter interp(loaded.trees, schema());
-
   EventSynth synth(schema());
   std::vector<std::string> events;
   append_rule_events(synth, loaded.trees, events, /*learn=*/false);
-  for (auto& e : synth.random_events(3000, 7)) events.push_back(std::move(e));
-  ASSERT_GT(events.size(), 5000u);
-
+  for (auto& e : synth.random_events(random, seed)) events.push_back(std::move(e));
   std::vector<DiffRule> names;
   for (size_t r = 0; r < rules.size(); ++r)
     names.push_back({rules[r].name, rules[r].query ? kql::print(*rules[r].query) : ""});
@@ -52,8 +53,16 @@ TEST(JitDiff, CorpusRulesOnSynthesizedEvents) {
     interp.set_now_ms(kNow);
     built->engine->set_now_ms(kNow);
   };
-  const DiffReport rep = compare_engines(interp, *built->engine, events, names, opt);
-  EXPECT_GT(rep.matches_a, 2000u) << "the events must exercise the rules";
+  EXPECT_GE(events.size(), min_events);
+  return compare_engines(interp, *built->engine, events, names, opt).matches_a;
+}
+
+TEST(JitDiff, CorpusRulesOnSynthesizedEvents) {
+  pipeline::LoadedRules loaded;
+  ASSERT_TRUE(load_corpus_rules(schema(), loaded));
+  const auto matches = diff_loaded(loaded, 3000, 7, 5001);
+  ASSERT_TRUE(matches);
+  EXPECT_GT(*matches, 2000u) << "the events must exercise the rules";
 }
 
 // Every EQL corpus rule (event queries and each sequence term, lowered to the KQL tree family
@@ -71,30 +80,9 @@ TEST(JitDiff, EqlCorpusRulesOnSynthesizedEvents) {
   EXPECT_GT(sequences, 190u);
   EXPECT_GT(terms, 2 * sequences - 1);
   EXPECT_GT(loaded.infos.size() - sequences - terms, 800u) << "event queries";
-  const auto rules = loaded.plan_rules();
-  std::string error;
-  auto built = pipeline::build(rules, schema(), error);
-  ASSERT_TRUE(built) << error;
-  interp::Interpreter interp(loaded.trees, schema());
-  EventSynth synth(schema());
-  std::vector<std::string> events;
-  append_rule_events(synth, loaded.trees, events, /*learn=*/false);
-  for (auto& e : synth.random_events(2000, 19)) events.push_back(std::move(e));
-  std::vector<DiffRule> names;
-  for (size_t r = 0; r < rules.size(); ++r)
-    names.push_back({rules[r].name, rules[r].query ? kql::print(*rules[r].query) : ""});
-  rt::Decoder filtered;
-  filtered.set_filter(&built->engine->filter());
-  DiffOptions opt;
-  opt.a_name = "interpreter";
-  opt.b_name = "jit";
-  opt.decoder_b = &filtered;
-  opt.before_each = [&](const rt::Event&) {
-    interp.set_now_ms(kNow);
-    built->engine->set_now_ms(kNow);
-  };
-  const DiffReport rep = compare_engines(interp, *built->engine, events, names, opt);
-  EXPECT_GT(rep.matches_a, 1000u) << "the events must exercise the rules";
+  const auto matches = diff_loaded(loaded, 2000, 19);
+  ASSERT_TRUE(matches);
+  EXPECT_GT(*matches, 1000u) << "the events must exercise the rules";
 }
 
 // Random KQL queries from the grammar over a vocabulary of every field type, on random events:
