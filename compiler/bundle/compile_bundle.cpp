@@ -46,11 +46,11 @@ bool resolve_tier(const std::string& triple, const std::string& cpu, Tier& t, st
   if (arch == "x86_64") {
     if (name == "baseline") t.llvm_cpu = "x86-64", t.required = {"x86-64"};
     else if (name == "avx2") t.llvm_cpu = "x86-64-v3", t.required = {"x86-64-v3"}, t.hs_features = HS_CPU_FEATURES_AVX2;
-    // AVX-512 with AVX2: vectorscan refuses a database whose features are AVX512 alone on an
-    // AVX-512 host (its platform check wants the host's features, AVX2 | AVX512, which
-    // hs_populate_platform reports), and the sensor rebuilt every database (observed).
+    // The AVX-512 tier's code is x86-64-v4, its databases AVX2's: Vectorscan 5.4.9's AVX-512
+    // scanner loses matches, and the AVX2 scanner that stands in for it runs databases built
+    // without AVX-512 features only (runtime/eval/hs_block_scan.h).
     else if (name == "avx512")
-      t.llvm_cpu = "x86-64-v4", t.required = {"x86-64-v4"}, t.hs_features = HS_CPU_FEATURES_AVX2 | HS_CPU_FEATURES_AVX512;
+      t.llvm_cpu = "x86-64-v4", t.required = {"x86-64-v4"}, t.hs_features = HS_CPU_FEATURES_AVX2;
     else return error = fmt::format("unknown CPU tier '{}' (baseline, avx2, avx512 or native)", cpu), false;
   } else if (arch == "aarch64") {
     if (name != "baseline") return error = fmt::format("CPU tier '{}' is not available for {} (use baseline)", cpu, triple), false;

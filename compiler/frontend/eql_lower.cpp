@@ -354,7 +354,7 @@ class Lowerer {
       const std::string& s = c.lit.s;
       kql::Pattern fp = kql::literal(lf.name);
       if (e.match == MatchOp::Regex) {
-        const RegexTranslation t = lucene_regex_to_hyperscan(s);
+        const RegexTranslation t = lucene_regex_to_hyperscan(s, e.insensitive);
         if (!t.error.empty()) error(diag::kEqlRegex, c, fmt::format("Invalid regular expression: {}.", t.error));
         if (!t.unsupported.empty())
           throw Unsupported{fmt::format("regular expression {}: {}", quote(s), t.unsupported)};

@@ -20,6 +20,7 @@
 
 #include "runtime/common/cpu_time.h"
 #include "runtime/common/durable_file.h"
+#include "runtime/eval/hs_block_scan.h"
 
 extern char** environ;
 
@@ -37,8 +38,11 @@ CompileJob job_of(const std::vector<rt::StringGroupSpec::Pattern>& patterns, con
     job.expressions.push_back(p.regex);
     job.flags.push_back(rt::hs_flags(p));
   }
-  job.has_platform = platform != nullptr;
+  // This host: its platform without AVX-512 features, as every database rulec builds
+  // (runtime/eval/hs_block_scan.h).
+  job.has_platform = true;
   if (platform) job.platform = *platform;
+  else rt::hs_build_platform(job.platform);
   job.max_memory_mb = max_memory_mb;
   return job;
 }

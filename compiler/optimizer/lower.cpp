@@ -177,8 +177,9 @@ class Builder {
   uint32_t regexp(const kql::Node& n) {
     const std::string name = n.field.segments.front();
     const semantics::FieldRef r = semantics::resolve_field(schema_, name);
-    const RegexTranslation t = lucene_regex_to_hyperscan(n.value.pattern.segments.front());
-    if (!t.ok() || !string_class(r.info.type)) return false_;
+    const RegexTranslation t =
+        lucene_regex_to_hyperscan(n.value.pattern.segments.front(), n.value.pattern.case_insensitive);
+    if (!t.ok() || t.never || !string_class(r.info.type)) return false_;
     Atom a;
     a.kind = AtomKind::StrPattern;
     a.source = std::string(r.source);

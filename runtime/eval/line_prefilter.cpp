@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/eval/hs_block_scan.h"
+
 namespace rulec::rt {
 
 namespace {
@@ -86,9 +88,7 @@ std::unique_ptr<LinePrefilter> LinePrefilter::create(const PrefilterSpec& spec, 
       return nullptr;
     }
     exprs.push_back(literal_expr(l.bytes));
-    // Single-match only from two bytes on: vectorscan 5.4.9 loses a one-byte single-match
-    // literal's matches past the first 64 bytes (see hs_flags in string_matcher.cpp).
-    flags.push_back((l.bytes.size() >= 2 ? HS_FLAG_SINGLEMATCH : 0u) | (l.caseless ? HS_FLAG_CASELESS : 0u));
+    flags.push_back(HS_FLAG_SINGLEMATCH | (l.caseless ? HS_FLAG_CASELESS : 0u));
     ids.push_back(static_cast<unsigned>(i));
     p->caseless_ |= l.caseless;
   }
@@ -97,8 +97,10 @@ std::unique_ptr<LinePrefilter> LinePrefilter::create(const PrefilterSpec& spec, 
   for (const auto& e : exprs) cexprs.push_back(e.c_str());
   hs_compile_error_t* err = nullptr;
   hs_database_t* db = nullptr;
+  hs_platform_info_t platform{};
+  hs_build_platform(platform);
   if (hs_compile_multi(cexprs.data(), flags.data(), ids.data(), static_cast<unsigned>(cexprs.size()), HS_MODE_BLOCK,
-                       nullptr, &db, &err) != HS_SUCCESS) {
+                       &platform, &db, &err) != HS_SUCCESS) {
     error = fmt::format("prefilter: Hyperscan: {}", err && err->message ? err->message : "compile error");
     hs_free_compile_error(err);
     return nullptr;
@@ -132,7 +134,7 @@ bool LinePrefilter::any(std::string_view line) {
   fell_back_ = false;
   if (always_any_) return true;
   if (!db_) return false;
-  const hs_error_t rc = hs_scan(db_.get(), line.data(), static_cast<unsigned>(line.size()), 0, scratch_, on_any, nullptr);
+  const hs_error_t rc = hs_block_scan(db_.get(), line.data(), static_cast<unsigned>(line.size()), scratch_, on_any, nullptr);
   // Anything but a clean "nothing found" (a scan error included) lets the line through.
   if (rc != HS_SUCCESS) return true;
   fell_back_ = could_hide(line);
@@ -154,7 +156,7 @@ void LinePrefilter::candidates(std::string_view line, RuleBits& out) {
   out.resize(spec_.rule_count);
   CandidateCtx ctx{&spec_, out.words()};
   const hs_error_t rc =
-      db_ ? hs_scan(db_.get(), line.data(), static_cast<unsigned>(line.size()), 0, scratch_, on_candidate, &ctx) : HS_SUCCESS;
+      db_ ? hs_block_scan(db_.get(), line.data(), static_cast<unsigned>(line.size()), scratch_, on_candidate, &ctx) : HS_SUCCESS;
   fell_back_ = rc != HS_SUCCESS || could_hide(line);
   if (fell_back_) {
     for (uint32_t r = 0; r < spec_.rule_count; ++r) out.set(r);

@@ -10,6 +10,7 @@
 
 #include "runtime/common/bits.h"
 #include "runtime/common/utf8.h"
+#include "runtime/eval/hs_block_scan.h"
 
 namespace rulec::rt {
 
@@ -39,35 +40,11 @@ uint64_t hash_bytes(std::string_view s) {
   return mix(h);
 }
 
-
-}  // namespace
-
-namespace {
-// The longest run of literal bytes in a pattern as lower.cpp writes them (\xHH each, or a raw
-// byte over 0x7f in UTF-8 mode; `.`, `.*`, \A and \z end a run).
-size_t longest_literal_run(std::string_view re) {
-  size_t best = 0, run = 0;
-  for (size_t i = 0; i < re.size();) {
-    if (re.compare(i, 2, "\\x") == 0 && i + 4 <= re.size()) {
-      ++run, i += 4;
-    } else if (static_cast<unsigned char>(re[i]) >= 0x80) {
-      ++run, ++i;
-    } else {
-      run = 0;
-      i += re[i] == '\\' ? 2 : 1;
-    }
-    best = std::max(best, run);
-  }
-  return best;
-}
 }  // namespace
 
 unsigned hs_flags(const StringGroupSpec::Pattern& p) {
-  unsigned f = HS_FLAG_DOTALL | HS_FLAG_ALLOWEMPTY;
-  // Vectorscan 5.4.9 drops the matches of a single-match pattern whose literal pieces are all one
-  // byte long (`*;*`, `*a*b*`) past the first 64 bytes of the value (checked by the long-value
-  // tests): such a pattern is reported at every match instead (its atom bit is set once anyway).
-  if (longest_literal_run(p.regex) >= 2) f |= HS_FLAG_SINGLEMATCH;
+  // Single match: an atom bit is set once, later matches add nothing.
+  unsigned f = HS_FLAG_DOTALL | HS_FLAG_ALLOWEMPTY | HS_FLAG_SINGLEMATCH;
   if (p.caseless) f |= HS_FLAG_CASELESS;
   if (p.utf8) f |= HS_FLAG_UTF8;
   return f;
@@ -150,8 +127,9 @@ bool database_loads(const StringGroupSpec& spec) {
   if (spec.patterns.empty()) return true;
   hs_database_t* db = nullptr;
   if (spec.database.empty() || hs_deserialize_database(spec.database.data(), spec.database.size(), &db) != HS_SUCCESS) return false;
+  const bool runs = hs_block_scan_runs(db);
   hs_free_database(db);
-  return true;
+  return runs;
 }
 
 std::unique_ptr<StringMatcher> StringMatcher::create(std::vector<StringGroupSpec> groups, size_t slot_count,
@@ -173,7 +151,13 @@ std::unique_ptr<StringMatcher> StringMatcher::create(std::vector<StringGroupSpec
       if (!spec.database.empty() &&
           hs_deserialize_database(spec.database.data(), spec.database.size(), &db) != HS_SUCCESS)
         db = nullptr;
+      if (db && !hs_block_scan_runs(db)) {  // built with AVX-512 features: rebuilt below
+        hs_free_database(db);
+        db = nullptr;
+      }
       if (!db) {
+        hs_platform_info_t platform{};
+        hs_build_platform(platform);
         std::vector<const char*> exprs;
         std::vector<unsigned> flags, ids;
         for (size_t i = 0; i < spec.patterns.size(); ++i) {
@@ -183,7 +167,7 @@ std::unique_ptr<StringMatcher> StringMatcher::create(std::vector<StringGroupSpec
         }
         hs_compile_error_t* err = nullptr;
         if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                             nullptr, &db, &err) != HS_SUCCESS) {
+                             &platform, &db, &err) != HS_SUCCESS) {
           error = "Hyperscan: pattern " + std::to_string(err ? err->expression : -1) + ": " +
                   (err && err->message ? err->message : "compile error");
           hs_free_compile_error(err);
@@ -256,7 +240,7 @@ void StringMatcher::scan_patterns(uint32_t g, std::string_view value, uint64_t* 
   if (!normalize(spec, value, v)) return;
   ScanCtx ctx{&spec, atom_bits};
   // An error here can only be a corrupt database (checked at load) or a callback stop: ignore.
-  (void)hs_scan(dbs_[g], v.data(), static_cast<unsigned>(v.size()), 0, scratch_, on_match, &ctx);
+  (void)hs_block_scan(dbs_[g], v.data(), static_cast<unsigned>(v.size()), scratch_, on_match, &ctx);
 }
 
 }  // namespace rulec::rt

@@ -10,8 +10,8 @@
 //   give every combination (at most kMaxTuplesPerEvent, as new terms).
 // - A completed sequence is one result: max_signals counts results per interval of its last
 //   event's time; it writes a building block per event, then the shell alert.
-// - Sequence state lives in memory: a restart starts the partial sequences afresh (the alerts file
-//   and the other rules' state are recovered as usual).
+// - Sequence state is this process's: it is saved in the crash-safe checkpoints with the other
+//   rules' state (a restart goes on as one run would), but not shared through --shared-state.
 #include <algorithm>
 
 #include <fmt/format.h>

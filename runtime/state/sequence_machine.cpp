@@ -2,6 +2,7 @@
 #include "runtime/state/sequence_machine.h"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace rulec::rt {
 
