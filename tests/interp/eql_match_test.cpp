@@ -301,15 +301,21 @@ MatchRun rulec_match(const std::string& engine, const std::string& query, const 
 TEST(EqlMatch, SemanticsTableThroughRulecMatch) {
   TempDir d;
   const std::string file = write_events(d);
+  // Both engines answer every case in process (SemanticsTableInProcess); here the command line
+  // is what is checked: the cases alternate between the engines (one process start each), and
+  // every eighth case is counted as well.
+  size_t i = 0;
   for (const Case& c : cases()) {
     SCOPED_TRACE(c.query);
-    for (const char* engine : {"interp", "jit"}) {
-      const MatchRun m = rulec_match(engine, c.query, file);
-      EXPECT_EQ(m.status, c.expected.empty() ? 1 : 0) << engine << ": exit 0 when some event matched, 1 when none";
-      EXPECT_EQ(ids_text(m.ids), ids_text(c.expected)) << engine;
+    const char* engine = i % 2 ? "jit" : "interp";
+    const MatchRun m = rulec_match(engine, c.query, file);
+    EXPECT_EQ(m.status, c.expected.empty() ? 1 : 0) << engine << ": exit 0 when some event matched, 1 when none";
+    EXPECT_EQ(ids_text(m.ids), ids_text(c.expected)) << engine;
+    if (i % 8 == 0) {
       const MatchRun n = rulec_match(engine, c.query, file, "--count");
       EXPECT_EQ(n.out, std::to_string(c.expected.size()) + "\n") << engine << " --count";
     }
+    ++i;
     if (HasFailure()) break;  // one query's story, not a hundred
   }
 }
