@@ -25,6 +25,8 @@ struct Unsupported {
 // Thrown when a function has the wrong number of arguments (EQL202; the filter is not lowered).
 struct ArityError {
   std::string message;
+  SourcePos pos;  // the call's
+  std::string offending;
 };
 
 // Argument counts per function (eql.md §3): minimum, maximum (SIZE_MAX: any).
@@ -430,7 +432,8 @@ class Lowerer {
     const std::string want = hi == SIZE_MAX ? fmt::format("at least {}", lo)
                              : lo == hi     ? std::to_string(lo)
                                             : fmt::format("{} to {}", lo, hi);
-    throw ArityError{fmt::format("{} takes {} arguments, not {}.", e.fn, want, n)};
+    throw ArityError{fmt::format("{} takes {} argument{}, not {}.", e.fn, want, lo == 1 && hi == 1 ? "" : "s", n), e.pos,
+                     print(e)};
   }
 
   const Schema& schema_;
@@ -452,7 +455,8 @@ LoweredFilter lower_filter(const EventFilter& f, const Schema& schema, std::stri
     Diagnostic d;
     d.code = std::string(diag::kEqlFunction);
     d.message = a.message;
-    d.pos = f.pos;
+    d.pos = a.pos.known() ? a.pos : f.pos;
+    d.offending = a.offending;
     out.diagnostics.push_back(std::move(d));
     return out;
   }

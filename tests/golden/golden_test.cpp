@@ -18,6 +18,10 @@
 #include "common/cli_util.h"
 #include "common/test_util.h"
 #include "compiler/frontend/analyze.h"
+#include "compiler/frontend/eql_lower.h"
+#include "compiler/frontend/eql_parser.h"
+#include "compiler/frontend/eql_printer.h"
+#include "compiler/frontend/lucene_regex.h"
 #include "compiler/frontend/parser.h"
 #include "compiler/frontend/printer.h"
 #include "compiler/optimizer/plan_dump.h"
@@ -107,6 +111,48 @@ TEST(Golden, SyntaxTrees) {
     else out += render(*r.error, query) + "\n";
   }
   expect_golden("grammar.ast", out);
+}
+
+// Each Regexp leaf's translation: the Hyperscan expression both engines compile.
+void hyperscan_of_regexps(const kql::Node& n, std::string& out) {
+  if (n.kind == kql::NodeKind::Regexp) {
+    const RegexTranslation t =
+        lucene_regex_to_hyperscan(n.value.pattern.segments.front(), n.value.pattern.case_insensitive);
+    out += "-- hyperscan: " + (t.never ? std::string("(no value matches)") : t.expression) + "\n";
+  }
+  for (const auto& k : n.children) hyperscan_of_regexps(*k, out);
+}
+
+// Stage 1 for EQL: each line of grammar.eql, its canonical text and each filter as it is lowered
+// to the KQL tree family (query leaves, Regexp leaves with their Hyperscan expression, script
+// leaves), or its error with a caret.
+TEST(Golden, EqlSyntaxAndLowering) {
+  std::ifstream in(kDir / "grammar.eql");
+  ASSERT_TRUE(in) << "tests/golden/grammar.eql";
+  std::string out, query;
+  auto lowered = [&](const std::string& label, const eql::EventFilter& f) {
+    const eql::LoweredFilter l = eql::lower_filter(f, schema(), "event.category");
+    out += "-- " + label + ": ";
+    if (l.tree) out += kql::print(*l.tree) + "\n" + kql::dump(*l.tree);
+    if (l.tree) hyperscan_of_regexps(*l.tree, out);
+    else if (!l.unsupported.empty()) out += "unsupported: " + l.unsupported + "\n";
+    else out += "(no tree)\n";
+    for (const auto& d : l.diagnostics) out += render(d, query) + "\n";
+  };
+  while (std::getline(in, query)) {
+    out += "== " + query + "\n";
+    const eql::ParseResult r = eql::parse(query);
+    if (!r) {
+      out += render(*r.error, query) + "\n";
+      continue;
+    }
+    const eql::Query& q = *r.query;
+    out += "-- canonical: " + eql::print(q) + "\n";
+    if (q.kind == eql::QueryKind::Event) lowered("filter", q.event);
+    for (size_t i = 0; i < q.terms.size(); ++i) lowered(fmt::format("term {}", i + 1), q.terms[i].filter);
+    if (q.until) lowered("until", q.until->filter);
+  }
+  expect_golden("grammar.eql.out", out);
 }
 
 // Stage 2, the diagnostics: each rule file as `rulec check -v` reports it, then each rule's verdict.
