@@ -152,7 +152,6 @@ bool analyze_eql(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
     out.unsupported_reason = std::move(why);
     return false;
   };
-  if (q.kind == eql::QueryKind::Sample) return unsupported("EQL samples are not run by rulec yet");
   if (!q.pipes.empty()) return unsupported("an EQL rule with head/tail pipes (Kibana takes max_signals instead)");
   const std::string category = eql_category_field(rule);
   // One filter lowered and checked; its tree, or null (errors, or unsupported: `why` is set).
@@ -173,7 +172,7 @@ bool analyze_eql(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
     out.query = lower(q.event);
     return why.empty() ? true : unsupported(std::move(why));
   }
-  // A sequence: every term (and the until term) is a filter of its own.
+  // A sequence or a sample: every term (and the until term) is a filter of its own.
   auto check_keys = [&](const std::vector<eql::ExprPtr>& keys) {
     for (const auto& k : keys)
       for (auto& d : check_field_names(*kql::make_exists(kql::literal(k->field)), schema, rule.query, out.unmapped_fields)) {

@@ -104,6 +104,12 @@ void lower_sequence(const eql::Query& q, const Schema& schema, rt::RuleInfo& r) 
     r.sequence.until = spec(*q.until);
   }
   r.sequence.maxspan_ms = q.maxspan_ms.value_or(0);
+  if (q.kind == eql::QueryKind::Sample) {
+    // Kibana finds a sample's events with one search over the rule's window: they lie within
+    // interval + lookback of each other (decision recorded in sequence_machine.h).
+    r.sequence.sample = true;
+    r.sequence.maxspan_ms = r.interval_ms + r.lookback_ms;
+  }
 }
 
 rt::RuleInfo sequence_term_info(const rt::RuleInfo& owner, uint32_t owner_index, uint32_t term) {

@@ -30,7 +30,8 @@ inline constexpr char kMagic[8] = {'R', 'U', 'L', 'E', 'C', 'B', 'N', 'D'};
 // "variants" (format 4 and older hold one, described by the manifest's top-level target and cpu).
 // 6: each rule ends with its threat_match part (mappings, indicator path, indicator selection).
 // 7: then its EQL sequence part (terms, keys, runs, until, maxspan; a sequence term's place).
-inline constexpr uint32_t kFormatVersion = 7;
+// 8: the sequence part ends with its sample flag (an EQL sample: unordered filters).
+inline constexpr uint32_t kFormatVersion = 8;
 inline constexpr uint32_t kFirstVariantsFormat = 5;
 inline constexpr uint32_t kOldestFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 32;  // magic[8] version u32, section_count u32, flags u32, pad u32, content_size u64

@@ -63,7 +63,8 @@ struct SequenceSpec {
   std::vector<SequenceTermSpec> terms;  // as written, runs not expanded
   bool has_until = false;
   SequenceTermSpec until;               // has_until: the until term (its keys)
-  int64_t maxspan_ms = 0;               // 0: none
+  int64_t maxspan_ms = 0;               // 0: none; a sample: the rule's window (interval + lookback)
+  bool sample = false;                  // an EQL sample: the terms are unordered filters (format 8)
   bool operator==(const SequenceSpec&) const = default;
 };
 

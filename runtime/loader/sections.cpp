@@ -1,6 +1,8 @@
 // Bundle sections: rules (RuleInfo + source), program tables and Hyperscan databases, bounds-checked.
 #include "runtime/loader/sections.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace rulec::rt {
@@ -116,7 +118,7 @@ void get_sequence_term(ByteReader& r, SequenceTermSpec& t) {
   if (r.ok() && (t.runs < 1 || t.runs > 100)) r.fail(fmt::format("a sequence term with runs={}", t.runs));
 }
 
-void put_sequence(ByteWriter& w, const RuleInfo& r) {
+void put_sequence(ByteWriter& w, const RuleInfo& r, uint32_t format_version) {
   const SequenceSpec& s = r.sequence;
   w.u32(static_cast<uint32_t>(s.terms.size()));
   for (const auto& t : s.terms) put_sequence_term(w, t);
@@ -124,9 +126,10 @@ void put_sequence(ByteWriter& w, const RuleInfo& r) {
   if (s.has_until) put_sequence_term(w, s.until);
   w.i64(s.maxspan_ms);
   w.u32(r.sequence_owner), w.u32(r.sequence_term);
+  if (format_version >= 8) w.boolean(s.sample);  // format 8: EQL samples
 }
 
-void read_sequence(ByteReader& r, RuleInfo& i) {
+void read_sequence(ByteReader& r, RuleInfo& i, uint32_t format_version) {
   constexpr size_t kMaxTerms = 256;
   SequenceSpec& s = i.sequence;
   s.terms.resize(r.count(8));
@@ -139,8 +142,13 @@ void read_sequence(ByteReader& r, RuleInfo& i) {
   if (s.has_until) get_sequence_term(r, s.until);
   s.maxspan_ms = r.i64();
   i.sequence_owner = r.u32(), i.sequence_term = r.u32();
+  s.sample = format_version >= 8 && r.boolean();
   if (!r.ok()) return;
   const bool seq = i.kind == DetectionKind::Sequence;
+  if (s.sample && (s.has_until || s.maxspan_ms <= 0 || std::any_of(s.terms.begin(), s.terms.end(), [](const SequenceTermSpec& t) {
+                     return t.missing || t.runs != 1;
+                   })))
+    return r.fail(fmt::format("rule \"{}\": a sample with until, runs, a missing term or no window", i.rule_id));
   if (seq != !s.terms.empty() || s.maxspan_ms < 0)
     return r.fail(fmt::format("rule \"{}\": sequence part inconsistent with its type", i.rule_id));
   for (const auto& t : s.terms)
@@ -210,7 +218,7 @@ void encode_rules(ByteWriter& w, const std::vector<BundledRule>& rules, uint32_t
       for (const auto& e : item) w.str(e.field), w.str(e.list_id), w.str(e.list_type), w.boolean(e.included), w.u32(e.ignore_above);
     }
     if (format_version < 7) continue;
-    put_sequence(w, r);  // Format 7: EQL sequences.
+    put_sequence(w, r, format_version);  // Format 7: EQL sequences (8: samples).
   }
   if (format_version < 6) return;
   w.u32(static_cast<uint32_t>(data.size()));
@@ -257,7 +265,7 @@ bool decode_rules(std::string_view bytes, std::vector<BundledRule>& rules, std::
         r.fail(fmt::format("rule \"{}\": its saved-object fields are not a JSON object", i.rule_id));
     }
     if (format_version >= 6) read_threat(r, i);
-    if (format_version >= 7) read_sequence(r, i);
+    if (format_version >= 7) read_sequence(r, i, format_version);
     if (r.ok() && (i.rule_id.empty() || i.interval_ms <= 0 || i.max_signals < 0 || i.lookback_ms < 0))
       r.fail(fmt::format("rule \"{}\": invalid identity or schedule", i.rule_id));
     if (r.ok() && i.kind == DetectionKind::NewTerms && i.new_terms_fields.empty())

@@ -7,6 +7,10 @@
 namespace rulec::rt {
 
 SequenceMachine::SequenceMachine(const SequenceSpec& spec) : spec_(spec) {
+  if (spec_.sample) {  // one list of events per filter (stages() below)
+    for (uint32_t t = 0; t < spec_.terms.size(); ++t) stage_term_.push_back(t);
+    return;
+  }
   for (uint32_t t = 0; t < spec_.terms.size(); ++t) {
     if (spec_.terms[t].missing) {
       missing_terms_.push_back({t, stage_term_.size()});
@@ -80,7 +84,7 @@ void SequenceMachine::on_term(uint32_t term, const std::string& key, std::string
   if (it == keys_.end()) {
     if (keys_.size() >= kMaxKeys) evict_stalest_key();
     it = keys_.emplace(key, KeyState{}).first;
-    it->second.stages.resize(stage_term_.empty() ? 0 : stage_term_.size() - 1);
+    it->second.stages.resize(stage_lists());
     it->second.missing.resize(missing_terms_.size());
   }
   KeyState& ks = it->second;
@@ -103,7 +107,6 @@ void SequenceMachine::on_term(uint32_t term, const std::string& key, std::string
     }
     return;
   }
-  const size_t last = stage_term_.size() - 1;
   auto insert_sorted = [&](std::deque<Partial>& list, Partial p) {
     auto pos = list.end();
     while (pos != list.begin() && later(p.steps.back(), std::prev(pos)->last_time(), std::prev(pos)->last_arrival())) --pos;
@@ -115,6 +118,14 @@ void SequenceMachine::on_term(uint32_t term, const std::string& key, std::string
       ++evictions_;
     }
   };
+  if (spec_.sample) {
+    Partial p;
+    p.steps.push_back(Step{std::string(raw), time, arrival});
+    insert_sorted(ks.stages[term], std::move(p));
+    take_sample(ks, out);
+    return;
+  }
+  const size_t last = stage_term_.size() - 1;
   for (size_t s = stage_term_.size(); s-- > 0;) {
     if (stage_term_[s] != term) continue;
     Step step{std::string(raw), time, arrival};
@@ -151,6 +162,47 @@ void SequenceMachine::on_term(uint32_t term, const std::string& key, std::string
     p.steps.push_back(std::move(step));
     if (s == last) accept(ks, std::move(p), out);
     else insert_sorted(ks.stages[s], std::move(p));
+  }
+}
+
+size_t SequenceMachine::stage_lists() const {
+  if (spec_.sample) return stage_term_.size();
+  return stage_term_.empty() ? 0 : stage_term_.size() - 1;
+}
+
+void SequenceMachine::take_sample(KeyState& ks, std::vector<Completed>& out) {
+  // Events older than the window before the key's latest one can no longer be in a sample with it.
+  for (auto& list : ks.stages) {
+    while (!list.empty() && list.front().first_time() + spec_.maxspan_ms < ks.touched) {
+      forget(list.front());
+      list.pop_front();
+    }
+  }
+  for (;;) {
+    for (const auto& list : ks.stages)
+      if (list.empty()) return;
+    // The earliest event of each filter, unless their span exceeds the window: then the earliest
+    // of all is too old for the others and goes.
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    size_t oldest = 0;
+    for (size_t f = 0; f < ks.stages.size(); ++f) {
+      const int64_t t = ks.stages[f].front().first_time();
+      if (t < lo) lo = t, oldest = f;
+      hi = std::max(hi, t);
+    }
+    if (hi - lo > spec_.maxspan_ms) {
+      forget(ks.stages[oldest].front());
+      ks.stages[oldest].pop_front();
+      continue;
+    }
+    Completed sample;
+    for (auto& list : ks.stages) {
+      forget(list.front());
+      sample.push_back(std::move(list.front().steps.front()));
+      list.pop_front();
+    }
+    out.push_back(std::move(sample));
+    return;  // one sample per event: the next one needs later events
   }
 }
 
@@ -250,13 +302,13 @@ bool SequenceMachine::decode(ByteReader& r, std::string& error) {
     std::string key = r.str();
     KeyState ks;
     ks.touched = r.i64();
-    ks.stages.resize(stage_term_.empty() ? 0 : stage_term_.size() - 1);
+    ks.stages.resize(stage_lists());
     for (size_t s = 0; s < ks.stages.size() && r.ok(); ++s) {
       const uint32_t n = r.count(4);
       if (n > kMaxPartials) r.fail("too many partial sequences at one stage");
       for (uint32_t j = 0; j < n && r.ok(); ++j) {
         Partial p;
-        get_partial(s + 1, p);
+        get_partial(spec_.sample ? 1 : s + 1, p);
         add_bytes(p);
         ks.stages[s].push_back(std::move(p));
       }

@@ -30,6 +30,14 @@ namespace rulec::rt {
 //   the first, which a stream knows only once time passes first + maxspan (or the input ends).
 // - Memory: partials that can no longer complete within maxspan are dropped as time moves on; each
 //   (key, stage) keeps at most kMaxPartials (the oldest evicted and counted).
+// - Samples (spec.sample; eql.md §4 `sample`, Kibana's window §6): the filters are unordered. Per
+//   key, each filter keeps its events of the last maxspan (the rule's window, interval + lookback);
+//   once every filter holds one, the sample is the earliest event of each filter, in filter order
+//   (one event may stand for two filters, as Elasticsearch runs each filter as a search of its
+//   own), and those events are used up (max_samples_per_key = 1: the next sample of the key is
+//   made of later events). Decisions (?) recorded here: Kibana's overlapping windows find a sample
+//   again until its events leave the window, with the same alert ids (deduplicated); a stream
+//   raises it once.
 class SequenceMachine {
  public:
   static constexpr size_t kMaxPartials = 64;
@@ -95,6 +103,8 @@ class SequenceMachine {
     return time > a.time || (time == a.time && arrival > a.arrival);
   }
   void accept(KeyState& ks, Partial p, std::vector<Completed>& out);
+  size_t stage_lists() const;  // lists per key: stages but the last, or a sample's filters
+  void take_sample(KeyState& ks, std::vector<Completed>& out);
   bool rejected_by_missing(const KeyState& ks, const Partial& p, bool trailing_too) const;
   void forget(Partial& p);
   void add_bytes(const Partial& p);

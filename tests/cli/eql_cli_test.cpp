@@ -106,12 +106,12 @@ TEST(EqlCli, SemanticErrorsAreErrorsAndGoodRulesOk) {
           eql_rule("ff-1", "process where process.name == process.executable"));
   d.write("rules/text.toml", eql_rule("text-1", "process where message : \"x\""));
   d.write("rules/good.toml", eql_rule("good-1", "process where process.name : \"cmd.exe\" and ?user.id != null"));
-  d.write("rules/sample.toml", eql_rule("sample-1", "sample by host.id [process where true] [file where true]"));
+  d.write("rules/named.toml", eql_rule("named-1", "process where process.name regex \"<name>\""));
   const CmdResult r = run_rulec("check " + quote(d.str("rules")));
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("error [EQL200] rule ff-1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("error [EQL201] rule text-1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("unsupported [RUL310] rule sample-1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unsupported [RUL310] rule named-1"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("good-1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("4 rules: 1 ok, 1 unsupported, 2 errors"), std::string::npos) << r.out;
 }

@@ -168,4 +168,36 @@ TEST(EqlSequences, KeysRunsAndMissingEvents) {
   EXPECT_EQ(sequences(got), (std::vector<std::string>{"a b", "a b", "r r"})) << got;
 }
 
+// A sample (eql.md §4): unordered filters per host, within the rule's window (interval 5m,
+// from now-6m: 6 minutes), written like a sequence; the sensor writes the same alerts.
+TEST(EqlSequences, SamplesFindUnorderedEventsPerKeyWithinTheWindow) {
+  TempDir d;
+  d.write("rules/sample.toml", rule_toml("sample-1",
+                                         "sample by host.id\n"
+                                         "  [process where process.name == \"a\"]\n"
+                                         "  [process where process.name == \"b\"]"));
+  // h1: b before a (unordered); h2: a, then b 7 minutes later (outside the window), then a and b
+  // again; h3: a only.
+  d.write("events.ndjson", ev(0, "h1", "process", "b") + ev(5, "h2", "process", "a") + ev(30, "h1", "process", "a") +
+                               ev(40, "h3", "process", "a") + ev(425, "h2", "process", "b") +
+                               ev(430, "h2", "process", "a") + ev(440, "h2", "process", "b"));
+  const std::string events = quote((d.path() / "events.ndjson").string());
+  const std::string rules = quote((d.path() / "rules").string());
+  CmdResult r = run_rulec("run " + rules + " -e " + events + " --alerts " + quote((d.path() / "run.ndjson").string()) +
+                          " --alert-time event");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const std::string got = read_file(d.path() / "run.ndjson");
+  // Building blocks in filter order (a then b): h1's, and h2's b(425) with a(430) (its a(5) is
+  // 7 minutes before: outside the window).
+  EXPECT_EQ(sequences(got), (std::vector<std::string>{"a b", "a b"})) << got;
+  EXPECT_EQ(count_of(got, "00:00:05.000Z"), 0u) << got;
+  EXPECT_EQ(count_of(got, "00:07:20.000Z"), 0u) << "h2's second b is left for a later sample: " << got;
+  const std::string bundle = (d.path() / "sample.bundle").string();
+  ASSERT_EQ(run_rulec("compile " + rules + " -o " + quote(bundle)).status, 0);
+  CmdResult s = run_shell(bin("rulesensor") + " " + quote(bundle) + " --allow-unsigned --events " + events + " --alerts " +
+                          quote((d.path() / "sensor.ndjson").string()) + " --alert-time event 2>&1");
+  ASSERT_EQ(s.status, 0) << s.out;
+  EXPECT_EQ(read_file(d.path() / "sensor.ndjson"), got);
+}
+
 }  // namespace eql_sequence_cli_test

@@ -187,4 +187,65 @@ TEST(SequenceMachine, PartialsPerKeyAndStageAreCapped) {
   EXPECT_EQ(f.done, std::vector<std::string>{"A200 B500"});
 }
 
+// Samples (eql.md §4 `sample`): unordered filters, one event of each, all within the window
+// (maxspan here: the rule's interval + lookback), the earliest of each filter, used once.
+SequenceSpec sample_spec(size_t filters, int64_t window_ms) {
+  SequenceSpec s = spec(std::vector<SequenceTermSpec>(filters, term()), window_ms);
+  s.sample = true;
+  return s;
+}
+
+TEST(SequenceMachine, SampleTakesOneEventOfEachFilterInAnyOrder) {
+  const SequenceSpec s = sample_spec(2, 60'000);
+  EXPECT_EQ(run(s, {"A1", "B2"}), std::vector<std::string>{"A1 B2"});
+  EXPECT_EQ(run(s, {"B1", "A2"}), std::vector<std::string>{"A2 B1"});  // filter order, not time order
+  EXPECT_EQ(run(s, {"A1", "A2", "A3"}), std::vector<std::string>{});    // no event of B
+  // The earliest event of each filter; those are used up, the next sample needs later events.
+  EXPECT_EQ(run(s, {"A1", "A2", "B3", "B4", "A5"}), (std::vector<std::string>{"A1 B3", "A2 B4"}));
+  EXPECT_EQ(run(sample_spec(3, 60'000), {"C1", "A2", "B3", "C4"}), std::vector<std::string>{"A2 B3 C1"});
+}
+
+TEST(SequenceMachine, SampleEventsLieWithinTheWindow) {
+  const SequenceSpec s = sample_spec(2, 10'000);
+  EXPECT_EQ(run(s, {"A1", "B11"}), std::vector<std::string>{"A1 B11"});  // 10 s apart: inside
+  EXPECT_EQ(run(s, {"A1", "B12"}), std::vector<std::string>{});          // 11 s: outside
+  // A too-old event gives way to a later one of its filter.
+  EXPECT_EQ(run(s, {"A1", "A5", "B14"}), std::vector<std::string>{"A5 B14"});
+  // Out of order too: B arrives before an A that is within the window of it.
+  EXPECT_EQ(run(s, {"B20", "A1", "A15"}), std::vector<std::string>{"A15 B20"});
+}
+
+TEST(SequenceMachine, SampleKeysAreSeparateAndStateRoundTrips) {
+  const SequenceSpec s = sample_spec(2, 60'000);
+  Feeder a(s), b(s);
+  a.terms = b.terms = 2;
+  a.feed("A1", "h1");
+  a.feed("B2", "h2");
+  EXPECT_TRUE(a.done.empty());
+  ByteWriter w;
+  a.m.encode(w);
+  const std::string bytes = w.take();
+  ByteReader r(bytes);
+  std::string why;
+  ASSERT_TRUE(b.m.decode(r, why)) << why;
+  EXPECT_EQ(b.m.partials(), 2u);
+  b.arrival = 0;
+  b.feed("B3", "h1");
+  b.feed("A4", "h2");
+  EXPECT_EQ(b.done, (std::vector<std::string>{"A1 B3", "A4 B2"}));
+  // A sequence machine of the same shape refuses a sample's state and the other way round only
+  // when the shapes differ; a sample of three filters refuses this one's.
+  SequenceMachine three(sample_spec(3, 60'000));
+  ByteReader r3(bytes);
+  EXPECT_FALSE(three.decode(r3, why));
+}
+
+TEST(SequenceMachine, SampleEventsOutsideTheWindowAreDroppedAsTimeMoves) {
+  Feeder f(sample_spec(2, 10'000));
+  f.terms = 2;
+  for (int i = 0; i < 100; ++i) f.feed("A" + std::to_string(i));
+  f.advance(200);
+  EXPECT_EQ(f.m.partials(), 0u);
+}
+
 }  // namespace sequence_machine_test
