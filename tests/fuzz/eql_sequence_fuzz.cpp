@@ -1,11 +1,13 @@
 // libFuzzer target: the EQL sequence state machine on arbitrary event streams, and its checkpoint decoder on arbitrary bytes.
 //
-// Byte 0 picks the sequence's shape (terms, runs, a missing event, until, maxspan). Byte 1 even:
+// Byte 0 picks the sequence's shape (terms, runs, a missing event, until, maxspan); byte 1's bit 1
+// makes it a sample instead (1..4 unordered filters within a window). Byte 1 even:
 // the rest is a stream of events (term, key, time step) fed to the machine; every completed
 // sequence must hold one event per positive stage, each strictly after the one before it, the
 // right terms in order, one key, within maxspan; the state must survive an encode and decode and
 // go on the same way. Byte 1 odd: the rest is a checkpoint's bytes, which must decode or be
 // refused, never crash, and re-encode to the same bytes when they decode.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -22,8 +24,15 @@ struct Shape {
   std::vector<uint32_t> stage_term;  // per positive stage
 };
 
-Shape shape_of(uint8_t b) {
+Shape shape_of(uint8_t b, bool sample) {
   Shape s;
+  if (sample) {
+    for (int t = 0; t < 1 + (b & 3); ++t) s.spec.terms.emplace_back();
+    s.spec.sample = true;
+    s.spec.maxspan_ms = 1000 * (1 + (b >> 2));
+    for (uint32_t t = 0; t < s.spec.terms.size(); ++t) s.stage_term.push_back(t);
+    return s;
+  }
   const int positive = 1 + (b & 3);  // 1..4 positive terms
   for (int t = 0; t < positive; ++t) {
     SequenceTermSpec term;
@@ -52,9 +61,12 @@ void check(const Shape& sh, const std::vector<SequenceMachine::Completed>& done)
       // raw holds "term/key"; the terms in stage order, one key for all
       if (c[i].raw.substr(0, c[i].raw.find('/')) != std::to_string(sh.stage_term[i])) std::abort();
       if (c[i].raw.substr(c[i].raw.find('/')) != c[0].raw.substr(c[0].raw.find('/'))) std::abort();
+      if (sh.spec.sample) continue;  // a sample's events are in filter order, any time order
       if (i && !(c[i].time > c[i - 1].time || (c[i].time == c[i - 1].time && c[i].arrival > c[i - 1].arrival))) std::abort();
     }
-    if (sh.spec.maxspan_ms && c.back().time - c.front().time > sh.spec.maxspan_ms) std::abort();
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (const auto& step : c) lo = std::min(lo, step.time), hi = std::max(hi, step.time);
+    if (sh.spec.maxspan_ms && hi - lo > sh.spec.maxspan_ms) std::abort();
   }
 }
 
@@ -62,7 +74,7 @@ void check(const Shape& sh, const std::vector<SequenceMachine::Completed>& done)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
-  const Shape sh = shape_of(data[0]);
+  const Shape sh = shape_of(data[0], data[1] & 2);
   const std::string_view rest(reinterpret_cast<const char*>(data + 2), size - 2);
   if (data[1] & 1) {
     SequenceMachine m(sh.spec);
