@@ -70,9 +70,9 @@ TEST(Cli, CheckReportsBrokenRuleByFileIdNameAndQueryPosition) {
   TempDir d;
   d.write("good.toml", toml_rule("11111111-1111-1111-1111-111111111111", "Good rule", "process.name:bash"));
   d.write("sub/bad.toml", toml_rule("22222222-2222-2222-2222-222222222222", "Bad rule", "process.name:bash and\n  a:b:c"));
-  // An EQL sample: the one EQL query rulec leaves out (unsupported, not an error).
+  // An EQL regex with a named automaton: one rulec leaves out (unsupported, not an error).
   d.write("eql.toml", toml_rule("33333333-3333-3333-3333-333333333333", "Eql rule",
-                                "sample by host.id [process where true] [file where true]", "eql", "eql"));
+                                "process where process.name regex \"<name>\"", "eql", "eql"));
   d.write("garbage.toml", std::string("\x00\x01\xff\xfe[[[", 8));
   CmdResult r = run_rulec("check " + d.path().string());
   EXPECT_EQ(r.status, 1) << r.out;
