@@ -8,8 +8,8 @@
 //   by their text; keyword values over ignore_above are missing); a missing optional key (`?k`)
 //   is the value null; a missing required key leaves the event out of that term; multi-valued keys
 //   give every combination (at most kMaxTuplesPerEvent, as new terms).
-// - A completed sequence is one result: max_signals counts results per interval of its last
-//   event's time; it writes a building block per event, then the shell alert.
+// - A completed sequence (or sample) is one result: max_signals counts results per interval of its
+//   latest event's time; it writes a building block per event, then the shell alert.
 // - Sequence state is this process's: it is saved in the crash-safe checkpoints with the other
 //   rules' state (a restart goes on as one run would), but not shared through --shared-state.
 #include <algorithm>
@@ -111,7 +111,10 @@ void Detector::raise_sequence(size_t rule, const SequenceMachine::Completed& ste
     ++c.learned;
     return;
   }
-  int64_t& signals = signal_count(rule, steps.back().time);
+  // The latest event's time (a sequence's last; a sample's events are in filter order).
+  int64_t latest = INT64_MIN;
+  for (const auto& s : steps) latest = std::max(latest, s.time);
+  int64_t& signals = signal_count(rule, latest);
   if (signals >= rules_[rule].max_signals) {
     ++c.suppressed;
     return;
@@ -153,7 +156,7 @@ void Detector::raise_sequence(size_t rule, const SequenceMachine::Completed& ste
   shell.group_ancestors = ids.building_blocks;
   if (!write(shell)) return;
   alerts_.next_event();  // the current event's other alerts parse it again
-  dedupe_.seen[id] = steps.back().time;
+  dedupe_.seen[id] = latest;
 }
 
 }  // namespace rulec::rt
