@@ -203,6 +203,7 @@ Runner add_check_command(CLI::App& app) {
     }
     rt::Progress progress;
     size_t checked = 0;
+    infer_field_types(set.rules, *schema);
     for (const Rule& rule : set.rules) {
       if (progress.due() || checked == 0)
         progress.show(fmt::format("rulec check: {} of {} rules checked", checked, set.rules.size()));

@@ -197,6 +197,20 @@ bool analyze_eql(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
 
 }  // namespace
 
+void infer_field_types(const std::vector<Rule>& rules, const Schema& schema) {
+  for (const Rule& rule : rules) {
+    if (rule.type != RuleType::Eql) continue;
+    const eql::ParseResult parsed = eql::parse(rule.query);
+    if (!parsed) continue;
+    const std::string category = eql_category_field(rule);
+    auto infer = [&](const eql::EventFilter& f) { (void)eql::lower_filter(f, schema, category); };
+    const eql::Query& q = *parsed.query;
+    if (q.kind == eql::QueryKind::Event) infer(q.event);
+    for (const eql::Term& t : q.terms) infer(t.filter);
+    if (q.until) infer(q.until->filter);
+  }
+}
+
 AnalyzedRule analyze(const Rule& rule, const Schema& schema, const std::vector<std::string>& value_lists) {
   AnalyzedRule out;
   out.rule = &rule;

@@ -49,6 +49,11 @@ struct AnalyzedRule {
 // another list is a RUL303 error.
 AnalyzedRule analyze(const Rule& rule, const Schema& schema, const std::vector<std::string>& value_lists = {});
 
+// The types of fields in no loaded schema that EQL rules compare with numbers or booleans
+// (Schema::infer), inferred from every rule of `rules` before any of them is analysed: a rule's
+// meaning then does not depend on the order its file comes in. Call before the analyze() loop.
+void infer_field_types(const std::vector<Rule>& rules, const Schema& schema);
+
 // The text a RuleDiagnostic's position refers to (the query, the threat query), or empty.
 std::string_view part_text(const Rule& rule, RulePart part);
 

@@ -51,7 +51,8 @@ class Schema {
   // it with a number or a boolean, which Elasticsearch refuses on a keyword, so the rule's indices
   // map it that way. Later lookups of the name return the type (with known = false: it is still
   // reported as unmapped). Const because rules are analysed against the shared schema; the first
-  // inference of a name wins.
+  // inference of a name wins. infer_field_types (analyze.h) infers from a whole rule set before
+  // any rule is analysed, so that no rule's meaning depends on the order of the files.
   void infer(std::string name, FieldType type) const;
 
  private:

@@ -83,6 +83,7 @@ std::string lower_threat_selector(const Rule& rule, const Schema& schema, rt::Ru
 bool load_runnable(const std::vector<std::string>& paths, const Schema& schema, LoadedRules& out) {
   out.set = load_rules(paths);
   for (const auto& fe : out.set.file_errors) fmt::print(stderr, "rulec: {}: skipped: {}\n", fe.path, fe.diag.message);
+  infer_field_types(out.set.rules, schema);
   size_t done = 0;
   for (const Rule& rule : out.set.rules) {
     if (out.on_rule) out.on_rule(done++, out.set.rules.size());

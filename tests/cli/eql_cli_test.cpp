@@ -116,5 +116,24 @@ TEST(EqlCli, SemanticErrorsAreErrorsAndGoodRulesOk) {
   EXPECT_NE(r.out.find("4 rules: 1 ok, 1 unsupported, 2 errors"), std::string::npos) << r.out;
 }
 
+// An unmapped field one EQL rule compares with a number is numeric for every rule of the set
+// (its indices map it so), whichever file comes first: the verdicts do not depend on file order.
+TEST(EqlCli, InferredFieldTypesDoNotDependOnFileOrder) {
+  TempDir d;
+  const std::string numeric = eql_rule("num-1", "process where custom.level > 3");
+  const std::string text = eql_rule("txt-1", "process where custom.level == \"x\"");
+  d.write("first/a.toml", text);
+  d.write("first/b.toml", numeric);
+  d.write("second/a.toml", numeric);
+  d.write("second/b.toml", text);
+  const CmdResult a = run_rulec("check " + quote(d.str("first")));
+  const CmdResult b = run_rulec("check " + quote(d.str("second")));
+  for (const CmdResult* r : {&a, &b}) {
+    EXPECT_EQ(r->status, 1) << r->out;
+    EXPECT_NE(r->out.find("error [EQL201] rule txt-1"), std::string::npos) << r->out;
+    EXPECT_NE(r->out.find("2 rules: 1 ok, 0 unsupported, 1 errors"), std::string::npos) << r->out;
+  }
+}
+
 }  // namespace eql_cli_test
 }  // namespace
