@@ -28,6 +28,13 @@ namespace rulec::driver {
 
 namespace {
 
+// Hyperscan's version as it reports it ("5.4.9 " on Debian: a blank where the date would be), trimmed.
+std::string hs_version_text() {
+  std::string v = hs_version();
+  while (!v.empty() && v.back() == ' ') v.pop_back();
+  return v;
+}
+
 using Clock = std::chrono::steady_clock;
 
 struct BenchOptions {
@@ -314,7 +321,7 @@ Runner add_bench_command(CLI::App& app) {
       j["prefilter"] = {{"enabled", pf != nullptr}, {"events_passed_over", passed_over},
                         {"rules_whose_results_differ", prefilter_differs}};
       j["peak_rss_mb"] = rss;
-      j["hyperscan"] = {{"version", hs_version()}, {"scanner", rt::hs_block_scan_path()}};
+      j["hyperscan"] = {{"version", hs_version_text()}, {"scanner", rt::hs_block_scan_path()}};
       for (size_t r : top)
         j["costliest_rules"].push_back({{"rule", plan_rules[r].name}, {"ns_per_event", np ? cost[r] / np : 0.0}});
       fmt::print("{}\n", j.dump(2));
@@ -323,7 +330,7 @@ Runner add_bench_command(CLI::App& app) {
                  static_cast<double>(in.bytes) / n, loaded.rules_text());
       fmt::print("compile: {:.2f} s (plan {:.0f} ms, hyperscan {:.0f} ms, llvm ir {:.0f} ms, jit {:.0f} ms)\n",
                  compile_s, built->stats.plan_ms, built->stats.strings_ms, built->stats.codegen_ms, built->stats.jit_ms);
-      fmt::print("hyperscan: {}, scanner: {}\n", hs_version(), rt::hs_block_scan_path());
+      fmt::print("hyperscan: {}, scanner: {}\n", hs_version_text(), rt::hs_block_scan_path());
       fmt::print("{:<28} {:>9} {:>12} {:>9} {:>10} {:>14}\n", "", "events", "events/s", "MB/s", "ns/event",
                  "vs raw parse");
       for (const Rate* r : {&raw, &jr, &dr, &pr, &sr, &ir})
