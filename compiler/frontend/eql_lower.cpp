@@ -175,9 +175,23 @@ class Lowerer {
       case ExprKind::Compare: n.op = Op::Compare, n.sub = static_cast<uint8_t>(e.cmp); break;
       case ExprKind::In: n.op = Op::In, n.insensitive = e.insensitive, n.negated = e.negated; break;
       case ExprKind::Match:
-        if (e.match == MatchOp::Regex)
-          throw Unsupported{fmt::format("a regular expression inside a script leaf ({})", print(e))};
         n.op = Op::Match, n.sub = e.match == MatchOp::Seq ? 0 : 1, n.insensitive = e.insensitive;
+        if (e.match == MatchOp::Regex) {
+          // Items become their Hyperscan expressions (null: a regex no value matches), compiled
+          // by the runtime when it decodes the script.
+          n.sub = 2;
+          for (size_t k = 1; k < n.kids.size(); ++k) {
+            rt::ScriptNode& item = s.nodes[n.kids[k]];
+            if (item.op != Op::String) continue;
+            const RegexTranslation t = lucene_regex_to_hyperscan(item.s, e.insensitive);
+            if (!t.error.empty())
+              error(diag::kEqlRegex, *e.kids[k], fmt::format("Invalid regular expression: {}.", t.error));
+            if (!t.unsupported.empty())
+              throw Unsupported{fmt::format("regular expression {}: {}", quote(item.s), t.unsupported)};
+            if (t.never) item = rt::ScriptNode{};
+            else item.s = t.expression;
+          }
+        }
         break;
       case ExprKind::Function: {
         check_arity(e);

@@ -10,14 +10,36 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <hs/hs.h>
 
 #include "runtime/common/text_analysis.h"
 #include "runtime/common/typed_values.h"
 #include "runtime/common/utf8.h"
+#include "runtime/eval/hs_block_scan.h"
 
 namespace rulec::rt {
 
+struct ScriptRegex {
+  hs_database_t* db = nullptr;
+  ~ScriptRegex() { hs_free_database(db); }
+};
+
 namespace {
+
+// Does `value` match the compiled regex (whole value)? The scratch is this thread's.
+bool regex_matches(const ScriptRegex& re, std::string_view value) {
+  thread_local hs_scratch_t* scratch = nullptr;
+  if (hs_alloc_scratch(re.db, &scratch) != HS_SUCCESS) return false;
+  bool found = false;
+  auto on_match = [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+    *static_cast<bool*>(ctx) = true;
+    return 1;
+  };
+  static const char kEmpty = 0;
+  hs_block_scan(re.db, value.empty() ? &kEmpty : value.data(), static_cast<unsigned>(value.size()), scratch, on_match,
+                &found);
+  return found;
+}
 
 constexpr std::array<std::string_view, ScriptNode::kFunctionCount> kFunctionNames = {
     "add",        "between", "cidrMatch", "concat",         "divide",    "endsWith",  "indexOf", "length", "modulo",
@@ -174,6 +196,11 @@ class ScriptEvaluator {
         const SVal a = eval(x.kids[0]);
         if (a.t != SVal::T::Str) return SVal::null();
         for (size_t k = 1; k < x.kids.size(); ++k) {
+          if (x.sub == 2) {  // regex: the item's database, compiled at decode
+            const ScriptRegex* re = x.kids[k] < s_.regexes.size() ? s_.regexes[x.kids[k]].get() : nullptr;
+            if (re && regex_matches(*re, a.s)) return SVal::boolean(true);
+            continue;
+          }
           const SVal p = eval(x.kids[k]);
           if (p.t != SVal::T::Str) continue;
           const bool ci = x.insensitive || x.sub == 0;
@@ -426,7 +453,10 @@ bool EqlScript::decode(ByteReader& r, std::string& error) {
       case Op::And: case Op::Or: lo = 1, hi = SIZE_MAX; break;
       case Op::Compare: lo = hi = 2; if (n.sub > 5) r.fail("a script comparison of unknown kind"); break;
       case Op::Arith: lo = hi = 2; if (n.sub > 4) r.fail("a script operation of unknown kind"); break;
-      case Op::In: case Op::Match: lo = 1, hi = SIZE_MAX; if (n.sub > 1) r.fail("a script match of unknown kind"); break;
+      case Op::In: case Op::Match:
+        lo = 1, hi = SIZE_MAX;
+        if (n.sub > (n.op == Op::Match ? 2 : 1)) r.fail("a script match of unknown kind");
+        break;
       case Op::Function:
         if (n.sub >= ScriptNode::kFunctionCount) {
           r.fail("a script function of unknown kind");
@@ -440,6 +470,33 @@ bool EqlScript::decode(ByteReader& r, std::string& error) {
       r.fail("a script field index out of range");
   }
   if (r.ok() && nodes.empty()) r.fail("an empty script");
+  // A regex's items: constants (a Hyperscan expression, or null for a regex no value matches),
+  // each compiled here for this host.
+  regexes.assign(nodes.size(), nullptr);
+  for (size_t idx = 0; idx < nodes.size() && r.ok(); ++idx) {
+    const ScriptNode& n = nodes[idx];
+    if (n.op != ScriptNode::Op::Match || n.sub != 2) continue;
+    for (size_t k = 1; k < n.kids.size() && r.ok(); ++k) {
+      const ScriptNode& item = nodes[n.kids[k]];
+      if (item.op == ScriptNode::Op::Null) continue;
+      if (item.op != ScriptNode::Op::String) {
+        r.fail("a script regex item that is not a constant");
+        break;
+      }
+      auto re = std::make_shared<ScriptRegex>();
+      hs_platform_info_t platform{};
+      hs_build_platform(platform);
+      hs_compile_error_t* err = nullptr;
+      const unsigned flags = HS_FLAG_DOTALL | HS_FLAG_ALLOWEMPTY | HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH |
+                             (n.insensitive ? HS_FLAG_CASELESS : 0u);
+      if (hs_compile(item.s.c_str(), flags, HS_MODE_BLOCK, &platform, &re->db, &err) != HS_SUCCESS) {
+        r.fail(fmt::format("a script regex Hyperscan refuses: {}", err && err->message ? err->message : "?"));
+        hs_free_compile_error(err);
+        break;
+      }
+      regexes[n.kids[k]] = std::move(re);
+    }
+  }
   if (!r.ok()) error = r.error();
   return r.ok();
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,8 @@ struct ScriptNode {
     Not, And, Or,                      // three-valued logic over kids
     Compare,                           // kids[0] <sub> kids[1]: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=
     In,                                // kids[0] in kids[1..] (negated: not in; insensitive: in~)
-    Match,                             // kids[0] matches kids[1..]: sub 0 `:`, 1 like (insensitive: ~)
+    Match,                             // kids[0] matches kids[1..]: sub 0 `:`, 1 like, 2 regex (insensitive: ~);
+                                       // a regex's items are Hyperscan expressions (lucene_regex.h's), or null
     Function,                          // function `sub` (FunctionId) of kids
     Arith,                             // kids[0] <sub> kids[1]: 0 + 1 - 2 * 3 / 4 %
     Neg,                               // -kids[0]
@@ -51,10 +53,14 @@ struct ScriptField {
   Class cls = Class::String;
 };
 
+// A regex item of a script, compiled once when the script is decoded (shared by copies).
+struct ScriptRegex;
+
 struct EqlScript {
   static constexpr uint32_t kMaxCombinations = 4096;
   std::vector<ScriptField> fields;
   std::vector<ScriptNode> nodes;  // the last one is the root
+  std::vector<std::shared_ptr<const ScriptRegex>> regexes;  // per node: a regex item's database (decode)
 
   void encode(ByteWriter& w) const;
   // false with `error` on any inconsistency (indexes, ops, arities, sizes).

@@ -101,6 +101,16 @@ const std::vector<Case>& cases() {
       {"any where process.name regex \"[a-z]+\"", {3, 5, 7}},
       {"any where process.name regex (\"bash\", \"x\")", {3, 5}},
       {"any where process.args regex \"-[a-z]\"", {7, 9}},
+      // Lucene's operators Hyperscan lacks: complement, intersection, the empty language, intervals.
+      {"any where process.name regex \"~(cmd\\\\.exe)\"", {2, 3, 4, 5, 7, 8, 9}},
+      {"any where process.name regex \"[a-z]+&~(bash)\"", {5, 7}},
+      {"any where process.name regex \"a&b\"", {}},
+      {"any where process.name regex \"#|x\"", {5}},
+      // regex in a script leaf (a function's value): the same translation, run by the script.
+      {"any where concat(process.name, \"!\") regex \"c.*!\"", {1, 7}},
+      {"any where substring(process.name, 0, 3) regex~ \"CMD\"", {1, 2}},
+      {"any where substring(process.name, 0, 2) regex \"~(cu|cm)\"", {2, 3, 4, 5, 8, 9}},
+      {"any where string(process.pid) regex \"<100-300>\"", {1, 2, 3}},
       {"any where process.name regex \"\\\"a\\\\b\\\"\"", {4}},  // Lucene "…" literal: the regex "a\b"
       // in / in~ / not in: exact / case-insensitive membership, null items dropped.
       {"any where process.name in (\"cmd.exe\", \"bash\")", {1, 3}},
@@ -376,7 +386,7 @@ TEST(EqlMatch, RefusedQueriesExitTwo) {
   const std::vector<std::pair<std::string, std::string>> refused = {
       {"process where process.name == process.executable", "EQL200"},  // field vs field
       {"process where process.name : process.executable", "EQL100"},
-      {"process where length(process.name) regex \"1.*\"", "regular expression"},  // no regex in scripts
+      {"process where process.name regex \"<name>\"", "named automata"},
       {"process where length(process.name, 2) > 3", "EQL202"},                   // arity
       {"process where message : \"x\"", "EQL201"},                     // text field, no keyword sub-field
       {"process where process.pid : \"x\"", "EQL201"},
