@@ -28,15 +28,19 @@ namespace {
 
 // Does `value` match the compiled regex (whole value)? The scratch is this thread's.
 bool regex_matches(const ScriptRegex& re, std::string_view value) {
-  thread_local hs_scratch_t* scratch = nullptr;
-  if (hs_alloc_scratch(re.db, &scratch) != HS_SUCCESS) return false;
+  struct Scratch {
+    hs_scratch_t* s = nullptr;
+    ~Scratch() { hs_free_scratch(s); }
+  };
+  thread_local Scratch scratch;  // grown to fit each database it scans
+  if (hs_alloc_scratch(re.db, &scratch.s) != HS_SUCCESS) return false;
   bool found = false;
   auto on_match = [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
     *static_cast<bool*>(ctx) = true;
     return 1;
   };
   static const char kEmpty = 0;
-  hs_block_scan(re.db, value.empty() ? &kEmpty : value.data(), static_cast<unsigned>(value.size()), scratch, on_match,
+  hs_block_scan(re.db, value.empty() ? &kEmpty : value.data(), static_cast<unsigned>(value.size()), scratch.s, on_match,
                 &found);
   return found;
 }
