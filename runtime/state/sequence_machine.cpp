@@ -7,7 +7,7 @@
 namespace rulec::rt {
 
 SequenceMachine::SequenceMachine(const SequenceSpec& spec) : spec_(spec) {
-  if (spec_.sample) {  // one list of events per filter (stages() below)
+  if (spec_.sample) {  // one list of events per filter (stage_lists())
     for (uint32_t t = 0; t < spec_.terms.size(); ++t) stage_term_.push_back(t);
     return;
   }
