@@ -175,6 +175,10 @@ class Lowerer {
       case ExprKind::Compare: n.op = Op::Compare, n.sub = static_cast<uint8_t>(e.cmp); break;
       case ExprKind::In: n.op = Op::In, n.insensitive = e.insensitive, n.negated = e.negated; break;
       case ExprKind::Match:
+        if (const char* what = not_a_string(*e.kids[0])) {
+          const char* name = e.match == MatchOp::Seq ? ":" : e.match == MatchOp::Like ? "like" : "regex";
+          error(diag::kEqlType, e, fmt::format("'{}' needs a string on its left; '{}' is {}.", name, print(*e.kids[0]), what));
+        }
         n.op = Op::Match, n.sub = e.match == MatchOp::Seq ? 0 : 1, n.insensitive = e.insensitive;
         if (e.match == MatchOp::Regex) {
           // Items become their Hyperscan expressions (null: a regex no value matches), compiled
@@ -437,6 +441,30 @@ class Lowerer {
     kql::NodePtr any = kql::make_or(std::move(items));
     if (!any->pos.known()) any->pos = e.pos;
     return any;
+  }
+
+  // What a computed operand is when it cannot be a string (a number, a boolean), or null.
+  // Elasticsearch's verifier refuses `:`, like and regex on those (eql.md §2, §3).
+  static const char* not_a_string(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Arith:
+      case ExprKind::Neg: return "a number";
+      case ExprKind::Not:
+      case ExprKind::And:
+      case ExprKind::Or:
+      case ExprKind::Compare:
+      case ExprKind::In:
+      case ExprKind::Match: return "a boolean";
+      case ExprKind::Function:
+        for (const char* fn : {"add", "subtract", "multiply", "divide", "modulo", "indexOf", "length", "number"})
+          if (e.fn == fn) return "a number";
+        for (const char* fn : {"cidrMatch", "startsWith", "endsWith", "stringContains"})
+          if (e.fn == fn) return "a boolean";
+        return nullptr;
+      case ExprKind::Literal:
+      case ExprKind::Field: return nullptr;  // checked where the leaf is built
+    }
+    return nullptr;
   }
 
   void check_arity(const Expr& e) {

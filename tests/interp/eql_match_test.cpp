@@ -387,6 +387,8 @@ TEST(EqlMatch, RefusedQueriesExitTwo) {
       {"process where process.name == process.executable", "EQL200"},  // field vs field
       {"process where process.name : process.executable", "EQL100"},
       {"process where process.name regex \"<name>\"", "named automata"},
+      {"process where length(process.name) regex \"1.*\"", "EQL201"},  // a number is no string
+      {"process where startsWith(process.name, \"c\") : \"true\"", "EQL201"},
       {"process where length(process.name, 2) > 3", "EQL202"},                   // arity
       {"process where message : \"x\"", "EQL201"},                     // text field, no keyword sub-field
       {"process where process.pid : \"x\"", "EQL201"},
