@@ -198,6 +198,11 @@ bool analyze_eql(AnalyzedRule& out, const Rule& rule, const Schema& schema) {
 }  // namespace
 
 void infer_field_types(const std::vector<Rule>& rules, const Schema& schema) {
+  struct Inferring {  // lookups ignore inferences until every rule has been seen
+    const Schema& s;
+    explicit Inferring(const Schema& schema_in) : s(schema_in) { s.set_inferring(true); }
+    ~Inferring() { s.set_inferring(false); }
+  } inferring(schema);
   for (const Rule& rule : rules) {
     if (rule.type != RuleType::Eql) continue;
     const eql::ParseResult parsed = eql::parse(rule.query);

@@ -424,6 +424,7 @@ std::optional<Schema> Schema::builtin(Diagnostic& error, const std::string& dir_
 FieldInfo Schema::lookup(std::string_view field) const {
   auto it = fields_.find(field);
   if (it != fields_.end()) return it->second;
+  if (inferring_) return FieldInfo{};  // while inferring, every rule sees unmapped fields as they are
   if (auto inf = inferred_.find(field); inf != inferred_.end()) return inf->second;
   return FieldInfo{};
 }
@@ -432,7 +433,9 @@ void Schema::infer(std::string name, FieldType type) const {
   if (fields_.count(name)) return;
   FieldInfo info;
   info.type = type;
-  inferred_.emplace(std::move(name), info);
+  // Two rules disagreeing (a number here, a boolean there): the number, whichever came first.
+  auto [it, fresh] = inferred_.emplace(std::move(name), info);
+  if (!fresh && it->second.type != type && type == FieldType::Double) it->second = info;
 }
 
 std::vector<std::string> Schema::expand(const kql::Pattern& pattern) const {

@@ -50,10 +50,13 @@ class Schema {
   // A type for a field in no loaded schema, inferred from how a rule uses it: an EQL rule compares
   // it with a number or a boolean, which Elasticsearch refuses on a keyword, so the rule's indices
   // map it that way. Later lookups of the name return the type (with known = false: it is still
-  // reported as unmapped). Const because rules are analysed against the shared schema; the first
-  // inference of a name wins. infer_field_types (analyze.h) infers from a whole rule set before
-  // any rule is analysed, so that no rule's meaning depends on the order of the files.
+  // reported as unmapped). Const because rules are analysed against the shared schema; where rules
+  // disagree, a number wins over a boolean. infer_field_types (analyze.h) infers from a whole rule
+  // set before any rule is analysed, so that no rule's meaning depends on the order of the files.
   void infer(std::string name, FieldType type) const;
+  // While set, lookups ignore the inferred types (infer_field_types collects them from every rule
+  // as if no other rule had been seen, so the outcome does not depend on the rules' order).
+  void set_inferring(bool on) const { inferring_ = on; }
 
  private:
   // The two loaders on a file's text; `name` says where it came from in errors.
@@ -62,6 +65,7 @@ class Schema {
 
   std::map<std::string, FieldInfo, std::less<>> fields_;
   mutable std::map<std::string, FieldInfo, std::less<>> inferred_;
+  mutable bool inferring_ = false;
 };
 
 // Glob match of a whole string against a pattern ('*' any sequence, '?' one code point;

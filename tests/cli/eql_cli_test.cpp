@@ -133,6 +133,20 @@ TEST(EqlCli, InferredFieldTypesDoNotDependOnFileOrder) {
     EXPECT_NE(r->out.find("error [EQL201] rule txt-1"), std::string::npos) << r->out;
     EXPECT_NE(r->out.find("2 rules: 1 ok, 0 unsupported, 1 errors"), std::string::npos) << r->out;
   }
+  // Two rules that disagree (a boolean, a number): the number, in either order; the boolean
+  // rule is then the one in error.
+  const std::string boolean = eql_rule("bool-1", "process where custom.flag == true");
+  const std::string number = eql_rule("num-2", "process where custom.flag >= 1");
+  d.write("third/a.toml", boolean);
+  d.write("third/b.toml", number);
+  d.write("fourth/a.toml", number);
+  d.write("fourth/b.toml", boolean);
+  for (const char* dir : {"third", "fourth"}) {
+    const CmdResult r = run_rulec("check " + quote(d.str(dir)));
+    EXPECT_EQ(r.status, 1) << dir << ": " << r.out;
+    EXPECT_NE(r.out.find("error [EQL201] rule bool-1"), std::string::npos) << dir << ": " << r.out;
+    EXPECT_NE(r.out.find("2 rules: 1 ok, 0 unsupported, 1 errors"), std::string::npos) << dir << ": " << r.out;
+  }
 }
 
 }  // namespace eql_cli_test
