@@ -15,34 +15,20 @@
 #include "runtime/common/text_analysis.h"
 #include "runtime/common/typed_values.h"
 #include "runtime/common/utf8.h"
-#include "runtime/eval/hs_block_scan.h"
+#include "runtime/eval/value_regex.h"
 
 namespace rulec::rt {
 
-struct ScriptRegex {
-  hs_database_t* db = nullptr;
-  ~ScriptRegex() { hs_free_database(db); }
-};
-
 namespace {
 
-// Does `value` match the compiled regex (whole value)? The scratch is this thread's.
-bool regex_matches(const ScriptRegex& re, std::string_view value) {
+// Does `value` match the regex item? The scratch is this thread's.
+bool regex_matches(const ValueRegex& re, std::string_view value) {
   struct Scratch {
     hs_scratch_t* s = nullptr;
     ~Scratch() { hs_free_scratch(s); }
   };
   thread_local Scratch scratch;  // grown to fit each database it scans
-  if (hs_alloc_scratch(re.db, &scratch.s) != HS_SUCCESS) return false;
-  bool found = false;
-  auto on_match = [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
-    *static_cast<bool*>(ctx) = true;
-    return 1;
-  };
-  static const char kEmpty = 0;
-  hs_block_scan(re.db, value.empty() ? &kEmpty : value.data(), static_cast<unsigned>(value.size()), scratch.s, on_match,
-                &found);
-  return found;
+  return re.matches(value, scratch.s);
 }
 
 constexpr std::array<std::string_view, ScriptNode::kFunctionCount> kFunctionNames = {
@@ -201,7 +187,7 @@ class ScriptEvaluator {
         if (a.t != SVal::T::Str) return SVal::null();
         for (size_t k = 1; k < x.kids.size(); ++k) {
           if (x.sub == 2) {  // regex: the item's database, compiled at decode
-            const ScriptRegex* re = x.kids[k] < s_.regexes.size() ? s_.regexes[x.kids[k]].get() : nullptr;
+            const ValueRegex* re = x.kids[k] < s_.regexes.size() ? s_.regexes[x.kids[k]].get() : nullptr;
             if (re && regex_matches(*re, a.s)) return SVal::boolean(true);
             continue;
           }
@@ -487,15 +473,10 @@ bool EqlScript::decode(ByteReader& r, std::string& error) {
         r.fail("a script regex item that is not a constant");
         break;
       }
-      auto re = std::make_shared<ScriptRegex>();
-      hs_platform_info_t platform{};
-      hs_build_platform(platform);
-      hs_compile_error_t* err = nullptr;
-      const unsigned flags = HS_FLAG_DOTALL | HS_FLAG_ALLOWEMPTY | HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH |
-                             (n.insensitive ? HS_FLAG_CASELESS : 0u);
-      if (hs_compile(item.s.c_str(), flags, HS_MODE_BLOCK, &platform, &re->db, &err) != HS_SUCCESS) {
-        r.fail(fmt::format("a script regex Hyperscan refuses: {}", err && err->message ? err->message : "?"));
-        hs_free_compile_error(err);
+      std::string why;
+      std::shared_ptr<const ValueRegex> re = ValueRegex::compile(item.s, n.insensitive, why);
+      if (!re) {
+        r.fail(fmt::format("a script regex Hyperscan refuses: {}", why));
         break;
       }
       regexes[n.kids[k]] = std::move(re);

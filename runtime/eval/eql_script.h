@@ -53,14 +53,14 @@ struct ScriptField {
   Class cls = Class::String;
 };
 
-// A regex item of a script, compiled once when the script is decoded (shared by copies).
-struct ScriptRegex;
+class ValueRegex;
 
 struct EqlScript {
   static constexpr uint32_t kMaxCombinations = 4096;
   std::vector<ScriptField> fields;
   std::vector<ScriptNode> nodes;  // the last one is the root
-  std::vector<std::shared_ptr<const ScriptRegex>> regexes;  // per node: a regex item's database (decode)
+  // Per node: a regex item compiled when the script is decoded (shared by copies).
+  std::vector<std::shared_ptr<const ValueRegex>> regexes;
 
   void encode(ByteWriter& w) const;
   // false with `error` on any inconsistency (indexes, ops, arities, sizes).

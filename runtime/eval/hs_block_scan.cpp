@@ -45,7 +45,6 @@ bool scanner_passes(ScanFn scan, const hs_database_t* db, hs_scratch_t* scratch)
 struct Choice {
   ScanFn scan = &hs_scan;
   std::string_view path = "dispatched";
-  bool stand_in = false;  // the AVX2 scanner replaces the dispatched one
 };
 
 Choice choose() {
@@ -65,7 +64,6 @@ Choice choose() {
       scanner_passes(avx2_hs_scan, db, scratch)) {
     c.scan = avx2_hs_scan;
     c.path = "avx2 (the dispatched AVX-512 scanner failed the probe)";
-    c.stand_in = true;
   }
   hs_free_scratch(scratch);
   hs_free_database(db);
@@ -94,7 +92,7 @@ void hs_build_platform(hs_platform_info_t& platform) {
 }
 
 bool hs_block_scan_runs(const hs_database_t* db) {
-  if (!choice().stand_in) return true;
+  if (choice().scan == &hs_scan) return true;  // the library's own dispatch runs any database
   char* info = nullptr;
   if (hs_database_info(db, &info) != HS_SUCCESS || !info) return false;
   // "Version: 5.4.9 Features: AVX2 Mode: BLOCK"

@@ -120,33 +120,25 @@ TEST(EqlCli, SemanticErrorsAreErrorsAndGoodRulesOk) {
 // (its indices map it so), whichever file comes first: the verdicts do not depend on file order.
 TEST(EqlCli, InferredFieldTypesDoNotDependOnFileOrder) {
   TempDir d;
-  const std::string numeric = eql_rule("num-1", "process where custom.level > 3");
-  const std::string text = eql_rule("txt-1", "process where custom.level == \"x\"");
-  d.write("first/a.toml", text);
-  d.write("first/b.toml", numeric);
-  d.write("second/a.toml", numeric);
-  d.write("second/b.toml", text);
-  const CmdResult a = run_rulec("check " + quote(d.str("first")));
-  const CmdResult b = run_rulec("check " + quote(d.str("second")));
-  for (const CmdResult* r : {&a, &b}) {
-    EXPECT_EQ(r->status, 1) << r->out;
-    EXPECT_NE(r->out.find("error [EQL201] rule txt-1"), std::string::npos) << r->out;
-    EXPECT_NE(r->out.find("2 rules: 1 ok, 0 unsupported, 1 errors"), std::string::npos) << r->out;
-  }
+  // `rulec check` on the two rules in both file orders: `in_error` is the one rule in error.
+  auto both_orders = [&](const std::string& name, const std::string& one, const std::string& other,
+                         const std::string& in_error) {
+    for (const bool swap : {false, true}) {
+      const std::string dir = name + (swap ? "-swapped" : "");
+      d.write(dir + "/a.toml", swap ? other : one);
+      d.write(dir + "/b.toml", swap ? one : other);
+      const CmdResult r = run_rulec("check " + quote(d.str(dir)));
+      EXPECT_EQ(r.status, 1) << dir << ": " << r.out;
+      EXPECT_NE(r.out.find("error [EQL201] rule " + in_error), std::string::npos) << dir << ": " << r.out;
+      EXPECT_NE(r.out.find("2 rules: 1 ok, 0 unsupported, 1 errors"), std::string::npos) << dir << ": " << r.out;
+    }
+  };
+  both_orders("text", eql_rule("txt-1", "process where custom.level == \"x\""),
+              eql_rule("num-1", "process where custom.level > 3"), "txt-1");
   // Two rules that disagree (a boolean, a number): the number, in either order; the boolean
   // rule is then the one in error.
-  const std::string boolean = eql_rule("bool-1", "process where custom.flag == true");
-  const std::string number = eql_rule("num-2", "process where custom.flag >= 1");
-  d.write("third/a.toml", boolean);
-  d.write("third/b.toml", number);
-  d.write("fourth/a.toml", number);
-  d.write("fourth/b.toml", boolean);
-  for (const char* dir : {"third", "fourth"}) {
-    const CmdResult r = run_rulec("check " + quote(d.str(dir)));
-    EXPECT_EQ(r.status, 1) << dir << ": " << r.out;
-    EXPECT_NE(r.out.find("error [EQL201] rule bool-1"), std::string::npos) << dir << ": " << r.out;
-    EXPECT_NE(r.out.find("2 rules: 1 ok, 0 unsupported, 1 errors"), std::string::npos) << dir << ": " << r.out;
-  }
+  both_orders("bool", eql_rule("bool-1", "process where custom.flag == true"),
+              eql_rule("num-2", "process where custom.flag >= 1"), "bool-1");
 }
 
 }  // namespace eql_cli_test

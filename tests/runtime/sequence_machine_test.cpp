@@ -63,6 +63,20 @@ struct Feeder {
   size_t m_terms() const { return terms; }
 };
 
+// `from`'s state as checkpoint bytes, decoded into `to` (which then counts arrivals from zero,
+// as a restarted process does); the bytes, for the tests that damage them.
+std::string restore(const Feeder& from, Feeder& to) {
+  ByteWriter w;
+  from.m.encode(w);
+  const std::string bytes = w.take();
+  ByteReader r(bytes);
+  std::string why;
+  EXPECT_TRUE(to.m.decode(r, why)) << why;
+  EXPECT_TRUE(r.at_end());
+  to.arrival = 0;
+  return bytes;
+}
+
 // Events fed in time order (the stream order), the vectors of eql.md §4 [18].
 std::vector<std::string> run(const SequenceSpec& s, const std::vector<std::string>& events) {
   Feeder f(s);
@@ -153,18 +167,12 @@ TEST(SequenceMachine, CheckpointRoundTripContinuesTheSameWay) {
   a.terms = b.terms = 3;
   a.feed("A1");
   a.feed("B2");
-  ByteWriter w;
-  a.m.encode(w);
-  const std::string bytes = w.take();
-  ByteReader r(bytes);
-  std::string why;
-  ASSERT_TRUE(b.m.decode(r, why)) << why;
-  EXPECT_TRUE(r.at_end());
+  const std::string bytes = restore(a, b);
   EXPECT_EQ(b.m.partials(), a.m.partials());
-  b.arrival = 0;  // a restarted process counts its events from zero again
   b.feed("C3");
   EXPECT_EQ(b.done, std::vector<std::string>{"A1 B2 C3"});
   // Damaged or foreign bytes are refused with a reason, never trusted.
+  std::string why;
   SequenceMachine other(spec({term(), term()}));
   ByteReader r2(bytes);
   EXPECT_FALSE(other.decode(r2, why));
@@ -222,14 +230,8 @@ TEST(SequenceMachine, SampleKeysAreSeparateAndStateRoundTrips) {
   a.feed("A1", "h1");
   a.feed("B2", "h2");
   EXPECT_TRUE(a.done.empty());
-  ByteWriter w;
-  a.m.encode(w);
-  const std::string bytes = w.take();
-  ByteReader r(bytes);
-  std::string why;
-  ASSERT_TRUE(b.m.decode(r, why)) << why;
+  const std::string bytes = restore(a, b);
   EXPECT_EQ(b.m.partials(), 2u);
-  b.arrival = 0;
   b.feed("B3", "h1");
   b.feed("A4", "h2");
   EXPECT_EQ(b.done, (std::vector<std::string>{"A1 B3", "A4 B2"}));
@@ -237,6 +239,7 @@ TEST(SequenceMachine, SampleKeysAreSeparateAndStateRoundTrips) {
   // when the shapes differ; a sample of three filters refuses this one's.
   SequenceMachine three(sample_spec(3, 60'000));
   ByteReader r3(bytes);
+  std::string why;
   EXPECT_FALSE(three.decode(r3, why));
 }
 
