@@ -219,4 +219,37 @@ end
 return out
 )lua";
 
+// A sequence key's new value, written only over the version it was computed from (the worker
+// read the key, fed its events to the state machine, and writes back; another process that wrote
+// meanwhile makes it read again). KEYS[1]: the key (fleet_sequence_key.h: "VERSION|bytes").
+// ARGV: the version read ('' : the key did not exist), the new value, its ttl in ms. Returns 1
+// (written) or 0 (the key changed since it was read).
+inline constexpr const char* kSequencePut = R"lua(
+local v = redis.call('GET', KEYS[1])
+if v then
+  local bar = string.find(v, '|', 1, true)
+  if not bar then return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a sequence key') end
+  if string.sub(v, 1, bar - 1) ~= ARGV[1] then return 0 end
+elseif ARGV[1] ~= '' then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+)lua";
+
+// The fleet's clock for sequences. KEYS[1]: a hash, writer -> "W|SEEN|STATE": W the event time up
+// to which the writer has landed every sequence event it read ('' : none yet), SEEN the server's
+// time of its last word in ms, STATE 'l' (running) or 'x' (its input ended). ARGV: this writer,
+// its W, its state. Returns the server's time in ms, then every writer and its value.
+inline constexpr const char* kSequenceClock = R"lua(
+local t = redis.call('TIME')
+local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. now .. '|' .. ARGV[3])
+redis.call('PEXPIRE', KEYS[1], 604800000)
+local out = {now}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all do out[#out + 1] = all[i] end
+return out
+)lua";
+
 }  // namespace rulec::rt::fleet_scripts

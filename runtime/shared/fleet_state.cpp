@@ -22,7 +22,9 @@ std::string script_text(FleetState::Script s) {
     case FleetState::kNewTerms: return fleet_scripts::source(fleet_scripts::kNewTerms);
     case FleetState::kThreshold: return fleet_scripts::source(fleet_scripts::kThreshold);
     case FleetState::kSignals: return fleet_scripts::source(fleet_scripts::kSignals);
-    default: return fleet_scripts::source(fleet_scripts::kSettle);
+    case FleetState::kSettle: return fleet_scripts::source(fleet_scripts::kSettle);
+    case FleetState::kSequencePut: return fleet_scripts::source(fleet_scripts::kSequencePut);
+    default: return fleet_scripts::source(fleet_scripts::kSequenceClock);
   }
 }
 

@@ -14,7 +14,7 @@ namespace rulec::rt {
 
 class FleetState {
  public:
-  enum Script : uint8_t { kNewTerms, kThreshold, kSignals, kSettle, kScriptCount };
+  enum Script : uint8_t { kNewTerms, kThreshold, kSignals, kSettle, kSequencePut, kSequenceClock, kScriptCount };
 
   // Connects to the Redis of `url` (redis://HOST:PORT[/PREFIX], any node of a cluster), with the
   // credentials of the environment, and loads the scripts. `writer` names this process in the

@@ -149,6 +149,12 @@ std::unique_ptr<Detector> Detector::create(std::vector<RuleInfo> rules, Detector
   d->sink_ = AlertSink::open(alerts_path, truncate_to, error, &truncated);
   if (!d->sink_) return nullptr;
   d->settled_offset_ = d->sink_->offset();
+  // Shared sequences this process found before it stopped, whose alerts were not yet durable.
+  if (d->fleet_ && d->has_sequences() && !d->options_.state_dir.empty() &&
+      !d->recover_fleet_sequences(d->fleet_->writer(), "")) {
+    error = d->error_;
+    return nullptr;
+  }
   if (truncated)
     recovered += fmt::format("; cut {} bytes of alerts written after the checkpoint from {} (they are regenerated on replay)",
                              truncated, alerts_path);
@@ -437,7 +443,7 @@ bool Detector::checkpoint() {
     if (error_.empty()) error_ = sink_->error();
     return false;
   }
-  if (options_.state_dir.empty()) return durable();
+  if (options_.state_dir.empty()) return durable() && fleet_sequences_durable();
   Snapshot s;
   s.alerts_offset = sink_->offset();
   s.alerts_path = sink_->path();
@@ -472,7 +478,7 @@ bool Detector::checkpoint() {
   rewrite_state_ = false;
   settled_offset_ = s.alerts_offset;
   unsettled_.clear();
-  return durable();
+  return durable() && fleet_sequences_durable();
 }
 
 bool Detector::durable() {
@@ -496,11 +502,22 @@ void Detector::set_replay(const std::string* owner) {
   }
   replay_ = owner != nullptr;
   replay_owner_ = owner ? *owner : std::string();
+  // A dead consumer's entries: the sequences it found and may not have written are taken over too.
+  if (owner && !owner->empty() && fleet_ && has_sequences() && sequences_taken_over_.insert(*owner).second)
+    recover_fleet_sequences(*owner, *owner);
 }
 
 bool Detector::finish() {
   advance_sequences(/*flush=*/true);  // the input ended: sequences waiting on a trailing missing event are decided
   if (!error_.empty()) return false;
+  if (fleet_ && has_sequences() && !sequence_input_ended_) {
+    // Shared sequences: the fleet hears that this input ended; the last process running decides
+    // what waits (fleet_sequences.cpp).
+    if (!flush_shared()) return false;
+    batch_->building->sequence_final = true;
+    if (!flush_shared()) return false;
+    sequence_input_ended_ = true;
+  }
   return checkpoint();
 }
 

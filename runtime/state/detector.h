@@ -63,7 +63,9 @@ struct RuleCounters {
   uint64_t elsewhere = 0;   // shared state: alerts written by another process of the fleet
 };
 
-struct FleetBatch;  // shared state: decisions waiting for Redis (fleet_batch.h)
+struct FleetBatch;   // shared state: decisions waiting for Redis (fleet_batch.h)
+struct FleetFlight;  // ... a batch of them
+struct SequenceAlertIds;
 
 class Detector {
  public:
@@ -159,6 +161,9 @@ class Detector {
   void on_sequence_terms(const Event& ev);
   void advance_sequences(bool flush);
   void raise_sequence(size_t rule, const SequenceMachine::Completed& steps);
+  // Writes a sequence's building blocks and shell (its max_signals and dedupe decided already).
+  bool write_sequence(size_t rule, const SequenceMachine::Completed& steps, const SequenceAlertIds& ids, int64_t latest);
+  bool has_sequences() const;
   // threat_match (threat_detector.cpp).
   bool load_indicators(std::string& error);
   bool load_value_lists(std::string& error);
@@ -172,8 +177,14 @@ class Detector {
   void fleet_new_terms(size_t rule, const Event& ev, int64_t t);
   void fleet_threshold(size_t rule, const Event& ev, int64_t t);
   uint32_t fleet_event_index(const Event& ev);
+  void fleet_sequence_term(uint32_t rule, uint32_t term, const Event& ev, int64_t t, const std::string& join_key);
   bool submit_shared();  // hands the batch to the worker
   bool land_shared();    // takes in the batch in flight, writes its alerts
+  bool land_flight(FleetFlight& f);  // takes in what a resolved batch decided, writes its alerts
+  // Sequences `writer` found in the fleet's keys and may not have written (fleet_sequences.cpp):
+  // this process's own after a restart (takeover ""), or a dead stream consumer's.
+  bool recover_fleet_sequences(const std::string& writer, const std::string& takeover);
+  bool fleet_sequences_durable();  // after a checkpoint: the outbox entries are no longer needed
   void expire_fleet_cache();
   // After a restart (fleet_settle.cpp): the checkpoint's last alerts that another stream worker
   // took over meanwhile are removed from the alerts file; the rest are settled as this writer's.
@@ -228,6 +239,8 @@ class Detector {
   std::function<bool(std::string&)> on_durable_;
   bool replay_ = false;
   std::string replay_owner_;
+  std::unordered_set<std::string> sequences_taken_over_;  // the dead writers whose sequences were recovered
+  bool sequence_input_ended_ = false;  // shared state: this process told the fleet its input ended
   int64_t saved_watermark_ = INT64_MIN;  // the watermark before the replay
   // Shared state with --state: the alerts written since the last checkpoint (Snapshot::claims)
   // and the alerts file's size at that checkpoint.

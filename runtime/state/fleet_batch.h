@@ -2,6 +2,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstdint>
 #include <future>
 #include <memory>
@@ -13,9 +15,11 @@
 #include <fmt/format.h>
 
 #include "runtime/alerts/alert_json.h"
+#include "runtime/alerts/sequence_alerts.h"
 #include "runtime/shared/redis_client.h"
 #include "runtime/state/detector.h"
 #include "runtime/state/rule_state.h"
+#include "runtime/state/sequence_machine.h"
 #include "runtime/state/term_tuples.h"
 
 namespace rulec::rt {
@@ -28,6 +32,21 @@ constexpr uint32_t kNone = UINT32_MAX;
 inline int64_t bucket_ttl(const RuleInfo& r, int64_t bucket, int64_t watermark) {
   if (watermark == INT64_MIN) return 60000;
   return std::max<int64_t>(60000, (bucket + 2) * r.interval_ms + r.lookback_ms - watermark);
+}
+
+// A decimal integer, the whole of `s`.
+inline bool text_int(const std::string& s, int64_t& out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoll(s.c_str(), &end, 10);
+  return errno == 0 && end && *end == '\0';
+}
+
+// An integer reply, or a string holding one.
+inline bool reply_int(const RedisReply& r, int64_t& out) {
+  if (r.type == RedisReply::Type::Integer) return out = r.integer, true;
+  return r.type == RedisReply::Type::String && text_int(r.str, out);
 }
 
 // 128 bits as 32 hex digits, the form of the fleet's key parts.
@@ -93,9 +112,32 @@ struct FleetFlight {
     int64_t owner_t;  // the time of the event that raised the bucket's alert
   };
 
+  // A sequence term's match, landed in its rule's key by the worker (fleet_sequences.cpp).
+  struct Landing {
+    uint32_t rule = 0;  // the Sequence rule
+    uint32_t term = 0;
+    uint32_t event = 0;
+    int64_t time = 0;
+    Key128 key;  // the join key's hash
+  };
+  // A sequence the fleet completed: written by this process when its claim says so.
+  struct SequenceFound {
+    uint32_t rule = 0;
+    SequenceMachine::Completed steps;
+    SequenceAlertIds ids;
+    int64_t latest = 0;
+    std::string takeover;  // found by a writer whose alerts this process takes over
+    bool write = false;
+  };
+
   std::vector<EventCopy> events;
   std::vector<Candidate> candidates;
   std::vector<Call> calls;
+  std::vector<Landing> landings;
+  std::vector<SequenceFound> sequences;
+  bool sequence_visit = false;   // the worker visits the sequence keys (the rules have sequences)
+  bool sequence_final = false;   // this process's input ended
+  int64_t sequence_watermark = INT64_MIN;  // the latest event time a sequence term landed with
   // The worker's results, applied by the reading thread.
   std::vector<RuleCounters> counters;  // suppressed, elsewhere, learned
   std::vector<TermUpdate> terms;
@@ -103,17 +145,31 @@ struct FleetFlight {
   std::vector<std::pair<uint32_t, int64_t>> full;  // (rule, bucket): max_signals reached fleet-wide
   std::string error;
 
-  bool empty() const { return candidates.empty() && calls.empty(); }
+  bool empty() const { return candidates.empty() && calls.empty() && landings.empty() && !sequence_visit; }
   void clear() {
     events.clear();
     candidates.clear();
     calls.clear();
+    landings.clear();
+    sequences.clear();
+    sequence_visit = sequence_final = false;
+    sequence_watermark = INT64_MIN;
     counters.clear();
     terms.clear();
     groups.clear();
     full.clear();
     error.clear();
   }
+};
+
+// The worker's memory of the fleet's sequence keys (fleet_sequences.cpp), mirrored in Redis for
+// a restart and for the processes that outlive this one.
+struct FleetSequences {
+  // Keys this process landed events in that wait for the fleet: key -> when it next needs a visit.
+  std::unordered_map<std::string, int64_t> attention;
+  std::vector<std::string> outbox;  // keys holding sequences this process found since its last checkpoint
+  int64_t landed = INT64_MIN;       // every sequence event up to this time is landed
+  int64_t low = INT64_MIN;          // the fleet's low watermark, as last seen
 };
 
 struct FleetBatch {
@@ -153,6 +209,7 @@ struct FleetBatch {
   };
   std::vector<RuleCache> cache;
   std::vector<std::string> rule_keys;  // FleetState::rule_key of each rule
+  FleetSequences sequences;            // the worker's (while a batch flies) or the reading thread's
 
   // Starts a new batch after `building` was handed to the worker.
   void restart() {
@@ -174,5 +231,21 @@ std::string signal_key(const FleetState& fleet, const FleetBatch& b, const std::
 // else but `fleet`; reads `b` (its rule keys and full buckets). False with f.error.
 [[nodiscard]] bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, const FleetBatch& b,
                                   bool learn);
+
+// The worker's part for sequences (fleet_sequences.cpp): lands the batch's sequence events in
+// their keys, feeds what the fleet's watermark allows, and leaves the sequences completed in
+// f.sequences (claimed by resolve_flight). False with f.error.
+[[nodiscard]] bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules,
+                                     const std::vector<std::string>& rule_keys, FleetSequences& s, bool learn);
+// The sequences `writer` found that wait in the keys its outbox names (after a restart: this
+// process's own; for a takeover: a dead one's, `takeover` its name), in f.sequences.
+[[nodiscard]] bool recover_sequences(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules,
+                                     const std::vector<std::string>& rule_keys, const std::string& writer,
+                                     const std::string& takeover, FleetSequences& s);
+// At the start: the keys this process's last run was to visit.
+[[nodiscard]] bool load_sequence_attention(FleetState& fleet, FleetSequences& s, std::string& error);
+// After a checkpoint: the sequences found before it are durable (marked so in their keys), their
+// keys leave the outbox.
+[[nodiscard]] bool forget_sequence_outbox(FleetState& fleet, FleetSequences& s, std::string& error);
 
 }  // namespace rulec::rt

@@ -34,7 +34,7 @@ bool Detector::open_fleet(std::string& error) {
   batch_ = std::make_unique<FleetBatch>();
   batch_->cache.resize(rules_.size());
   for (const RuleInfo& r : rules_) batch_->rule_keys.push_back(FleetState::rule_key(r.rule_id, r.definition_hash));
-  return true;
+  return !has_sequences() || load_sequence_attention(*fleet_, batch_->sequences, error);
 }
 
 void Detector::set_stop_flag(const std::atomic<uint32_t>* flag, uint32_t stop_bits) {
@@ -64,6 +64,16 @@ uint32_t Detector::fleet_event_index(const Event& ev) {
     b.building->events.push_back(std::move(copy));
   }
   return static_cast<uint32_t>(b.current_event);
+}
+
+void Detector::fleet_sequence_term(uint32_t rule, uint32_t term, const Event& ev, int64_t t, const std::string& join_key) {
+  FleetFlight::Landing l;
+  l.rule = rule;
+  l.term = term;
+  l.event = fleet_event_index(ev);
+  l.time = t;
+  l.key = key_of(Hash128().add(join_key).value());
+  batch_->building->landings.push_back(l);
 }
 
 namespace {
@@ -241,6 +251,12 @@ bool Detector::land_shared() {
       b.spare = std::move(f);
     }
   } recycle{b, f};
+  return land_flight(*f);
+}
+
+bool Detector::land_flight(FleetFlight& flight) {
+  FleetBatch& b = *batch_;
+  FleetFlight* f = &flight;
   for (const auto& u : f->terms) {
     FleetBatch::TermSeen& seen = b.cache[u.rule].terms[u.key];
     seen.last = std::max(seen.last, u.last);
@@ -277,13 +293,43 @@ bool Detector::land_shared() {
     ++counters_[cand.rule].alerts;
   }
   alerts_.next_event();
+  for (const FleetFlight::SequenceFound& sq : f->sequences) {
+    if (!sq.write) continue;
+    if (dedupe_.seen.count(key_of(Hash128().add(sq.ids.shell).value()))) {  // written before a restart
+      ++counters_[sq.rule].duplicates;
+      continue;
+    }
+    if (!write_sequence(sq.rule, sq.steps, sq.ids, sq.latest)) return false;
+    if (!options_.state_dir.empty()) unsettled_.emplace_back(signal_key(*fleet_, b, rules_, sq.rule, sq.latest), sq.ids.shell);
+  }
   return true;
+}
+
+bool Detector::recover_fleet_sequences(const std::string& writer, const std::string& takeover) {
+  if (!flush_shared()) return false;
+  FleetFlight f;
+  f.sequence_watermark = seq_now_;
+  if (!recover_sequences(f, *fleet_, rules_, batch_->rule_keys, writer, takeover, batch_->sequences) ||
+      !resolve_flight(f, *fleet_, rules_, *batch_, options_.learn)) {
+    if (error_.empty()) error_ = f.error;
+    return false;
+  }
+  return land_flight(f);
+}
+
+bool Detector::fleet_sequences_durable() {
+  if (!fleet_) return true;
+  return forget_sequence_outbox(*fleet_, batch_->sequences, error_);
 }
 
 // Hands the batch being built to a worker thread (after landing the one in flight).
 bool Detector::submit_shared() {
   if (!land_shared()) return false;
   FleetBatch& b = *batch_;
+  if (!sequence_input_ended_ && has_sequences()) {  // the fleet hears from this process, its keys are visited
+    b.building->sequence_visit = true;
+    b.building->sequence_watermark = seq_now_;
+  }
   if (b.building->empty()) {
     b.restart();
     return true;
@@ -291,7 +337,10 @@ bool Detector::submit_shared() {
   b.flying = std::move(b.building);
   b.restart();
   FleetFlight* f = b.flying.get();
-  b.inflight = std::async(std::launch::async, [this, f] { return resolve_flight(*f, *fleet_, rules_, *batch_, options_.learn); });
+  b.inflight = std::async(std::launch::async, [this, f] {
+    return resolve_sequences(*f, *fleet_, rules_, batch_->rule_keys, batch_->sequences, options_.learn) &&
+           resolve_flight(*f, *fleet_, rules_, *batch_, options_.learn);
+  });
   return true;
 }
 
@@ -319,7 +368,7 @@ bool Detector::shared_usage(std::string& report) {
   if (!fleet_) return report = "no shared state", false;
   // Per rule key: keys of each kind and bytes (MEMORY USAGE: the key, its value and overhead).
   struct Use {
-    uint64_t nt = 0, th = 0, sig = 0, bytes = 0;
+    uint64_t nt = 0, th = 0, sig = 0, seq = 0, bytes = 0;
   };
   std::unordered_map<std::string, Use> use;
   Use fleet;  // keys of rules not loaded here
@@ -344,7 +393,7 @@ bool Detector::shared_usage(std::string& report) {
         const size_t a = k.find(':'), b = a == std::string_view::npos ? a : k.find(':', a + 1);
         Use& u = b == std::string_view::npos ? fleet : use[std::string(k.substr(a + 1, b - a - 1))];
         const std::string_view kind = k.substr(0, a);
-        (kind == "nt" ? u.nt : kind == "th" ? u.th : u.sig) += b == std::string_view::npos ? 0 : 1;
+        (kind == "nt" ? u.nt : kind == "th" ? u.th : kind == "seq" ? u.seq : u.sig) += b == std::string_view::npos ? 0 : 1;
         u.bytes += bytes[i].type == RedisReply::Type::Integer ? static_cast<uint64_t>(bytes[i].integer) : 0;
       }
     } while (cursor != "0");
@@ -355,14 +404,14 @@ bool Detector::shared_usage(std::string& report) {
     auto it = use.find(batch_->rule_keys[i]);
     if (it == use.end()) continue;
     const Use& u = it->second;
-    report += fmt::format("  {:<60.60} new-terms {:>8}  threshold {:>7}  max_signals {:>6}  {:>10} bytes\n", rules_[i].name,
-                          u.nt, u.th, u.sig, u.bytes);
-    total.nt += u.nt, total.th += u.th, total.sig += u.sig, total.bytes += u.bytes;
+    report += fmt::format("  {:<60.60} new-terms {:>8}  threshold {:>7}  sequences {:>7}  max_signals {:>6}  {:>10} bytes\n",
+                          rules_[i].name, u.nt, u.th, u.seq, u.sig, u.bytes);
+    total.nt += u.nt, total.th += u.th, total.seq += u.seq, total.sig += u.sig, total.bytes += u.bytes;
     use.erase(it);
   }
-  for (const auto& [k, u] : use) fleet.nt += u.nt, fleet.th += u.th, fleet.sig += u.sig, fleet.bytes += u.bytes;
-  report += fmt::format("  total for these rules: {} keys, {} bytes; keys of other rules under the prefix: {} bytes\n",
-                        total.nt + total.th + total.sig, total.bytes, fleet.bytes);
+  for (const auto& [k, u] : use) fleet.bytes += u.bytes;
+  report += fmt::format("  total for these rules: {} keys, {} bytes; other keys under the prefix (other rules, the fleet's clock and sets): {} bytes\n",
+                        total.nt + total.th + total.seq + total.sig, total.bytes, fleet.bytes);
   return true;
 }
 

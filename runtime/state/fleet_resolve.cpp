@@ -17,14 +17,6 @@ std::string signal_key(const FleetState& fleet, const FleetBatch& b, const std::
 
 namespace {
 
-bool parse_int(const RedisReply& r, int64_t& out) {
-  if (r.type == RedisReply::Type::Integer) return out = r.integer, true;
-  if (r.type != RedisReply::Type::String || r.str.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtoll(r.str.c_str(), &end, 10);
-  return errno == 0 && end && *end == '\0';
-}
 
 
 // An event's Hash128 (in its alerts' ids), computed once.
@@ -50,6 +42,9 @@ void fill_owners(FleetFlight& f, const std::vector<RuleInfo>& rules) {
     }
 }
 
+// A claim's index that names f.sequences, not f.candidates.
+constexpr uint32_t kSequenceClaim = 0x80000000u;
+
 bool bad_answer(FleetFlight& f, const RedisCommand& cmd, const RedisReply& r) {
   f.error = fmt::format("shared state: unexpected answer for key {} ({})", cmd.key,
                         r.is_error() ? r.str : "not what the script returns");
@@ -74,13 +69,13 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
     if (c.script == FleetState::kNewTerms) {
       int64_t last = 0;
       if (r.type != RedisReply::Type::Array || r.elements.size() < n + 1 || r.elements.size() > n + 3 ||
-          !parse_int(r.elements[n], last))
+          !reply_int(r.elements[n], last))
         return bad_answer(f, cmds[i], r);
       // The owners' times: the latest one's, then the latest of the others' ("": unknown).
       int64_t owner_t = FleetBatch::kNoOwner, older_max = FleetBatch::kNoOwner;
       for (size_t k = n + 1; k < r.elements.size(); ++k) {
         int64_t ot = 0;
-        if (!parse_int(r.elements[k], ot)) {
+        if (!reply_int(r.elements[k], ot)) {
           if (r.elements[k].type != RedisReply::Type::String || !r.elements[k].str.empty()) return bad_answer(f, cmds[i], r);
           ot = FleetBatch::kUnknownOwner;
         }
@@ -99,12 +94,12 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
       const RedisReply& e = r.elements[j];
       if (e.type == RedisReply::Type::Array) {
         int64_t count = 0, distinct = 0, first = 0, last = 0;
-        if ((e.elements.size() != 2 && e.elements.size() != 4) || !parse_int(e.elements[0], count) ||
-            !parse_int(e.elements[1], distinct))
+        if ((e.elements.size() != 2 && e.elements.size() != 4) || !reply_int(e.elements[0], count) ||
+            !reply_int(e.elements[1], distinct))
           return bad_answer(f, cmds[i], r);
         FleetFlight::Candidate& cand = f.candidates[c.candidates[j]];
         if (e.elements.size() == 4) {  // the bucket's earliest and latest event when it crossed
-          if (!parse_int(e.elements[2], first) || !parse_int(e.elements[3], last)) return bad_answer(f, cmds[i], r);
+          if (!reply_int(e.elements[2], first) || !reply_int(e.elements[3], last)) return bad_answer(f, cmds[i], r);
           cand.facts.threshold_first_ms = first;
           cand.facts.threshold_last_ms = last;
         }
@@ -114,16 +109,35 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
         f.groups.push_back({c.rule, c.cache_key, c.bucket, cand.t});
       } else if (e.type == RedisReply::Type::String) {  // raised by another event, at this time
         int64_t owner_t = 0;
-        if (parse_int(e, owner_t)) f.groups.push_back({c.rule, c.cache_key, c.bucket, owner_t});
+        if (reply_int(e, owner_t)) f.groups.push_back({c.rule, c.cache_key, c.bucket, owner_t});
         else if (!e.str.empty()) return bad_answer(f, cmds[i], r);
       } else if (e.type != RedisReply::Type::Integer || e.integer != 0) {
         return bad_answer(f, cmds[i], r);
       }
     }
   }
-  // 2. The alerts' claims against their rule's max_signals bucket, in stream order.
+  // 2. The alerts' claims against their rule's max_signals bucket, in stream order; then the
+  // sequences the fleet completed (one claim each: max_signals counts sequences).
   std::vector<FleetFlight::Call> claims;
   std::unordered_map<std::string, uint32_t> claim_of_key;
+  auto claim = [&](uint32_t rule, int64_t t, int64_t alert_time, const std::string& id, const std::string& takeover,
+                   uint32_t index) {
+    const RuleInfo& r = rules[rule];
+    const int64_t bucket = floor_div(t, r.interval_ms);
+    std::string key = signal_key(fleet, b, rules, rule, t);
+    auto [it, fresh] = claim_of_key.try_emplace(key, static_cast<uint32_t>(claims.size()));
+    if (fresh) {
+      FleetFlight::Call c;
+      c.cmd = fleet.call(FleetState::kSignals, std::move(key),
+                         {std::to_string(r.max_signals), std::to_string(bucket_ttl(r, bucket, alert_time)), fleet.writer()});
+      c.rule = rule;
+      c.bucket = bucket;
+      claims.push_back(std::move(c));
+    }
+    claims[it->second].cmd.argv.push_back(id);
+    claims[it->second].cmd.argv.push_back(takeover);
+    claims[it->second].candidates.push_back(index);
+  };
   for (uint32_t i = 0; i < f.candidates.size(); ++i) {
     FleetFlight::Candidate& cand = f.candidates[i];
     if (cand.op != kNone && !cand.raise) continue;
@@ -132,27 +146,21 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
       continue;
     }
     const RuleInfo& r = rules[cand.rule];
-    const int64_t bucket = floor_div(cand.t, r.interval_ms);
     const FleetFlight::EventCopy& from = f.events[cand.event];
-    if (!from.replay && b.cache[cand.rule].full_buckets.count(bucket)) {
+    if (!from.replay && b.cache[cand.rule].full_buckets.count(floor_div(cand.t, r.interval_ms))) {
       ++f.counters[cand.rule].suppressed;
       continue;
     }
     cand.facts.uuid = alert_uuid(event_hash(f, cand.event), r.rule_id, cand.key);
-    std::string key = signal_key(fleet, b, rules, cand.rule, cand.t);
-    auto [it, fresh] = claim_of_key.try_emplace(key, static_cast<uint32_t>(claims.size()));
-    if (fresh) {
-      FleetFlight::Call c;
-      c.cmd = fleet.call(FleetState::kSignals, std::move(key),
-                         {std::to_string(r.max_signals), std::to_string(bucket_ttl(r, bucket, cand.facts.alert_time_ms)),
-                          fleet.writer()});
-      c.rule = cand.rule;
-      c.bucket = bucket;
-      claims.push_back(std::move(c));
+    claim(cand.rule, cand.t, cand.facts.alert_time_ms, cand.facts.uuid, from.takeover, i);
+  }
+  for (uint32_t i = 0; i < f.sequences.size(); ++i) {
+    const FleetFlight::SequenceFound& sq = f.sequences[i];
+    if (learn) {
+      ++f.counters[sq.rule].learned;
+      continue;
     }
-    claims[it->second].cmd.argv.push_back(cand.facts.uuid);
-    claims[it->second].cmd.argv.push_back(from.takeover);
-    claims[it->second].candidates.push_back(i);
+    claim(sq.rule, sq.latest, f.sequence_watermark, sq.ids.shell, sq.takeover, kSequenceClaim | i);
   }
   if (claims.empty()) return true;
   cmds.clear();
@@ -165,7 +173,8 @@ bool resolve_flight(FleetFlight& f, FleetState& fleet, const std::vector<RuleInf
     RuleCounters& rc = f.counters[c.rule];
     for (size_t j = 0; j < c.candidates.size(); ++j) {
       const int64_t v = r.elements[j].type == RedisReply::Type::Integer ? r.elements[j].integer : -1;
-      if (v == 1 || v == 2) f.candidates[c.candidates[j]].write = true;
+      const uint32_t x = c.candidates[j];
+      if (v == 1 || v == 2) (x & kSequenceClaim ? f.sequences[x & ~kSequenceClaim].write : f.candidates[x].write) = true;
       else if (v == 3) ++rc.elsewhere;
       else if (v == 0) ++rc.suppressed, f.full.emplace_back(c.rule, c.bucket);
       else return bad_answer(f, cmds[i], r);

@@ -10,8 +10,9 @@
 //   give every combination (at most kMaxTuplesPerEvent, as new terms).
 // - A completed sequence (or sample) is one result: max_signals counts results per interval of its
 //   latest event's time; it writes a building block per event, then the shell alert.
-// - Sequence state is this process's: it is saved in the crash-safe checkpoints with the other
-//   rules' state (a restart goes on as one run would), but not shared through --shared-state.
+// - Sequence state is this process's, saved in the crash-safe checkpoints with the other rules'
+//   state (a restart goes on as one run would); with --shared-state it is the fleet's instead
+//   (fleet_sequences.cpp), and this process's machines stay empty.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -85,7 +86,8 @@ void Detector::on_sequence_terms(const Event& ev) {
     seq_now_ = std::max(seq_now_, *t);
     for_each_tuple(values_, nk, tuple_idx_, tuple_, [&](const std::vector<std::string_view>& tuple) {
       SequenceMachine::join_key(tuple, seq_key_);
-      sequences_[owner]->on_term(term_rule.sequence_term, seq_key_, ev.raw, *t, events_, completed_);
+      if (fleet_) fleet_sequence_term(owner, term_rule.sequence_term, ev, *t, seq_key_);
+      else sequences_[owner]->on_term(term_rule.sequence_term, seq_key_, ev.raw, *t, events_, completed_);
     });
     for (const auto& c : completed_) raise_sequence(owner, c);
     completed_.clear();
@@ -128,6 +130,18 @@ void Detector::raise_sequence(size_t rule, const SequenceMachine::Completed& ste
     return;
   }
   ++signals;
+  write_sequence(rule, steps, ids, latest);
+}
+
+bool Detector::has_sequences() const {
+  for (const auto& m : sequences_)
+    if (m) return true;
+  return false;
+}
+
+bool Detector::write_sequence(size_t rule, const SequenceMachine::Completed& steps, const SequenceAlertIds& ids,
+                              int64_t latest) {
+  RuleCounters& c = counters_[rule];
   const int64_t made = options_.alert_time_event ? std::max(watermark_, seq_now_) : wall_clock_ms();
   auto write = [&](AlertFacts& f) {
     alerts_.next_event();  // each alert of the group has a source of its own
@@ -138,6 +152,8 @@ void Detector::raise_sequence(size_t rule, const SequenceMachine::Completed& ste
     ++c.alerts;
     return true;
   };
+  std::vector<std::string_view> raws;
+  for (const auto& s : steps) raws.push_back(s.raw);
   for (size_t i = 0; i < steps.size(); ++i) {
     AlertFacts f;
     f.event_json = steps[i].raw;
@@ -145,18 +161,18 @@ void Detector::raise_sequence(size_t rule, const SequenceMachine::Completed& ste
     f.uuid = ids.building_blocks[i];
     f.group_id = ids.shell;
     f.group_index = static_cast<int64_t>(i);
-    if (!write(f)) return;
+    if (!write(f)) return false;
   }
-  const std::string shared = shared_fields_json(raws);
   AlertFacts shell;
-  shell.event_json = shared;
+  shell.event_json = shared_fields_json(raws);
   shell.alert_time_ms = made;
   shell.uuid = ids.shell;
   shell.group_id = ids.shell;
   shell.group_ancestors = ids.building_blocks;
-  if (!write(shell)) return;
+  if (!write(shell)) return false;
   alerts_.next_event();  // the current event's other alerts parse it again
-  dedupe_.seen[id] = latest;
+  dedupe_.seen[key_of(Hash128().add(ids.shell).value())] = latest;
+  return true;
 }
 
 }  // namespace rulec::rt

@@ -242,6 +242,13 @@ void SequenceMachine::advance(int64_t now, std::vector<Completed>& out) {
   }
 }
 
+int64_t SequenceMachine::next_release() const {
+  int64_t at = INT64_MAX;
+  for (const auto& [key, ks] : keys_)
+    for (const auto& p : ks.pending) at = std::min(at, p.p.first_time() + spec_.maxspan_ms + 1);
+  return at;
+}
+
 void SequenceMachine::flush(std::vector<Completed>& out) {
   for (auto& [key, ks] : keys_) {
     for (auto& p : ks.pending) {

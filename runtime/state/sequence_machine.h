@@ -68,6 +68,10 @@ class SequenceMachine {
   void encode(ByteWriter& w) const;
   [[nodiscard]] bool decode(ByteReader& r, std::string& error);
 
+  // The earliest time a sequence waiting on a trailing missing event is released (advance(now)
+  // with now past it), or INT64_MAX when none waits.
+  int64_t next_release() const;
+
   size_t partials() const { return partials_; }
   size_t bytes() const { return bytes_; }
   uint64_t evictions() const { return evictions_; }
