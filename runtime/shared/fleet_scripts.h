@@ -221,14 +221,17 @@ return out
 
 // A sequence key's new value, written only over the version it was computed from (the worker
 // read the key, fed its events to the state machine, and writes back; another process that wrote
-// meanwhile makes it read again). KEYS[1]: the key (fleet_sequence_key.h: "VERSION|bytes").
-// ARGV: the version read ('' : the key did not exist), the new value, its ttl in ms. Returns 1
-// (written) or 0 (the key changed since it was read).
+// meanwhile makes it read again). KEYS[1]: the key (fleet_sequence_key.h: "VERSION|bytes", a
+// version new at each write). ARGV: the version read ('' : the key did not exist), the new value,
+// its ttl in ms. Returns 1 (written, or written already: a retry after a lost reply finds its own
+// version) or 0 (the key changed since it was read).
 inline constexpr const char* kSequencePut = R"lua(
 local v = redis.call('GET', KEYS[1])
 if v then
   local bar = string.find(v, '|', 1, true)
   if not bar then return redis.error_reply('RULEC_BAD_VALUE ' .. KEYS[1] .. ' does not hold a sequence key') end
+  local mine = string.find(ARGV[2], '|', 1, true)
+  if mine and string.sub(v, 1, bar) == string.sub(ARGV[2], 1, mine) then return 1 end
   if string.sub(v, 1, bar - 1) ~= ARGV[1] then return 0 end
 elseif ARGV[1] ~= '' then
   return 0

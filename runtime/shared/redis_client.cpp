@@ -134,7 +134,7 @@ std::unique_ptr<RedisClient> RedisClient::connect(const RedisEndpoint& seed, con
   if (!c->open(*n, error)) return nullptr;
   RedisReply r;
   std::vector<RedisReply> replies;
-  if (!c->round_trip(*n, {RedisCommand{{"CLUSTER", "SLOTS"}, {}}}, {0}, {0}, replies, error)) return nullptr;
+  if (!c->round_trip(*n, {RedisCommand{{"CLUSTER", "SLOTS"}, {}}}, {0}, {0}, replies, error, false)) return nullptr;
   r = std::move(replies[0]);
   if (r.is_error()) {
     if (r.str.find("cluster support disabled") == std::string::npos) {
@@ -159,7 +159,7 @@ bool RedisClient::refresh_slots(std::string& error) {
     Node* n = node_for(ep);
     if (!open(*n, last)) continue;
     std::vector<RedisReply> replies;
-    if (!round_trip(*n, {RedisCommand{{"CLUSTER", "SLOTS"}, {}}}, {0}, {0}, replies, last)) continue;
+    if (!round_trip(*n, {RedisCommand{{"CLUSTER", "SLOTS"}, {}}}, {0}, {0}, replies, last, false)) continue;
     const RedisReply& r = replies[0];
     if (r.type != RedisReply::Type::Array) {
       last = fmt::format("{} answered CLUSTER SLOTS with {}", ep.str(), r.is_error() ? r.str : "something else than a map");
@@ -189,6 +189,7 @@ bool RedisClient::refresh_slots(std::string& error) {
       continue;
     }
     slots_ = std::move(slots);
+    slots_read_ = std::chrono::steady_clock::now();
     return true;
   }
   error = "cannot read the Redis Cluster slot map: " + last;
@@ -204,8 +205,34 @@ std::vector<RedisEndpoint> RedisClient::masters() const {
   return out;
 }
 
+bool RedisClient::wait_for_replicas(Node& n, int64_t acked, std::string& error) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.replica_catch_up_ms);
+  bool refreshed = false;
+  while (acked < n.replicas) {
+    if (std::chrono::steady_clock::now() >= end)
+      return error = fmt::format("Redis at {}: {} of its {} replicas have the last writes after {} ms", n.ep.str(), acked,
+                                 n.replicas, options_.replica_catch_up_ms),
+             false;
+    if (!refreshed) {  // a replica that failed is no longer listed: not waited for
+      refreshed = true;
+      std::string why;
+      if (refresh_slots(why) && acked >= n.replicas) break;
+    }
+    auto* r = static_cast<redisReply*>(redisCommand(n.c, "WAIT %d %d", n.replicas, options_.replica_wait_ms));
+    if (!r) {
+      error = fmt::format("Redis at {}: {}", n.ep.str(), n.c->errstr[0] ? n.c->errstr : "connection lost");
+      n.close();
+      return false;
+    }
+    acked = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+    freeReplyObject(r);
+  }
+  return true;
+}
+
 bool RedisClient::round_trip(Node& n, const std::vector<RedisCommand>& cmds, const std::vector<size_t>& which,
-                             const std::vector<char>& asking, std::vector<RedisReply>& replies, std::string& error) {
+                             const std::vector<char>& asking, std::vector<RedisReply>& replies, std::string& error,
+                             bool wait_replicas) {
   ++round_trips_;
   if (replies.size() < cmds.size()) replies.resize(cmds.size());
   std::vector<const char*> argv;
@@ -219,7 +246,7 @@ bool RedisClient::round_trip(Node& n, const std::vector<RedisCommand>& cmds, con
     redisAppendCommandArgv(n.c, static_cast<int>(argv.size()), argv.data(), len.data());
   }
   // A master with replicas answers once they have the batch (a failover then loses none of it).
-  const bool wait = cluster_ && n.replicas > 0;
+  const bool wait = wait_replicas && cluster_ && n.replicas > 0;
   if (wait) redisAppendCommand(n.c, "WAIT %d %d", n.replicas, options_.replica_wait_ms);
   for (size_t i : which) {
     for (int part = (i < asking.size() && asking[i]) ? 0 : 1; part < 2; ++part) {
@@ -243,7 +270,10 @@ bool RedisClient::round_trip(Node& n, const std::vector<RedisCommand>& cmds, con
       n.close();
       return false;
     }
-    freeReplyObject(raw);
+    auto* r = static_cast<redisReply*>(raw);
+    const int64_t acked = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+    freeReplyObject(r);
+    if (acked < n.replicas) return wait_for_replicas(n, acked, error);
   }
   return true;
 }
@@ -266,6 +296,11 @@ bool RedisClient::command(const RedisCommand& cmd, RedisReply& reply, std::strin
 }
 
 bool RedisClient::execute(const std::vector<RedisCommand>& cmds, std::vector<RedisReply>& replies, std::string& error) {
+  // The map is read again now and then: replicas that joined since are waited for too.
+  if (cluster_ && std::chrono::steady_clock::now() - slots_read_ > std::chrono::seconds(10)) {
+    std::string why;
+    if (!refresh_slots(why)) slots_read_ = std::chrono::steady_clock::now();  // not again at once; the batch finds out
+  }
   replies.assign(cmds.size(), {});
   std::vector<size_t> todo(cmds.size());
   for (size_t i = 0; i < todo.size(); ++i) todo[i] = i;

@@ -1,6 +1,7 @@
 // A small Redis client over hiredis: pipelined batches, AUTH, and Redis Cluster slot routing (MOVED, ASK, failover).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,9 +39,12 @@ class RedisClient {
   struct Options {
     int connect_timeout_ms = 2000;
     int command_timeout_ms = 15000;  // longer than any blocking read the callers issue
-    // Cluster: each batch to a master with replicas ends with WAIT for them, up to this long, so
-    // what a master acknowledged survives its failover (Redis replicates asynchronously).
+    // Cluster: each batch to a master with replicas ends with WAIT for them, so what a master
+    // acknowledged survives its failover (Redis replicates asynchronously). A WAIT lasts up to
+    // replica_wait_ms; replicas still behind after replica_catch_up_ms (the topology read again
+    // meanwhile: a failed replica is not waited for) fail the batch, which the caller retries.
     int replica_wait_ms = 1000;
+    int replica_catch_up_ms = 10000;
   };
   // Connects to `seed`, authenticates, and asks whether it is a cluster node (then loads the slot
   // map). nullptr with the reason when the server cannot be reached, refuses the credentials, or
@@ -77,15 +81,20 @@ class RedisClient {
   bool open(Node& n, std::string& error);
   bool refresh_slots(std::string& error);
   // Sends the commands `which` (indexes into cmds) to `n` in one round trip; ASKING before those
-  // marked in `asking`. Replies go to replies[which[i]]. False: the node failed (closed).
+  // marked in `asking`. Replies go to replies[which[i]]. In a cluster (unless `wait` is false: a
+  // read of the topology) the batch is done once the master's replicas have it. False: the node
+  // failed (closed), or its replicas did not catch up.
   bool round_trip(Node& n, const std::vector<RedisCommand>& cmds, const std::vector<size_t>& which,
-                  const std::vector<char>& asking, std::vector<RedisReply>& replies, std::string& error);
+                  const std::vector<char>& asking, std::vector<RedisReply>& replies, std::string& error, bool wait = true);
+  // After a batch with WAIT answered `acked`: waits until every replica has it. False with the reason.
+  bool wait_for_replicas(Node& n, int64_t acked, std::string& error);
 
   Options options_;
   RedisCredentials credentials_;
   std::vector<RedisEndpoint> seeds_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<int32_t> slots_;  // cluster: slot -> index into nodes_ (-1: unknown)
+  std::chrono::steady_clock::time_point slots_read_{};
   bool cluster_ = false;
   uint64_t round_trips_ = 0;
 };

@@ -102,6 +102,10 @@ class RedisServer {
     pid_ = -1;
   }
   int port() const { return port_; }
+  // Stops the server (SIGSTOP) or lets it go on (SIGCONT): a node that stalls.
+  void pause(bool stop) {
+    if (pid_ > 0) ::kill(pid_, stop ? SIGSTOP : SIGCONT);
+  }
   // The end of its log, for a failure message.
   std::string log_tail(int lines = 12) const {
     return run_shell(fmt::format("tail -n {} {} 2>&1", lines, quote((dir_ / "redis.log").string()))).out;
@@ -149,11 +153,23 @@ class RedisCluster {
     }
     return wait_ok();
   }
+  // Every node says cluster_state:ok, and every master lists its replicas in CLUSTER SLOTS
+  // (the map clients read) and has them online (replicating).
   bool wait_ok() {
     return wait_until(
         [&] {
-          for (auto& n : nodes_)
+          const auto slots = nonempty_lines(nodes_[0]->cli("cluster slots").out);
+          for (auto& n : nodes_) {
             if (n->cli("cluster info").out.find("cluster_state:ok") == std::string::npos) return false;
+            const std::string info = n->cli("info replication").out;
+            if (info.find("role:master") != std::string::npos) {
+              int online = 0;
+              for (size_t p = info.find("state=online"); p != std::string::npos; p = info.find("state=online", p + 1)) ++online;
+              if (online < replicas_) return false;
+            } else if (std::find(slots.begin(), slots.end(), std::to_string(n->port())) == slots.end()) {
+              return false;  // a replica the map does not list yet
+            }
+          }
           return true;
         },
         std::chrono::seconds(60));

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -21,13 +23,30 @@ namespace rulec::testing {
 inline const std::string kSeedRule = std::string(RULEC_SOURCE_DIR) + "/rules/persistence_webserver_unusual_child_execution.toml";
 
 
+// An EQL rule's TOML.
+inline std::string eql_rule(const std::string& id, const std::string& query) {
+  return "[rule]\nauthor = [\"t\"]\ndescription = \"d\"\nname = \"Seq " + id + "\"\nrisk_score = 21\nrule_id = \"" + id +
+         "\"\nseverity = \"low\"\ntype = \"eql\"\nlanguage = \"eql\"\nindex = [\"logs-*\"]\nquery = '''\n" + query +
+         "\n'''\n";
+}
+
 // The seed rule (new terms), a threshold rule with a cardinality, and a query rule over its
-// max_signals, and a week of generated events.
+// max_signals, and a week of generated events; with `sequences`, two EQL sequence rules by host
+// too (seq-*: one of two stages, one of three with an `until`).
 struct Fleet {
   TempDir d;
   std::vector<std::string> events;
-  Fleet() {
+  explicit Fleet(bool sequences = false) {
     std::filesystem::create_directories(d.path() / "rules");
+    if (sequences) {
+      d.write("rules/seq_grep_ls.toml",
+              eql_rule("seq-grep-ls", "sequence by host.name with maxspan=10m\n"
+                                      "  [process where process.name == \"grep\"]\n  [process where process.name == \"ls\"]"));
+      d.write("rules/seq_git.toml",
+              eql_rule("seq-git", "sequence by host.name with maxspan=30m\n  [process where process.name == \"git\"]\n"
+                                  "  [process where process.name == \"python3\"]\n  [process where process.name == \"sh\"]\n"
+                                  "until [process where process.name == \"apt-get\"]"));
+    }
     std::filesystem::copy_file(kSeedRule, d.path() / "rules/seed.toml");
     d.write("rules/threshold.toml", R"([rule]
 rule_id = "fleet-threshold"
@@ -127,6 +146,36 @@ inline void expect_as_one_process(const std::string& one, const std::string& all
     const std::string id = nlohmann::json::parse(l)["kibana.alert.uuid"];
     EXPECT_TRUE(ids.insert(id).second) << "written twice: " << id;
   }
+}
+
+// A sequence rule's alert (its rule id starts with "seq-").
+inline bool is_sequence_alert(const nlohmann::json& a) {
+  return a["kibana.alert.rule.rule_id"].get<std::string>().rfind("seq-", 0) == 0;
+}
+
+// The alerts of `got` are one process's (`one`): the same lines in the same order, but for the
+// sequences' alerts, which the fleet writes when it decides them (and stamps with the event time
+// then): the same ids, each once.
+inline void expect_same_alerts(const std::string& one, const std::string& got) {
+  std::string rest_one, rest_got;
+  std::multiset<std::string> seq_one, seq_got;
+  auto split = [](const std::string& text, std::string& rest, std::multiset<std::string>& seq) {
+    for (const auto& l : nonempty_lines(text)) {
+      const auto a = nlohmann::json::parse(l);
+      if (is_sequence_alert(a)) seq.insert(a["kibana.alert.uuid"].get<std::string>());
+      else rest += l + "\n";
+    }
+  };
+  split(one, rest_one, seq_one);
+  split(got, rest_got, seq_got);
+  EXPECT_TRUE(rest_got == rest_one) << "the alerts differ from one process's";
+  std::vector<std::string> missing, extra;
+  std::set_difference(seq_one.begin(), seq_one.end(), seq_got.begin(), seq_got.end(), std::back_inserter(missing));
+  std::set_difference(seq_got.begin(), seq_got.end(), seq_one.begin(), seq_one.end(), std::back_inserter(extra));
+  EXPECT_TRUE(missing.empty() && extra.empty())
+      << "sequence alerts: " << seq_one.size() << " from one process, " << missing.size() << " of them missing, "
+      << extra.size() << " others written (" << (missing.empty() ? "" : "missing " + missing[0]) << " "
+      << (extra.empty() ? "" : "other " + extra[0]) << ")";
 }
 
 // `rulec run RULES -e FIFO ARGS` (stderr to err.log), the test feeding the FIFO part by part.

@@ -19,32 +19,12 @@ using namespace rulec::testing;
 namespace {
 namespace fleet_sequence_test {
 
-std::string eql_rule(const std::string& id, const std::string& query) {
-  return "[rule]\nauthor = [\"t\"]\ndescription = \"d\"\nname = \"Seq " + id + "\"\nrisk_score = 21\nrule_id = \"" + id +
-         "\"\nseverity = \"low\"\ntype = \"eql\"\nlanguage = \"eql\"\nindex = [\"logs-*\"]\nquery = '''\n" + query +
-         "\n'''\n";
-}
-
-// The fleet fixture's rules and events, with two sequence rules by host: one of two stages, one
-// of three with an `until`.
-struct SequenceFleet : Fleet {
-  SequenceFleet() {
-    d.write("rules/seq_grep_ls.toml",
-            eql_rule("seq-grep-ls", "sequence by host.name with maxspan=10m\n"
-                                    "  [process where process.name == \"grep\"]\n  [process where process.name == \"ls\"]"));
-    d.write("rules/seq_git.toml",
-            eql_rule("seq-git", "sequence by host.name with maxspan=30m\n  [process where process.name == \"git\"]\n"
-                                "  [process where process.name == \"python3\"]\n  [process where process.name == \"sh\"]\n"
-                                "until [process where process.name == \"apt-get\"]"));
-  }
-};
-
 // The sequence alerts of `text`: their ids (building blocks and shells), in a multiset.
 std::multiset<std::string> sequence_alerts(const std::string& text) {
   std::multiset<std::string> out;
   for (const auto& l : nonempty_lines(text)) {
     const auto a = nlohmann::json::parse(l);
-    if (a["kibana.alert.rule.rule_id"].get<std::string>().rfind("seq-", 0) == 0) out.insert(a["kibana.alert.uuid"]);
+    if (is_sequence_alert(a)) out.insert(a["kibana.alert.uuid"]);
   }
   return out;
 }
@@ -59,7 +39,7 @@ void expect_sequences_as_one_process(const std::string& one, const std::string& 
 }
 
 TEST(FleetSequences, SequentialChunksFindWhatOneProcessFinds) {
-  SequenceFleet f;
+  Fleet f(true);
   RedisServer redis(f.d.path() / "redis");
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
@@ -79,7 +59,7 @@ TEST(FleetSequences, SequentialChunksFindWhatOneProcessFinds) {
 }
 
 TEST(FleetSequences, ConcurrentProcessesOverAnInterleavedSplitFindEachSequenceOnce) {
-  SequenceFleet f;
+  Fleet f(true);
   RedisServer redis(f.d.path() / "redis");
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
@@ -103,7 +83,7 @@ TEST(FleetSequences, ConcurrentProcessesOverAnInterleavedSplitFindEachSequenceOn
 }
 
 TEST(FleetSequences, KillNineThenRestartLosesAndDuplicatesNothing) {
-  SequenceFleet f;
+  Fleet f(true);
   RedisServer redis(f.d.path() / "redis");
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
@@ -140,7 +120,7 @@ std::vector<std::string> one_sequence(const Fleet& f) {
 // The process found the sequence in Redis, then was killed before a checkpoint held its alerts:
 // its restart writes them from the key, where the sequence waits with its writer.
 TEST(FleetSequences, ASequenceFoundButNotCheckpointedIsWrittenAgainAtTheRestart) {
-  SequenceFleet f;
+  Fleet f(true);
   f.events = one_sequence(f);
   ASSERT_EQ(f.events.size(), 2u);
   f.part("all.ndjson", 0, 2);

@@ -203,6 +203,46 @@ TEST(RedisClientCluster, RoutesEveryKeyToItsMasterAndFollowsAskAndMoved) {
   EXPECT_EQ(c->round_trips() - trips, 1u) << "the slot map learned where the slot went";
 }
 
+// A batch is done once the master's replica has it, however long the replica lags: what the
+// client was told is written survives a failover.
+TEST(RedisClientCluster, ABatchIsDoneOnceTheReplicaHasIt) {
+  TempDir d;
+  RedisCluster cluster(d.path(), 3, 1);
+  ASSERT_TRUE(cluster.start()) << cluster.error();
+  std::string e;
+  auto c = connect(cluster.node(0).port(), e);
+  ASSERT_TRUE(c) << e;
+  const int slot = rulec::rt::redis_key_slot("lagging");
+  int master = 0, replica_port = 0;
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    if (cluster.node(i).cli("role").out.rfind("master", 0) != 0 || !RedisCluster::owns_slot(cluster.node(i), slot)) continue;
+    master = cluster.node(i).port();
+    const std::string info = cluster.node(i).cli("info replication").out;  // slave0:ip=...,port=N,...
+    const size_t at = info.find(",port=");
+    ASSERT_NE(at, std::string::npos) << info;
+    replica_port = std::atoi(info.c_str() + at + 6);
+  }
+  RedisServer* replica = nullptr;
+  for (size_t i = 0; i < cluster.size(); ++i)
+    if (cluster.node(i).port() == replica_port) replica = &cluster.node(i);
+  ASSERT_TRUE(master && replica);
+  // The replica stalls for three seconds (longer than one WAIT) while the batch is written.
+  replica->pause(true);
+  std::thread stall([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    replica->pause(false);
+  });
+  std::vector<RedisReply> replies;
+  ASSERT_TRUE(c->execute({RedisCommand{{"SET", "lagging", std::string(20000, 'x')}, "lagging"}}, replies, e)) << e;
+  // The master's view: how far its replication stream goes, and how far the replica acknowledged
+  // it (behind by the 20 kB write had the batch not waited; the master's pings are a few bytes).
+  const std::string info = redis_cli(master, "info replication").out;
+  const size_t m = info.find("master_repl_offset:"), r = info.find(",offset=");
+  ASSERT_TRUE(m != std::string::npos && r != std::string::npos) << info;
+  EXPECT_GE(std::atoll(info.c_str() + r + 8) + 1000, std::atoll(info.c_str() + m + 19)) << info;
+  stall.join();
+}
+
 // A consumer whose acknowledgements lag (a batch that takes long, a slow checkpoint) keeps the
 // entries it works on from looking idle, so no other consumer claims them while it reads on.
 TEST(RedisStream, EntriesWaitingForAnAcknowledgementStayFresh) {

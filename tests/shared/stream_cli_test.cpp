@@ -21,6 +21,7 @@ namespace stream_cli_test {
 
 // A Redis server with the fleet's week of events in a stream, and worker processes reading it.
 struct StreamFleet {
+  explicit StreamFleet(bool sequences = false) : f(sequences) {}
   Fleet f;
   RedisServer redis{f.d.path() / "redis"};
 
@@ -78,9 +79,10 @@ TEST(StreamWorkers, OneWorkerWritesWhatAFileRunWritesAndAcknowledgesEverything) 
 }
 
 // Three workers of one group at once, sharing state: exactly one alert per new term and
-// threshold bucket, the fleet's max_signals, no alert twice, everything acknowledged.
+// threshold bucket, each sequence once, the fleet's max_signals, no alert twice, everything
+// acknowledged.
 TEST(StreamWorkers, ThreeConcurrentWorkersRaiseWhatOneProcessRaises) {
-  StreamFleet s;
+  StreamFleet s(true);
   ASSERT_TRUE(s.redis.start());
   const std::string one = s.f.one_process();
   ASSERT_TRUE(s.push(0, s.f.events.size()));
@@ -208,7 +210,7 @@ TEST(StreamWorkers, ASettlementCutShortIsFinishedAtTheNextStart) { takeover_afte
 // --claim-idle-ms, and it comes back later with its state (a kill that fell between a checkpoint
 // and its acknowledgement is settled then): no alert is lost or written twice.
 TEST(StreamWorkers, KillNineOfAWorkerMidStreamThenItsRestart) {
-  StreamFleet s;
+  StreamFleet s(true);
   ASSERT_TRUE(s.redis.start());
   const std::string one = s.f.one_process();
   auto cmd = [&](int i) {
