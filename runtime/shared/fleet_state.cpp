@@ -131,9 +131,13 @@ bool FleetState::run(std::vector<RedisCommand>& cmds, std::vector<RedisReply>& r
   }
   // What is left is an error retrying cannot mend (redirections, TRYAGAIN and LOADING are the
   // client's): a key of another type, a value the scripts did not write, a script that failed.
-  for (const auto& r : replies)
-    if (r.is_error()) {
-      error = fmt::format("shared state {}: {}", url_, r.str);
+  for (size_t i = 0; i < replies.size(); ++i)
+    if (replies[i].is_error()) {
+      const std::string& key = i < cmds.size() ? cmds[i].key : std::string();
+      // The scripts' own errors name the key; Redis's (WRONGTYPE) do not.
+      error = key.empty() || replies[i].str.find(key) != std::string::npos
+                  ? fmt::format("shared state {}: {}", url_, replies[i].str)
+                  : fmt::format("shared state {}: {}: {}", url_, key, replies[i].str);
       return false;
     }
   return true;

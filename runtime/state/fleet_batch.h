@@ -165,11 +165,28 @@ struct FleetFlight {
 // The worker's memory of the fleet's sequence keys (fleet_sequences.cpp), mirrored in Redis for
 // a restart and for the processes that outlive this one.
 struct FleetSequences {
-  // Keys this process landed events in that wait for the fleet: key -> when it next needs a visit.
-  std::unordered_map<std::string, int64_t> attention;
+  // Keys this process landed events in that wait for the fleet: key -> when it next needs a visit:
+  // once the fleet's low watermark reaches `at` (event time, what the Redis mirror keeps) and
+  // Redis's clock `settled` (its waiting events have waited long enough).
+  struct Attention {
+    int64_t at = INT64_MAX;
+    int64_t settled = INT64_MIN;
+  };
+  std::unordered_map<std::string, Attention> attention;
+  int64_t clock_ms = INT64_MIN;     // Redis's clock at the last visit, and the steady clock then
+  int64_t clock_steady_ms = 0;
   std::vector<std::string> outbox;  // keys holding sequences this process found since its last checkpoint
   int64_t landed = INT64_MIN;       // every sequence event up to this time is landed
   int64_t low = INT64_MIN;          // the fleet's low watermark, as last seen
+  int64_t next_due = INT64_MAX;     // the earliest attention time (a key is due once low reaches it)
+  // The reading thread's: when this process last visited (steady clock) and with what watermark.
+  int64_t visited_ms = INT64_MIN;
+  int64_t visited_watermark = INT64_MIN;
+  // Whether a batch should visit: events to land, a watermark to tell, a key due, or the fleet
+  // has not heard from this process for a while (it would take it for gone).
+  bool visit_due(bool landing, int64_t watermark, int64_t now_ms) const {
+    return landing || watermark != visited_watermark || now_ms - visited_ms >= 5000 || (low != INT64_MIN && next_due <= low);
+  }
 };
 
 struct FleetBatch {

@@ -326,9 +326,15 @@ bool Detector::fleet_sequences_durable() {
 bool Detector::submit_shared() {
   if (!land_shared()) return false;
   FleetBatch& b = *batch_;
-  if (!sequence_input_ended_ && has_sequences()) {  // the fleet hears from this process, its keys are visited
+  // The fleet hears from this process and its keys are visited (on idle input, only when there
+  // is something to do or to say).
+  if (!sequence_input_ended_ && has_sequences() &&
+      (b.building->sequence_final ||
+       b.sequences.visit_due(!b.building->landings.empty(), seq_now_, steady_clock_ms()))) {
     b.building->sequence_visit = true;
     b.building->sequence_watermark = seq_now_;
+    b.sequences.visited_ms = steady_clock_ms();
+    b.sequences.visited_watermark = seq_now_;
   }
   if (b.building->empty()) {
     b.restart();

@@ -38,12 +38,19 @@ bool SharedSequenceKey::decode(std::string_view value, std::string& error) {
   version.assign(value.substr(0, bar));
   ByteReader r(value.substr(bar + 1));
   if (r.raw(kMagic.size()) != kMagic) r.fail("not a sequence key of this format");
-  decided = r.i64(), touched = r.i64(), next_seq = r.u64();
+  // Times are dates (or INT64_MIN: none yet): no sum of two of them may overflow.
+  auto a_time = [&](int64_t t, bool none_ok) {
+    if (r.ok() && !(none_ok && t == INT64_MIN) && (t < -SequenceMachine::kMaxTime || t > SequenceMachine::kMaxTime))
+      r.fail("a time out of range");
+    return t;
+  };
+  decided = a_time(r.i64(), true), touched = a_time(r.i64(), true), next_seq = r.u64();
   machine = r.str();
   const uint32_t nw = r.count(48);
   for (uint32_t i = 0; i < nw && r.ok(); ++i) {
     Landed e;
-    e.id.a = r.u64(), e.id.b = r.u64(), e.time = r.i64(), e.seq = r.u64(), e.term = r.u32(), e.landed_ms = r.i64(), e.raw = r.str();
+    e.id.a = r.u64(), e.id.b = r.u64(), e.time = a_time(r.i64(), false), e.seq = r.u64(), e.term = r.u32(),
+    e.landed_ms = a_time(r.i64(), false), e.raw = r.str();
     if (r.ok() && (e.seq >= next_seq || e.time <= decided)) r.fail("a waiting event out of place");
     waiting.push_back(std::move(e));
   }
@@ -51,17 +58,17 @@ bool SharedSequenceKey::decode(std::string_view value, std::string& error) {
   for (uint32_t i = 0; i < nf && r.ok(); ++i) {
     Key128 id;
     id.a = r.u64(), id.b = r.u64();
-    fed.emplace_back(id, r.i64());
+    fed.emplace_back(id, a_time(r.i64(), false));
   }
   const uint32_t nfound = r.count(25);
   for (uint32_t i = 0; i < nfound && r.ok(); ++i) {
     Found f;
-    f.shell = r.str(), f.writer = r.str(), f.latest = r.i64(), f.durable = r.boolean();
+    f.shell = r.str(), f.writer = r.str(), f.latest = a_time(r.i64(), false), f.durable = r.boolean();
     const uint32_t ns = r.count(20);
     if (r.ok() && ns == 0) r.fail("a sequence of no events");
     for (uint32_t j = 0; j < ns && r.ok(); ++j) {
       SequenceMachine::Step s;
-      s.raw = r.str(), s.time = r.i64(), s.arrival = r.u64();
+      s.raw = r.str(), s.time = a_time(r.i64(), false), s.arrival = r.u64();
       f.steps.push_back(std::move(s));
     }
     found.push_back(std::move(f));
@@ -126,7 +133,10 @@ bool step_sequence_key(const SequenceSpec& spec, int64_t horizon_ms, SharedSeque
     std::erase_if(k.found, [&](const auto& f) { return f.latest < forget; });
   }
   out.attention = m.next_release();
-  for (const auto& e : k.waiting) out.attention = std::min(out.attention, e.time);
+  for (const auto& e : k.waiting) {
+    out.attention = std::min(out.attention, e.time);
+    out.landed_ms = out.landed_ms == INT64_MIN ? e.landed_ms : std::min(out.landed_ms, e.landed_ms);
+  }
   out.changed = !out.completed.empty() || k.encode() != before;
   return true;
 }

@@ -10,7 +10,8 @@
 //   or a process that ran behind) is fed at once, as one process feeds a late event.
 // - An event is named by a hash of its bytes: landing it again (a restart re-reading its input,
 //   a stream entry replayed for a dead consumer) changes nothing while the key remembers it
-//   (the horizon: twice the longer of maxspan and the rule's window).
+//   (the horizon: twice the longer of maxspan and the rule's window). The fleet keeps the event's
+//   bytes once, under a key of their own, and the sequence keys only its id (fleet_sequences.cpp).
 // - A completed sequence is kept in the key with the writer that found it until the horizon
 //   passes: a writer killed before it wrote the alerts finds them there at its restart.
 #pragma once
@@ -33,10 +34,10 @@ struct SharedSequenceKey {
     uint64_t seq = 0;  // landing order in this key
     uint32_t term = 0;
     int64_t landed_ms = 0;  // when it landed, by Redis's clock
-    std::string raw;
+    std::string raw;        // what the machine's steps hold: the fleet stores the event's id here
   };
   struct Found {
-    std::string shell;   // the shell alert's id
+    std::string shell;   // unused (kept in the bytes: the ids come from the events)
     std::string writer;  // who found it (and writes its alerts)
     int64_t latest = 0;  // its latest event's time
     bool durable = false;  // its alerts are in a checkpoint of the writer
@@ -61,8 +62,10 @@ struct SequenceKeyStep {
   std::vector<SequenceMachine::Completed> completed;  // in the order found
   bool changed = false;
   // When the key next needs a visit even if no event lands: its earliest waiting event, or the
-  // release of a sequence waiting on a trailing missing event (INT64_MAX: never).
+  // release of a sequence waiting on a trailing missing event (INT64_MAX: never)...
   int64_t attention = INT64_MAX;
+  // ...and when its waiting events landed: the earliest (Redis's clock; INT64_MIN: none waits).
+  int64_t landed_ms = INT64_MIN;
 };
 
 // Lands `incoming` (in landing order; those already landed are skipped), feeds the waiting

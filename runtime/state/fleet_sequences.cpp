@@ -24,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/common/dates.h"
 #include "runtime/common/hash128.h"
 #include "runtime/shared/fleet_state.h"
 #include "runtime/state/fleet_batch.h"
@@ -68,6 +69,9 @@ uint32_t rule_of(const FleetState& fleet, const std::unordered_map<std::string_v
   const auto it = by_key.find(name.substr(at, end - at));
   return it == by_key.end() ? kNone : it->second;
 }
+
+// An event a sequence key names (by id): stored once, under its own key, for the sequences' alerts.
+std::string event_key(const FleetState& fleet, std::string_view id) { return fleet.prefix() + ":ev:" + std::string(id); }
 
 std::string new_version() {
   thread_local std::mt19937_64 gen{std::random_device{}()};
@@ -117,17 +121,44 @@ struct Visit {
   std::vector<SharedSequenceKey::Landed> incoming;
 };
 
-// The found sequences of `k` as this process's results.
-FleetFlight::SequenceFound result(const RuleInfo& r, uint32_t rule, const SequenceMachine::Completed& steps,
-                                  const std::string& takeover) {
+// A sequence found (its steps name their events by id) as this process's result, still without
+// its events' bytes (with_events()).
+FleetFlight::SequenceFound result(uint32_t rule, const SequenceMachine::Completed& steps, const std::string& takeover) {
   FleetFlight::SequenceFound s;
   s.rule = rule;
   s.steps = steps;
-  std::vector<std::string_view> raws;
-  for (const auto& st : steps) raws.push_back(st.raw), s.latest = std::max(s.latest, st.time);
-  s.ids = sequence_alert_ids(r.rule_uuid, raws);
+  s.latest = INT64_MIN;
+  for (const auto& st : steps) s.latest = std::max(s.latest, st.time);
   s.takeover = takeover;
   return s;
+}
+
+// The events of the sequences f.sequences[from..] read from Redis (their steps then hold the
+// events' bytes), and the alert ids they make. A missing event is an error: events live as long
+// as the keys that name them.
+bool with_events(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, size_t from) {
+  std::vector<RedisCommand> cmds;
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = from; i < f.sequences.size(); ++i)
+    for (const auto& st : f.sequences[i].steps)
+      if (index.try_emplace(st.raw, cmds.size()).second) cmds.push_back(RedisCommand{{"GET", event_key(fleet, st.raw)}, event_key(fleet, st.raw)});
+  if (cmds.empty()) return true;
+  std::vector<RedisReply> replies;
+  if (!fleet.run(cmds, replies, f.error)) return false;
+  for (size_t i = from; i < f.sequences.size(); ++i) {
+    FleetFlight::SequenceFound& sq = f.sequences[i];
+    std::vector<std::string_view> raws;
+    for (auto& st : sq.steps) {
+      const RedisReply& r = replies[index[st.raw]];
+      if (r.type != RedisReply::Type::String)
+        return fail(f, fmt::format("shared state: {} is missing, an event of a sequence of rule {} (evicted by Redis's maxmemory policy?)",
+                                   event_key(fleet, st.raw), rules[sq.rule].rule_id));
+      st.raw = r.str;
+    }
+    for (const auto& st : sq.steps) raws.push_back(st.raw);
+    sq.ids = sequence_alert_ids(rules[sq.rule].rule_uuid, raws);
+  }
+  return true;
 }
 
 }  // namespace
@@ -139,17 +170,32 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
   const std::string& me = fleet.writer();
   const std::string mine = attention_key(fleet, me);
   std::map<std::string, Visit> visits;  // ordered: the same commands in the same order on a retry
+  // Each event lands once under its own key (the sequence keys name it by id), for as long as
+  // the longest-lived key that may name it.
+  struct Stored {
+    Key128 id;
+    std::string hex;
+    int64_t ttl = 60000;
+  };
+  std::unordered_map<uint32_t, Stored> stored;  // by event
   for (const auto& l : f.landings) {
     Visit& v = visits[fleet.key("seq", rule_keys[l.rule], hex128(l.key))];
     v.rule = l.rule;
-    const std::string& raw = f.events[l.event].raw;
-    v.incoming.push_back({key_of(fast_hash128(raw)), l.time, 0, l.term, 0, raw});
+    auto [it, fresh] = stored.try_emplace(l.event);
+    Stored& e = it->second;
+    if (fresh) e.id = key_of(fast_hash128(f.events[l.event].raw)), e.hex = hex128(e.id);
+    const int64_t wm = f.sequence_watermark == INT64_MIN ? l.time : f.sequence_watermark;
+    e.ttl = std::max(e.ttl, l.time + sequence_horizon_ms(rules[l.rule]) - wm);
+    v.incoming.push_back({e.id, l.time, 0, l.term, 0, e.hex});
   }
+  std::vector<RedisCommand> head;
+  for (const auto& [event, e] : stored)
+    head.push_back(RedisCommand{{"SET", event_key(fleet, e.hex), f.events[event].raw, "PX", std::to_string(e.ttl)}, event_key(fleet, e.hex)});
   std::vector<RedisCommand> tail;  // after the writes: sets kept up to date, adopted ones dropped
-  // The keys due for a visit at `low` (every one: flush) join the visits.
-  auto visit_due = [&](int64_t low, bool every) {
+  // The keys due for a visit at `low` and Redis's clock `now` (every one: flush) join the visits.
+  auto visit_due = [&](int64_t low, int64_t now, bool every) {
     for (auto it = s.attention.begin(); it != s.attention.end();) {
-      if (!every && (low == INT64_MIN || it->second > low)) {
+      if (!every && (low == INT64_MIN || it->second.at > low || it->second.settled > now)) {
         ++it;
         continue;
       }
@@ -166,9 +212,9 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
   std::unordered_map<std::string, RedisReply> values;  // what each key held when read
   std::vector<RedisCommand> cmds;
   std::vector<RedisReply> replies;
-  // Reads the visited keys not read yet (after `head`, in the same round trip).
-  auto read_keys = [&](std::vector<RedisCommand> head) {
-    cmds = std::move(head);
+  // Reads the visited keys not read yet (after `first_cmds`, in the same round trip).
+  auto read_keys = [&](std::vector<RedisCommand> first_cmds) {
+    cmds = std::move(first_cmds);
     const size_t first = cmds.size();
     for (const auto& [name, v] : visits)
       if (!values.count(name)) cmds.push_back(RedisCommand{{"GET", name}, name});
@@ -179,12 +225,14 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
   };
   // 1. The fleet's clock (this process's word, everyone's), and the keys: those this batch lands
   // in, and those due by what the fleet said last time.
-  visit_due(s.low, false);
-  if (!read_keys({fleet.call(FleetState::kSequenceClock, clock_key(fleet),
-                             {me, s.landed == INT64_MIN ? std::string() : std::to_string(s.landed), f.sequence_final ? "x" : "l"})}))
-    return false;
+  visit_due(s.low, s.clock_ms == INT64_MIN ? INT64_MIN : s.clock_ms + steady_clock_ms() - s.clock_steady_ms, false);
+  const size_t at_clock = head.size();
+  head.push_back(fleet.call(FleetState::kSequenceClock, clock_key(fleet),
+                            {me, s.landed == INT64_MIN ? std::string() : std::to_string(s.landed), f.sequence_final ? "x" : "l"}));
+  if (!read_keys(std::move(head))) return false;
   FleetClock clock;
-  if (!read_clock(f, replies[0], me, clock)) return false;
+  if (!read_clock(f, replies[at_clock], me, clock)) return false;
+  s.clock_ms = clock.now, s.clock_steady_ms = steady_clock_ms();
   for (auto& [name, v] : visits)
     for (auto& e : v.incoming) e.landed_ms = clock.now;
   const bool flush = f.sequence_final && !clock.others_running;
@@ -203,9 +251,9 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
         int64_t at = 0;
         if (!reply_int(r.elements[k + 1], at))
           return fail(f, fmt::format("shared state: {} holds a score rulec does not write", cmds[i].key));
-        auto [it, fresh] = s.attention.try_emplace(r.elements[k].str, at);
-        if (!fresh) it->second = std::min(it->second, at);
-        tail.push_back(RedisCommand{{"ZADD", mine, std::to_string(it->second), it->first}, mine});
+        auto [it, fresh] = s.attention.try_emplace(r.elements[k].str, FleetSequences::Attention{at, INT64_MIN});
+        if (!fresh) it->second.at = std::min(it->second.at, at), it->second.settled = INT64_MIN;
+        tail.push_back(RedisCommand{{"ZADD", mine, std::to_string(it->second.at), it->first}, mine});
       }
       tail.push_back(RedisCommand{{"DEL", attention_key(fleet, clock.gone[i])}, attention_key(fleet, clock.gone[i])});
       tail.push_back(RedisCommand{{"HDEL", clock_key(fleet), clock.gone[i]}, clock_key(fleet)});
@@ -213,7 +261,7 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
   }
   // 3. The last process whose input ends visits every key left.
   if (flush) {
-    visit_due(low, true);
+    visit_due(low, clock.now, true);
     if (!read_keys({})) return false;
   }
   // 4. Step each key, write it back over the version read; read again those another process
@@ -226,11 +274,15 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
     struct Pending {
       std::string name;
       std::vector<FleetFlight::SequenceFound> found;
-      int64_t attention;
+      FleetSequences::Attention attention;
       int put = -1;  // its put's index in `writes`
     };
     std::vector<Pending> pending;
     std::vector<RedisCommand> writes;
+    // This process's sets change by one command each per batch: what it is to visit (the mirror
+    // of s.attention: only what changes is sent) and the keys holding sequences it found.
+    RedisCommand add{{"ZADD", mine}, mine}, remove{{"ZREM", mine}, mine};
+    RedisCommand found_in{{"SADD", outbox_key(fleet, me)}, outbox_key(fleet, me)};
     for (const std::string& name : todo) {
       const Visit& v = visits[name];
       const RuleInfo& r = rules[v.rule];
@@ -245,17 +297,13 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
       SequenceKeyStep st;
       if (!step_sequence_key(r.sequence, sequence_horizon_ms(r), k, v.incoming, low, clock.now - kSettleMs, flush, st, why))
         return fail(f, fmt::format("shared state: {} does not hold a state of rule {}: {}", name, r.rule_id, why));
-      Pending p{name, {}, st.attention};
+      Pending p{name, {}, {st.attention, st.landed_ms == INT64_MIN ? INT64_MIN : st.landed_ms + kSettleMs}};
       for (const auto& steps : st.completed) {
-        p.found.push_back(result(r, v.rule, steps, ""));
+        p.found.push_back(result(v.rule, steps, ""));
         // Kept with this writer until its alerts are durable (not when learning: none are written).
-        if (!learn) k.found.push_back({p.found.back().ids.shell, me, p.found.back().latest, false, steps});
+        if (!learn) k.found.push_back({"", me, p.found.back().latest, false, steps});
       }
-      if (!learn && !p.found.empty()) {
-        const std::string out = outbox_key(fleet, me);
-        writes.push_back(RedisCommand{{"SADD", out, name}, out});
-        writes.push_back(RedisCommand{{"PEXPIRE", out, std::to_string(kSetTtlMs)}, out});
-      }
+      if (!learn && !p.found.empty()) found_in.argv.push_back(name);
       if (st.changed) {
         const std::string read = k.version;
         k.version = new_version();
@@ -264,10 +312,23 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
         writes.push_back(fleet.call(FleetState::kSequencePut, name, {read, k.encode(), std::to_string(ttl)}));
         p.put = static_cast<int>(writes.size() - 1);
       }
-      if (st.attention == INT64_MAX) writes.push_back(RedisCommand{{"ZREM", mine, name}, mine});
-      else writes.push_back(RedisCommand{{"ZADD", mine, std::to_string(st.attention), name}, mine});
+      const auto known = s.attention.find(name);
+      if (st.attention == INT64_MAX) {
+        if (known != s.attention.end()) remove.argv.push_back(name);
+      } else if (known == s.attention.end() || known->second.at != st.attention) {
+        add.argv.push_back(std::to_string(st.attention));
+        add.argv.push_back(name);
+      }
       pending.push_back(std::move(p));
     }
+    // The sets change before the puts are known to have landed: a put that must be retried
+    // sends its key's entry again; one that never lands leaves an entry a later visit removes.
+    if (found_in.argv.size() > 2) {
+      writes.push_back(std::move(found_in));
+      writes.push_back(RedisCommand{{"PEXPIRE", outbox_key(fleet, me), std::to_string(kSetTtlMs)}, outbox_key(fleet, me)});
+    }
+    if (add.argv.size() > 2) writes.push_back(std::move(add));
+    if (remove.argv.size() > 2) writes.push_back(std::move(remove));
     if (!pending.empty() || !tail.empty()) writes.push_back(RedisCommand{{"PEXPIRE", mine, std::to_string(kSetTtlMs)}, mine});
     for (auto& t : tail) writes.push_back(std::move(t));
     tail.clear();
@@ -284,7 +345,7 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
           continue;
         }
       }
-      if (p.attention == INT64_MAX) s.attention.erase(p.name);
+      if (p.attention.at == INT64_MAX) s.attention.erase(p.name);
       else s.attention[p.name] = p.attention;
       if (!learn && !p.found.empty()) s.outbox.push_back(p.name);
       for (auto& x : p.found) f.sequences.push_back(std::move(x));
@@ -292,7 +353,10 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
     todo = std::move(again);
     if (!todo.empty() && !read_keys({})) return false;
   }
+  if (!with_events(f, fleet, rules, 0)) return false;
   s.landed = std::max(s.landed, f.sequence_watermark);
+  s.next_due = INT64_MAX;
+  for (const auto& [name, a] : s.attention) s.next_due = std::min(s.next_due, a.at);
   return true;
 }
 
@@ -317,10 +381,10 @@ bool recover_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
     if (replies[i].type != RedisReply::Type::String || !k.decode(replies[i].str, why))
       return fail(f, fmt::format("shared state: {} does not hold a sequence key: {}", names[i], why));
     for (const auto& found : k.found)
-      if (found.writer == writer && !found.durable) f.sequences.push_back(result(rules[rule], rule, found.steps, takeover));
+      if (found.writer == writer && !found.durable) f.sequences.push_back(result(rule, found.steps, takeover));
     if (takeover.empty()) s.outbox.push_back(names[i]);
   }
-  return true;
+  return with_events(f, fleet, rules, 0);
 }
 
 bool load_sequence_attention(FleetState& fleet, FleetSequences& s, std::string& error) {
@@ -334,7 +398,7 @@ bool load_sequence_attention(FleetState& fleet, FleetSequences& s, std::string& 
   for (size_t k = 0; k + 1 < r.elements.size(); k += 2) {
     int64_t at = 0;
     if (!reply_int(r.elements[k + 1], at)) return error = fmt::format("shared state: {} holds a score rulec does not write", key), false;
-    s.attention[r.elements[k].str] = at;
+    s.attention[r.elements[k].str] = {at, INT64_MIN};
   }
   return true;
 }

@@ -293,13 +293,19 @@ bool SequenceMachine::decode(ByteReader& r, std::string& error) {
   const uint32_t stages = r.u32(), missing = r.u32();
   if (r.ok() && (stages != stage_term_.size() || missing != missing_terms_.size())) r.fail("state of another sequence shape");
   now_ = r.i64(), evictions_ = r.u64(), max_arrival_ = r.u64();
+  // Event times are dates: no sum of two of them (a time plus maxspan) may overflow.
+  auto a_time = [&](int64_t t) {
+    if (r.ok() && (t < -kMaxTime || t > kMaxTime)) r.fail("a time out of range");
+    return t;
+  };
+  if (now_ != INT64_MIN) a_time(now_);
   // A partial at stage s holds s + 1 steps; a pending one every positive stage.
   auto get_partial = [&](size_t steps_expected, Partial& p) {
     const uint32_t n = r.u32();
     if (r.ok() && n != steps_expected) return r.fail("a partial sequence of the wrong length");
     for (uint32_t k = 0; k < n && r.ok(); ++k) {
       Step s;
-      s.raw = r.str(), s.time = r.i64(), s.arrival = r.u64();
+      s.raw = r.str(), s.time = a_time(r.i64()), s.arrival = r.u64();
       if (r.ok() && s.arrival > max_arrival_) return r.fail("an arrival past the last one recorded");
       p.steps.push_back(std::move(s));
     }
@@ -308,7 +314,7 @@ bool SequenceMachine::decode(ByteReader& r, std::string& error) {
   for (uint32_t k = 0; k < nkeys && r.ok(); ++k) {
     std::string key = r.str();
     KeyState ks;
-    ks.touched = r.i64();
+    ks.touched = a_time(r.i64());
     ks.stages.resize(stage_lists());
     for (size_t s = 0; s < ks.stages.size() && r.ok(); ++s) {
       const uint32_t n = r.count(4);
@@ -322,14 +328,14 @@ bool SequenceMachine::decode(ByteReader& r, std::string& error) {
     }
     const uint32_t nu = r.count(16);
     for (uint32_t j = 0; j < nu && r.ok(); ++j) {
-      const int64_t t = r.i64();
+      const int64_t t = a_time(r.i64());
       const uint64_t a = r.u64();
       ks.until.emplace_back(t, a);
     }
     ks.missing.resize(missing_terms_.size());
     for (auto& times : ks.missing) {
       const uint32_t n = r.count(8);
-      for (uint32_t j = 0; j < n && r.ok(); ++j) times.push_back(r.i64());
+      for (uint32_t j = 0; j < n && r.ok(); ++j) times.push_back(a_time(r.i64()));
     }
     const uint32_t np = r.count(4);
     for (uint32_t j = 0; j < np && r.ok(); ++j) {

@@ -41,6 +41,7 @@ namespace rulec::rt {
 class SequenceMachine {
  public:
   static constexpr size_t kMaxPartials = 64;
+  static constexpr int64_t kMaxTime = int64_t{1} << 53;  // |event time| in ms a decoded state may hold
   static constexpr size_t kMaxKeys = 1 << 20;  // keys with state; past it the stalest key is evicted
 
   struct Step {

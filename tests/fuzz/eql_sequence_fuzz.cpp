@@ -6,13 +6,16 @@
 // sequence must hold one event per positive stage, each strictly after the one before it, the
 // right terms in order, one key, within maxspan; the state must survive an encode and decode and
 // go on the same way. Byte 1 odd: the rest is a checkpoint's bytes, which must decode or be
-// refused, never crash, and re-encode to the same bytes when they decode.
+// refused, never crash, and re-encode to the same bytes when they decode. Byte 1 with bit 4: the
+// rest is a fleet sequence key's value as Redis holds it (fleet_sequence_key.h): decoded or
+// refused, re-encoded the same, and stepped (fed, moved on, flushed with bit 8) without a crash.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "runtime/state/fleet_sequence_key.h"
 #include "runtime/state/sequence_machine.h"
 
 namespace {
@@ -76,6 +79,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   const Shape sh = shape_of(data[0], data[1] & 2);
   const std::string_view rest(reinterpret_cast<const char*>(data + 2), size - 2);
+  if (data[1] & 4) {
+    SharedSequenceKey k;
+    std::string why;
+    if (!k.decode(rest, why)) return 0;
+    const std::string bytes = k.encode();
+    SharedSequenceKey again;
+    if (!again.decode(bytes, why) || again.encode() != bytes) std::abort();
+    SequenceKeyStep st;
+    const int64_t low = k.decided == INT64_MIN ? 0 : k.decided + 1000;
+    if (step_sequence_key(sh.spec, 60000, k, {}, low, INT64_MAX, data[1] & 8, st, why)) {
+      SharedSequenceKey after;
+      if (!after.decode(k.encode(), why)) std::abort();
+    }
+    return 0;
+  }
   if (data[1] & 1) {
     SequenceMachine m(sh.spec);
     ByteReader r(rest);

@@ -101,6 +101,25 @@ TEST(FleetSequences, KillNineThenRestartLosesAndDuplicatesNothing) {
   expect_sequences_as_one_process(one, read_file(f.d.str("a.ndjson")));
 }
 
+// A sequence key holding what rulec did not write, or of another type: exit 1 naming the key, no alert from it.
+TEST(FleetSequences, ForeignValuesInASequenceKeyAreErrorsNotAlerts) {
+  Fleet f(true);
+  RedisServer redis(f.d.path() / "redis");
+  ASSERT_TRUE(redis.start());
+  const std::string in = f.part("first.ndjson", 0, 2000);
+  ASSERT_EQ(f.run(in, "a.ndjson", "--shared-state " + redis.url("bad")).status, 0);
+  const auto keys = nonempty_lines(redis.cli("--scan --pattern 'bad:seq:*'").out);
+  ASSERT_GE(keys.size(), 2u);
+  for (const auto& [key, how] : {std::pair{keys[0], "set " + keys[0] + " 'v|garbage'"}, std::pair{keys[1], "del " + keys[1]}}) {
+    redis.cli(how);
+    if (how.rfind("del", 0) == 0) redis.cli("rpush " + key + " x");  // a list where a string is expected
+    const CmdResult r = f.run(f.d.str("all.ndjson"), "b.ndjson", "--shared-state " + redis.url("bad"));
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_NE(r.out.find(key), std::string::npos) << r.out;
+    redis.cli("del " + key);
+  }
+}
+
 // The first grep and ls of one host within ten minutes in the fixture's events: one sequence.
 std::vector<std::string> one_sequence(const Fleet& f) {
   for (size_t i = 0; i < f.events.size(); ++i) {
