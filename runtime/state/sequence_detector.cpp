@@ -163,8 +163,9 @@ bool Detector::write_sequence(size_t rule, const SequenceMachine::Completed& ste
     f.group_index = static_cast<int64_t>(i);
     if (!write(f)) return false;
   }
+  const std::string shared = shared_fields_json(raws);  // event_json views it
   AlertFacts shell;
-  shell.event_json = shared_fields_json(raws);
+  shell.event_json = shared;
   shell.alert_time_ms = made;
   shell.uuid = ids.shell;
   shell.group_id = ids.shell;
