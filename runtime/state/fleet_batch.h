@@ -135,6 +135,7 @@ struct FleetFlight {
   std::vector<Call> calls;
   std::vector<Landing> landings;
   std::vector<SequenceFound> sequences;
+  uint64_t sequences_lost = 0;   // found, but an event of theirs had expired from Redis
   bool sequence_visit = false;   // the worker visits the sequence keys (the rules have sequences)
   bool sequence_final = false;   // this process's input ended
   int64_t sequence_watermark = INT64_MIN;  // the latest event time a sequence term landed with
@@ -152,6 +153,7 @@ struct FleetFlight {
     calls.clear();
     landings.clear();
     sequences.clear();
+    sequences_lost = 0;
     sequence_visit = sequence_final = false;
     sequence_watermark = INT64_MIN;
     counters.clear();

@@ -293,6 +293,11 @@ bool Detector::land_flight(FleetFlight& flight) {
     ++counters_[cand.rule].alerts;
   }
   alerts_.next_event();
+  if (f->sequences_lost)
+    fmt::print(stderr,
+               "{}: shared state: {} sequences found whose events had expired from Redis (a key waited longer than its "
+               "rule's horizon for the fleet's slowest process): not written\n",
+               program_, f->sequences_lost);
   for (const FleetFlight::SequenceFound& sq : f->sequences) {
     if (!sq.write) continue;
     if (dedupe_.seen.count(key_of(Hash128().add(sq.ids.shell).value()))) {  // written before a restart

@@ -134,8 +134,10 @@ FleetFlight::SequenceFound result(uint32_t rule, const SequenceMachine::Complete
 }
 
 // The events of the sequences f.sequences[from..] read from Redis (their steps then hold the
-// events' bytes), and the alert ids they make. A missing event is an error: events live as long
-// as the keys that name them.
+// events' bytes), and the alert ids they make. An event lives as long in Redis as a key that names
+// it can (its horizon, in event time from the process's watermark); a sequence whose event has
+// expired meanwhile (its key waited longer than that for the fleet) or was evicted is dropped and
+// counted (f.sequences_lost), not written.
 bool with_events(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, size_t from) {
   std::vector<RedisCommand> cmds;
   std::unordered_map<std::string, size_t> index;
@@ -145,19 +147,27 @@ bool with_events(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>&
   if (cmds.empty()) return true;
   std::vector<RedisReply> replies;
   if (!fleet.run(cmds, replies, f.error)) return false;
+  size_t kept = from;
   for (size_t i = from; i < f.sequences.size(); ++i) {
     FleetFlight::SequenceFound& sq = f.sequences[i];
-    std::vector<std::string_view> raws;
+    bool whole = true;
     for (auto& st : sq.steps) {
       const RedisReply& r = replies[index[st.raw]];
-      if (r.type != RedisReply::Type::String)
-        return fail(f, fmt::format("shared state: {} is missing, an event of a sequence of rule {} (evicted by Redis's maxmemory policy?)",
-                                   event_key(fleet, st.raw), rules[sq.rule].rule_id));
-      st.raw = r.str;
+      if (r.type == RedisReply::Type::String) st.raw = r.str;
+      else if (r.type == RedisReply::Type::Nil) whole = false;
+      else return fail(f, fmt::format("shared state: unexpected answer reading {}", event_key(fleet, st.raw)));
     }
+    if (!whole) {
+      ++f.sequences_lost;
+      continue;
+    }
+    std::vector<std::string_view> raws;
     for (const auto& st : sq.steps) raws.push_back(st.raw);
     sq.ids = sequence_alert_ids(rules[sq.rule].rule_uuid, raws);
+    if (kept != i) f.sequences[kept] = std::move(sq);
+    ++kept;
   }
+  f.sequences.resize(kept);
   return true;
 }
 
