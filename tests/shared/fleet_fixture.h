@@ -97,6 +97,26 @@ severity = "low"
   CmdResult run(const std::string& input, const std::string& alerts, const std::string& extra = "") {
     return run_rulec("run " + rules() + " -e " + input + " --alert-time event --alerts " + d.str(alerts) + " " + extra);
   }
+  // Three concurrent processes over an interleaved split of the events (every third each),
+  // sharing `url`: their alerts, one file after the other (each must exit 0).
+  std::string run_interleaved(const std::string& url) {
+    std::vector<std::pair<pid_t, int>> procs;
+    for (int i = 0; i < 3; ++i) {
+      const std::string in = part(fmt::format("split{}.ndjson", i), static_cast<size_t>(i), events.size(), 3);
+      int out = -1;
+      procs.emplace_back(spawn_shell(bin("rulec") + " run " + rules() + " -e " + in + " --alert-time event --alerts " +
+                                         d.str(fmt::format("split{}.alerts", i)) + " --shared-state " + url + " 2>&1",
+                                     &out),
+                         out);
+    }
+    std::string all;
+    for (int i = 0; i < 3; ++i) {
+      const Finished r = finish(procs[static_cast<size_t>(i)].first, procs[static_cast<size_t>(i)].second);
+      EXPECT_EQ(r.status, 0) << r.out;
+      all += read_file(d.str(fmt::format("split{}.alerts", i)));
+    }
+    return all;
+  }
   std::string one_process() {
     EXPECT_EQ(run(d.str("all.ndjson"), "one.ndjson").status, 0);
     return read_file(d.str("one.ndjson"));

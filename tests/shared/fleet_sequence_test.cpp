@@ -63,42 +63,8 @@ TEST(FleetSequences, ConcurrentProcessesOverAnInterleavedSplitFindEachSequenceOn
   RedisServer redis(f.d.path() / "redis");
   ASSERT_TRUE(redis.start());
   const std::string one = f.one_process();
-  std::vector<std::pair<pid_t, int>> procs;
-  for (int i = 0; i < 3; ++i) {
-    const std::string in = f.part(fmt::format("split{}.ndjson", i), static_cast<size_t>(i), f.events.size(), 3);
-    int out = -1;
-    procs.emplace_back(spawn_shell(bin("rulec") + " run " + f.rules() + " -e " + in + " --alert-time event --alerts " +
-                                       f.d.str(fmt::format("split{}.alerts", i)) + " --shared-state " +
-                                       redis.url("split") + " 2>&1",
-                                   &out),
-                       out);
-  }
-  std::string all;
-  for (int i = 0; i < 3; ++i) {
-    const Finished r = finish(procs[static_cast<size_t>(i)].first, procs[static_cast<size_t>(i)].second);
-    ASSERT_EQ(r.status, 0) << r.out;
-    all += read_file(f.d.str(fmt::format("split{}.alerts", i)));
-  }
+  const std::string all = f.run_interleaved(redis.url("split"));
   expect_sequences_as_one_process(one, all);
-}
-
-TEST(FleetSequences, KillNineThenRestartLosesAndDuplicatesNothing) {
-  Fleet f(true);
-  RedisServer redis(f.d.path() / "redis");
-  ASSERT_TRUE(redis.start());
-  const std::string one = f.one_process();
-  const std::string state = f.d.str("st");
-  const std::string args = "--checkpoint-events 1000 --state " + state + " --alert-time event --alerts " + f.d.str("a.ndjson") +
-                           " --shared-state " + redis.url("k9");
-  FifoRun run(f, args);
-  run.feed(0, 6000);
-  std::error_code ec;
-  EXPECT_TRUE(wait_until([&] { return std::filesystem::file_size(state + "/state.log", ec) > 0 && !ec; }));
-  ::kill(run.pid(), SIGKILL);
-  EXPECT_EQ(run.finish().status, -1);
-  const CmdResult again = run_rulec("run " + f.rules() + " -e " + f.d.str("all.ndjson") + " " + args);
-  ASSERT_EQ(again.status, 0) << again.out;
-  expect_sequences_as_one_process(one, read_file(f.d.str("a.ndjson")));
 }
 
 // A sequence key holding what rulec did not write, or of another type: exit 1 naming the key, no alert from it.
