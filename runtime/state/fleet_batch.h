@@ -187,7 +187,8 @@ struct FleetSequences {
   // Whether a batch should visit: events to land, a watermark to tell, a key due, or the fleet
   // has not heard from this process for a while (it would take it for gone).
   bool visit_due(bool landing, int64_t watermark, int64_t now_ms) const {
-    return landing || watermark != visited_watermark || now_ms - visited_ms >= 5000 || (low != INT64_MIN && next_due <= low);
+    return landing || watermark != visited_watermark || visited_ms == INT64_MIN || now_ms - visited_ms >= 5000 ||
+           (low != INT64_MIN && next_due <= low);
   }
 };
 

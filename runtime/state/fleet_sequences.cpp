@@ -94,7 +94,8 @@ struct FleetClock {
 
 bool read_clock(FleetFlight& f, const RedisReply& r, const std::string& me, FleetClock& c) {
   int64_t& now = c.now;
-  if (r.type != RedisReply::Type::Array || r.elements.size() % 2 != 1 || !reply_int(r.elements[0], now))
+  if (r.type != RedisReply::Type::Array || r.elements.size() % 2 != 1 || !reply_int(r.elements[0], now) || now < 0 ||
+      now > SequenceMachine::kMaxTime)
     return fail(f, "shared state: unexpected answer from the sequences' clock");
   for (size_t i = 1; i + 1 < r.elements.size(); i += 2) {
     const std::string& who = r.elements[i].str;
@@ -102,7 +103,9 @@ bool read_clock(FleetFlight& f, const RedisReply& r, const std::string& me, Flee
     if (who == me) continue;
     const size_t a = v.find('|'), b = a == std::string::npos ? a : v.find('|', a + 1);
     int64_t seen = 0, w = INT64_MIN;
-    if (b == std::string::npos || !text_int(v.substr(a + 1, b - a - 1), seen) || (a > 0 && !text_int(v.substr(0, a), w)))
+    constexpr int64_t kMax = SequenceMachine::kMaxTime;  // times and clocks: no difference of two overflows
+    if (b == std::string::npos || !text_int(v.substr(a + 1, b - a - 1), seen) || (a > 0 && !text_int(v.substr(0, a), w)) ||
+        seen < 0 || seen > kMax || (w != INT64_MIN && (w < -kMax || w > kMax)))
       return fail(f, fmt::format("shared state: {}'s entry in the sequences' clock is not one rulec writes: {}", who, v));
     const bool running = v.substr(b + 1) == "l" && now - seen <= kLiveMs;
     if (!running) {
