@@ -72,7 +72,7 @@ void Detector::fleet_sequence_term(uint32_t rule, uint32_t term, const Event& ev
   l.term = term;
   l.event = fleet_event_index(ev);
   l.time = t;
-  l.key = key_of(Hash128().add(join_key).value());
+  l.key = key_of(fast_hash128(join_key));  // compared by the shared state only: the fast hash
   batch_->building->landings.push_back(l);
 }
 

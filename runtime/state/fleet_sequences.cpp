@@ -118,6 +118,21 @@ bool read_clock(FleetFlight& f, const RedisReply& r, const std::string& me, Flee
   return true;
 }
 
+// A writer's attention set (`key`, from ZRANGE ... WITHSCORES) merged into `into`: each key's
+// earliest time, its events taken as settled. False with the reason.
+bool merge_attention(const RedisReply& r, const std::string& key, std::unordered_map<std::string, FleetSequences::Attention>& into,
+                     std::string& error) {
+  if (r.type != RedisReply::Type::Array || r.elements.size() % 2)
+    return error = fmt::format("shared state: unexpected answer reading {}", key), false;
+  for (size_t k = 0; k + 1 < r.elements.size(); k += 2) {
+    int64_t at = 0;
+    if (!reply_int(r.elements[k + 1], at)) return error = fmt::format("shared state: {} holds a score rulec does not write", key), false;
+    auto [it, fresh] = into.try_emplace(r.elements[k].str, FleetSequences::Attention{at, INT64_MIN});
+    if (!fresh) it->second.at = std::min(it->second.at, at), it->second.settled = INT64_MIN;
+  }
+  return true;
+}
+
 // One key's visit: its rule and the events this batch lands in it.
 struct Visit {
   uint32_t rule = kNone;
@@ -136,22 +151,22 @@ FleetFlight::SequenceFound result(uint32_t rule, const SequenceMachine::Complete
   return s;
 }
 
-// The events of the sequences f.sequences[from..] read from Redis (their steps then hold the
+// The events of the sequences f.sequences read from Redis (their steps then hold the
 // events' bytes), and the alert ids they make. An event lives as long in Redis as a key that names
 // it can (its horizon, in event time from the process's watermark); a sequence whose event has
 // expired meanwhile (its key waited longer than that for the fleet) or was evicted is dropped and
 // counted (f.sequences_lost), not written.
-bool with_events(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules, size_t from) {
+bool with_events(FleetFlight& f, FleetState& fleet, const std::vector<RuleInfo>& rules) {
   std::vector<RedisCommand> cmds;
   std::unordered_map<std::string, size_t> index;
-  for (size_t i = from; i < f.sequences.size(); ++i)
+  for (size_t i = 0; i < f.sequences.size(); ++i)
     for (const auto& st : f.sequences[i].steps)
       if (index.try_emplace(st.raw, cmds.size()).second) cmds.push_back(RedisCommand{{"GET", event_key(fleet, st.raw)}, event_key(fleet, st.raw)});
   if (cmds.empty()) return true;
   std::vector<RedisReply> replies;
   if (!fleet.run(cmds, replies, f.error)) return false;
-  size_t kept = from;
-  for (size_t i = from; i < f.sequences.size(); ++i) {
+  size_t kept = 0;
+  for (size_t i = 0; i < f.sequences.size(); ++i) {
     FleetFlight::SequenceFound& sq = f.sequences[i];
     bool whole = true;
     for (auto& st : sq.steps) {
@@ -257,16 +272,10 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
     for (const auto& g : clock.gone) cmds.push_back(RedisCommand{{"ZRANGE", attention_key(fleet, g), "0", "-1", "WITHSCORES"}, attention_key(fleet, g)});
     if (!fleet.run(cmds, replies, f.error)) return false;
     for (size_t i = 0; i < clock.gone.size(); ++i) {
-      const RedisReply& r = replies[i];
-      if (r.type != RedisReply::Type::Array || r.elements.size() % 2)
-        return fail(f, fmt::format("shared state: unexpected answer reading {}", cmds[i].key));
-      for (size_t k = 0; k + 1 < r.elements.size(); k += 2) {
-        int64_t at = 0;
-        if (!reply_int(r.elements[k + 1], at))
-          return fail(f, fmt::format("shared state: {} holds a score rulec does not write", cmds[i].key));
-        auto [it, fresh] = s.attention.try_emplace(r.elements[k].str, FleetSequences::Attention{at, INT64_MIN});
-        if (!fresh) it->second.at = std::min(it->second.at, at), it->second.settled = INT64_MIN;
-        tail.push_back(RedisCommand{{"ZADD", mine, std::to_string(it->second.at), it->first}, mine});
+      if (!merge_attention(replies[i], cmds[i].key, s.attention, f.error)) return false;
+      for (size_t k = 0; k < replies[i].elements.size(); k += 2) {
+        const std::string& name = replies[i].elements[k].str;
+        tail.push_back(RedisCommand{{"ZADD", mine, std::to_string(s.attention[name].at), name}, mine});
       }
       tail.push_back(RedisCommand{{"DEL", attention_key(fleet, clock.gone[i])}, attention_key(fleet, clock.gone[i])});
       tail.push_back(RedisCommand{{"HDEL", clock_key(fleet), clock.gone[i]}, clock_key(fleet)});
@@ -366,7 +375,7 @@ bool resolve_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
     todo = std::move(again);
     if (!todo.empty() && !read_keys({})) return false;
   }
-  if (!with_events(f, fleet, rules, 0)) return false;
+  if (!with_events(f, fleet, rules)) return false;
   s.landed = std::max(s.landed, f.sequence_watermark);
   s.next_due = INT64_MAX;
   for (const auto& [name, a] : s.attention) s.next_due = std::min(s.next_due, a.at);
@@ -397,23 +406,14 @@ bool recover_sequences(FleetFlight& f, FleetState& fleet, const std::vector<Rule
       if (found.writer == writer && !found.durable) f.sequences.push_back(result(rule, found.steps, takeover));
     if (takeover.empty()) s.outbox.push_back(names[i]);
   }
-  return with_events(f, fleet, rules, 0);
+  return with_events(f, fleet, rules);
 }
 
 bool load_sequence_attention(FleetState& fleet, FleetSequences& s, std::string& error) {
   const std::string key = attention_key(fleet, fleet.writer());
   std::vector<RedisCommand> cmds{RedisCommand{{"ZRANGE", key, "0", "-1", "WITHSCORES"}, key}};
   std::vector<RedisReply> replies;
-  if (!fleet.run(cmds, replies, error)) return false;
-  const RedisReply& r = replies[0];
-  if (r.type != RedisReply::Type::Array || r.elements.size() % 2)
-    return error = fmt::format("shared state: unexpected answer reading {}", key), false;
-  for (size_t k = 0; k + 1 < r.elements.size(); k += 2) {
-    int64_t at = 0;
-    if (!reply_int(r.elements[k + 1], at)) return error = fmt::format("shared state: {} holds a score rulec does not write", key), false;
-    s.attention[r.elements[k].str] = {at, INT64_MIN};
-  }
-  return true;
+  return fleet.run(cmds, replies, error) && merge_attention(replies[0], key, s.attention, error);
 }
 
 bool forget_sequence_outbox(FleetState& fleet, FleetSequences& s, std::string& error) {
